@@ -1,0 +1,109 @@
+/** Train on one category's normal images, then score its test images with both methods. */
+import { createVae } from '../engine/model/vae';
+import { trainVae } from '../engine/train/train';
+import { runProjection } from '../engine/project/run';
+import { reconstructImage, toResult } from '../engine/score/score';
+import { imageAuroc, pixelAuroc } from '../engine/metrics/roc';
+import type { AnomalyResult, ProjectionSettings } from '../engine/types';
+import type { EvalCategory } from './eval-data';
+
+export interface EvalSettings {
+  size: number;
+  epochs: number;
+  latent: number;
+  width: number;
+  beta: number;
+  batch: number;
+  learningRate: number;
+  /** Projection grid: every combination is scored on the SAME trained model. */
+  alphas: number[];
+  lambdas: number[];
+  iterations: number[];
+  sigma: number;
+  seed: number;
+}
+
+export interface MethodPair {
+  residual: number;
+  projection: number;
+}
+
+export interface SweepEntry {
+  alpha: number;
+  lambda: number;
+  iterations: number;
+  pixelAuroc: number;
+  imageAuroc: number;
+}
+
+export interface CategoryReport {
+  pixelAuroc: MethodPair;
+  imageAuroc: MethodPair;
+  trainSeconds: number;
+  msPerProjectionStep: number;
+  finalLoss: number;
+  trainImages: number;
+  testImages: number;
+  /** All grid points, the first one being the reported projection. */
+  sweep: SweepEntry[];
+}
+
+type Log = (line: string) => void;
+
+export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: Log): Promise<CategoryReport> {
+  const first = cat.train[0];
+  if (!first) throw new Error(`${cat.name}: no training images`);
+  const vae = createVae({ size: s.size, channels: first.channels, latent: s.latent, width: s.width }, s.seed);
+  try {
+    const t0 = performance.now();
+    const trained = await trainVae(vae, cat.train, {
+      epochs: s.epochs, batchSize: s.batch, learningRate: s.learningRate, beta: s.beta,
+      validationSplit: 0.1, augment: { flips: true, rot90: true, maxShift: 0 }, seed: s.seed,
+    }, {
+      onEpochEnd: (e) => log(`${cat.name}: epoch ${e.epoch}/${s.epochs} loss ${e.loss.toFixed(2)}${e.valLoss === null ? '' : ` val ${e.valLoss.toFixed(2)}`}`),
+    });
+    const trainSeconds = (performance.now() - t0) / 1000;
+    const finalLoss = trained.history.at(-1)?.loss ?? NaN;
+    const residuals: AnomalyResult[] = [];
+    for (const t of cat.test) residuals.push(toResult('residual', t.image, await reconstructImage(vae, t.image), s.sigma));
+    const sweep: SweepEntry[] = [];
+    let stepMs = 0;
+    for (const settings of grid(s)) {
+      const t1 = performance.now();
+      const projections: AnomalyResult[] = [];
+      for (const t of cat.test) {
+        const { xT } = await runProjection(vae, t.image, settings, { every: settings.iterations });
+        projections.push(toResult('projection', t.image, xT, s.sigma));
+      }
+      if (sweep.length === 0) stepMs = (performance.now() - t1) / (settings.iterations * cat.test.length);
+      const entry = { alpha: settings.alpha, lambda: settings.lambda, iterations: settings.iterations, ...aurocs(cat, projections) };
+      sweep.push(entry);
+      log(`${cat.name}: alpha ${entry.alpha} lambda ${entry.lambda} T ${entry.iterations}: pixel ${entry.pixelAuroc.toFixed(4)} image ${entry.imageAuroc.toFixed(4)}`);
+    }
+    const residual = aurocs(cat, residuals);
+    const chosen = sweep[0]!;
+    return {
+      pixelAuroc: { residual: residual.pixelAuroc, projection: chosen.pixelAuroc },
+      imageAuroc: { residual: residual.imageAuroc, projection: chosen.imageAuroc },
+      trainSeconds, msPerProjectionStep: stepMs, finalLoss,
+      trainImages: cat.train.length, testImages: cat.test.length, sweep,
+    };
+  } finally {
+    vae.dispose();
+  }
+}
+
+function grid(s: EvalSettings): ProjectionSettings[] {
+  const out: ProjectionSettings[] = [];
+  for (const alpha of s.alphas)
+    for (const lambda of s.lambdas)
+      for (const iterations of s.iterations) out.push({ alpha, lambda, iterations, variant: 'weighted' });
+  return out;
+}
+
+function aurocs(cat: EvalCategory, results: AnomalyResult[]): { pixelAuroc: number; imageAuroc: number } {
+  return {
+    pixelAuroc: pixelAuroc(results, cat.test.map((t) => t.mask)),
+    imageAuroc: imageAuroc(results, cat.test.map((t) => t.label)),
+  };
+}

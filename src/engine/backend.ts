@@ -1,0 +1,175 @@
+/**
+ * Backend choice in one place. Order: an explicit override, else webgpu, wasm,
+ * webgl, cpu; each candidate must pass a tiny conv-gradient smoke test with a
+ * finite result before it is kept. The reason string is shown in the UI badge.
+ */
+import './tf-setup';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { conv2dFilterGrad } from './model/conv';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
+
+export interface BackendAttempt {
+  name: BackendName;
+  ok: boolean;
+  reason: string;
+}
+
+export interface BackendChoice {
+  name: BackendName;
+  /** One sentence for the badge, e.g. "WebGPU (software adapter: SwiftShader)". */
+  reason: string;
+  /** True when the GPU adapter is a software fallback (slow). */
+  software: boolean;
+  adapterInfo: string | null;
+  tried: BackendAttempt[];
+}
+
+/** Where the wasm binaries live: a URL prefix, or one URL per file (Vite `?url` imports). */
+export type WasmPaths = string | Partial<Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string>>;
+
+export interface ChooseBackendOptions {
+  /** 'webgpu' | 'webgl' | 'wasm' | 'cpu'; wins over the order when it works. */
+  override?: string | null;
+  order?: readonly BackendName[];
+  wasmPaths?: WasmPaths;
+}
+
+interface GpuAdapterLike {
+  info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
+  isFallbackAdapter?: boolean;
+}
+interface GpuLike {
+  requestAdapter(opts?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
+}
+
+interface Probe {
+  ok: boolean;
+  reason: string;
+  software?: boolean;
+  adapterInfo?: string | null;
+}
+
+const LABEL: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
+
+export function isBackendName(s: unknown): s is BackendName {
+  return typeof s === 'string' && (BACKEND_NAMES as readonly string[]).includes(s);
+}
+
+export async function chooseBackend(opts: ChooseBackendOptions = {}): Promise<BackendChoice> {
+  const override = opts.override ? opts.override.toLowerCase() : null;
+  const order = opts.order ?? BACKEND_NAMES;
+  const candidates: BackendName[] = isBackendName(override)
+    ? [override, ...order.filter((b) => b !== override)]
+    : [...order];
+  const tried: BackendAttempt[] = [];
+  for (const name of candidates) {
+    const probe = await tryBackend(name, opts.wasmPaths);
+    tried.push({ name, ok: probe.ok, reason: probe.reason });
+    if (probe.ok) {
+      return {
+        name,
+        reason: describeChoice(name, probe, tried, override),
+        software: probe.software ?? false,
+        adapterInfo: probe.adapterInfo ?? null,
+        tried,
+      };
+    }
+  }
+  throw new Error(`No TensorFlow.js backend works here: ${tried.map((t) => `${t.name}: ${t.reason}`).join('; ')}`);
+}
+
+function describeChoice(name: BackendName, probe: Probe, tried: BackendAttempt[], override: string | null): string {
+  const label = LABEL[name];
+  if (name === 'webgpu') return probe.software ? `WebGPU (software adapter${probe.adapterInfo ? `: ${probe.adapterInfo}` : ''})` : 'WebGPU';
+  const failed = tried.filter((t) => !t.ok);
+  if (override === name && failed.length === 0) return `${label} (chosen in the URL)`;
+  const first = failed[0];
+  return first ? `${label}: ${first.reason}` : label;
+}
+
+async function tryBackend(name: BackendName, wasmPaths?: WasmPaths): Promise<Probe> {
+  try {
+    const prep = await prepare(name, wasmPaths);
+    if (!prep.ok) return prep;
+    const ok = await tf.setBackend(name);
+    if (!ok) return { ok: false, reason: `${LABEL[name]} failed to initialise` };
+    await tf.ready();
+    const smoke = await smokeTest();
+    if (!smoke.ok) return smoke;
+    return prep;
+  } catch (e) {
+    return { ok: false, reason: `${LABEL[name]} failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+async function prepare(name: BackendName, wasmPaths?: WasmPaths): Promise<Probe> {
+  switch (name) {
+    case 'cpu':
+      return { ok: true, reason: 'CPU' };
+    case 'webgpu':
+      return prepareWebGpu();
+    case 'webgl':
+      if (typeof OffscreenCanvas === 'undefined') return { ok: false, reason: 'no OffscreenCanvas for WebGL' };
+      await import('@tensorflow/tfjs-backend-webgl');
+      return { ok: true, reason: 'WebGL' };
+    case 'wasm': {
+      if (typeof WebAssembly === 'undefined') return { ok: false, reason: 'no WebAssembly' };
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      // The threaded build crashes after a production build; the SIMD build is fast enough.
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      if (wasmPaths !== undefined) wasm.setWasmPaths(wasmPaths as Parameters<typeof wasm.setWasmPaths>[0]);
+      return { ok: true, reason: 'WASM' };
+    }
+  }
+}
+
+async function prepareWebGpu(): Promise<Probe> {
+  const gpu = (globalThis.navigator as unknown as { gpu?: GpuLike } | undefined)?.gpu;
+  if (!gpu) return { ok: false, reason: 'no WebGPU in this browser' };
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) return { ok: false, reason: 'no WebGPU adapter' };
+  const info = adapter.info ?? {};
+  const described = [info.vendor, info.architecture, info.description].filter((s) => s && s.length > 0).join(' ');
+  const software =
+    info.isFallbackAdapter === true || adapter.isFallbackAdapter === true || /swiftshader|llvmpipe|software/i.test(described);
+  await import('@tensorflow/tfjs-backend-webgpu');
+  return {
+    ok: true,
+    reason: software ? 'WebGPU adapter is a software fallback' : 'WebGPU',
+    software,
+    adapterInfo: described.length > 0 ? described : null,
+  };
+}
+
+/** A conv forward and both gradients through the model's own conv; must be finite. */
+async function smokeTest(): Promise<Probe> {
+  const grads = tf.tidy(() => {
+    const x = tf.linspace(0, 1, 36).reshape([1, 6, 6, 1]) as tf.Tensor4D;
+    const w = tf.linspace(-1, 1, 16).reshape([4, 4, 1, 1]) as tf.Tensor4D;
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => conv2dFilterGrad(a as tf.Tensor4D, b as tf.Tensor4D, 2, 1).square().sum());
+    const [dx, dw] = g([x, w]);
+    return tf.concat([dx!.flatten(), dw!.flatten()]);
+  });
+  try {
+    const values = await grads.data();
+    const finite = values.every((v) => Number.isFinite(v)) && values.some((v) => v !== 0);
+    return finite ? { ok: true, reason: 'smoke test passed' } : { ok: false, reason: 'conv gradient smoke test gave non-finite values' };
+  } finally {
+    grads.dispose();
+  }
+}
+
+/**
+ * Calls `onLost` when the WebGPU device behind the current backend is lost.
+ * Returns false when the current backend has no device to watch.
+ */
+export function watchDeviceLoss(onLost: (message: string) => void): boolean {
+  const backend = tf.backend() as unknown as { device?: { lost?: Promise<{ message?: string }> } };
+  const lost = backend.device?.lost;
+  if (!lost) return false;
+  void lost.then((info) => onLost(info.message ?? 'the GPU device was lost'));
+  return true;
+}

@@ -1,0 +1,127 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor4D } from '@tensorflow/tfjs-core';
+import { isEngineError, type EngineErrorCode } from '../errors';
+import { useCpu } from '../testing/cpu';
+import type { ModelArtifacts } from '../types';
+import type { Vae } from './autoencoder';
+import { decodeArtifacts, encodeArtifacts, exportArtifacts, importArtifacts } from './io';
+import { createVae } from './vae';
+
+beforeAll(() => useCpu());
+
+const cfg = { size: 16, channels: 3 as const, latent: 4, width: 4 };
+
+function codeOf(f: () => unknown): EngineErrorCode | 'no error' | 'other error' {
+  try {
+    f();
+  } catch (e) {
+    return isEngineError(e) ? e.code : 'other error';
+  }
+  return 'no error';
+}
+
+async function reconstruction(vae: Vae, x: Tensor4D): Promise<number[]> {
+  const r = vae.reconstruct(x);
+  try {
+    return Array.from(await r.data());
+  } finally {
+    r.dispose();
+  }
+}
+
+/** Files of a fresh model, with model.json parsed for editing. */
+async function files(): Promise<{ json: Record<string, unknown> & { meta: Record<string, unknown>; weights: Record<string, unknown>[] }; bin: Uint8Array }> {
+  const vae = createVae(cfg, 11);
+  const { modelJson, weights } = encodeArtifacts(await exportArtifacts(vae));
+  vae.dispose();
+  return { json: JSON.parse(modelJson), bin: weights };
+}
+
+describe('model io', () => {
+  it('round-trips through model.json + weights.bin with identical reconstructions', async () => {
+    const before = tf.memory().numTensors;
+    const vae = createVae(cfg, 3);
+    const x = tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', 4) as Tensor4D;
+    const calibration = { pixelThreshold: 0.1, imageThreshold: 0.2, percentile: 99, scaleMax: 0.3, method: 'residual' as const, samples: 5 };
+    const a = await exportArtifacts(vae, { calibration: { residual: calibration }, finalLoss: 12.5 }, '9.9.9');
+    const { modelJson, weights } = encodeArtifacts(a);
+    expect(weights.byteLength).toBe(a.weights.reduce((s, w) => s + w.data.length * 4, 0));
+    const back = decodeArtifacts(modelJson, weights);
+    expect(back.meta).toEqual(a.meta);
+    expect(back.meta.appVersion).toBe('9.9.9');
+    expect(back.meta.config).toEqual({ ...cfg, depth: 2 });
+    const loaded = importArtifacts(back);
+    expect(await reconstruction(loaded, x)).toEqual(await reconstruction(vae, x));
+    [vae, loaded].forEach((v) => v.dispose());
+    x.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('writes little-endian float32 at the manifest offsets', async () => {
+    const { json, bin } = await files();
+    const entry = json.weights.find((w) => w.name === 'enc0/kernel')!;
+    const vae = createVae(cfg, 11);
+    const expected = await vae.variables[0]!.data();
+    const view = new DataView(bin.buffer, bin.byteOffset + (entry.offset as number));
+    expect(view.getFloat32(4, true)).toBe(expected[1]);
+    expect(entry.length).toBe(expected.length * 4);
+    expect(json.meta.appVersion).toBe('0.1.0');
+    vae.dispose();
+  });
+
+  it('rejects foreign and newer files as model-incompatible', async () => {
+    const { json, bin } = await files();
+    const foreign = { ...json, meta: { ...json.meta, format: 'keras' } };
+    const newer = { ...json, meta: { ...json.meta, formatVersion: 2 } };
+    expect(codeOf(() => decodeArtifacts(JSON.stringify(foreign), bin))).toBe('model-incompatible');
+    expect(codeOf(() => decodeArtifacts(JSON.stringify(newer), bin))).toBe('model-incompatible');
+    let message = '';
+    try {
+      decodeArtifacts(JSON.stringify(newer), bin);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/newer version/);
+  });
+
+  it('rejects damaged files as model-corrupt', async () => {
+    const { json, bin } = await files();
+    const edit = (f: (j: typeof json) => void): string => {
+      const j = structuredClone(json);
+      f(j);
+      return JSON.stringify(j);
+    };
+    const nan = bin.slice();
+    new DataView(nan.buffer).setFloat32(8, NaN, true);
+    const cases: [string, string, Uint8Array][] = [
+      ['not JSON', '{"meta":', bin],
+      ['truncated weights.bin', JSON.stringify(json), bin.slice(0, bin.byteLength - 4)],
+      ['NaN weight', JSON.stringify(json), nan],
+      ['missing weight', edit((j) => j.weights.splice(1, 1)), bin],
+      ['wrong shape', edit((j) => (j.weights[0]!.shape = [4, 4, 3, 5])), bin],
+      ['bad length', edit((j) => (j.weights[0]!.length = 8)), bin],
+      ['invalid config', edit((j) => ((j.meta.config as Record<string, unknown>).size = 48)), bin],
+      ['no meta', edit((j) => delete (j as Record<string, unknown>).meta), bin],
+      ['extra weight', edit((j) => j.weights.push({ ...j.weights[0]!, name: 'extra/kernel' })), bin],
+    ];
+    for (const [name, modelJson, weights] of cases) {
+      expect(codeOf(() => decodeArtifacts(modelJson, weights)), name).toBe('model-corrupt');
+    }
+  });
+
+  it('importArtifacts validates plain artifacts and leaks nothing on failure', async () => {
+    const vae = createVae(cfg, 2);
+    const a = await exportArtifacts(vae);
+    vae.dispose();
+    const before = tf.memory().numTensors;
+    const bad: ModelArtifacts = { ...a, weights: a.weights.map((w, i) => (i === 3 ? { ...w, data: w.data.slice(1) } : w)) };
+    expect(codeOf(() => importArtifacts(bad))).toBe('model-corrupt');
+    const inf: ModelArtifacts = { ...a, weights: a.weights.map((w, i) => (i === 0 ? { ...w, data: w.data.map(() => Infinity) } : w)) };
+    expect(codeOf(() => importArtifacts(inf))).toBe('model-corrupt');
+    expect(tf.memory().numTensors).toBe(before);
+    const ok = importArtifacts(a);
+    ok.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -1,0 +1,45 @@
+/** The VAE training objective (ALGORITHM.md): per-image summed squared error + beta * KL. */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
+import type { Vae } from './autoencoder';
+
+/**
+ * Bounds on log-variance: exp(logVar) stays finite and the KL term cannot
+ * blow up in the first steps, when the encoder's outputs are still random.
+ */
+export const LOG_VAR_MIN = -10;
+export const LOG_VAR_MAX = 10;
+
+/** Reparameterisation: z = mu + exp(logVar / 2) * noise, noise ~ N(0, 1) of shape [N, latent]. */
+export function sampleLatent(mu: Tensor2D, logVar: Tensor2D, noise: Tensor2D): Tensor2D {
+  return tf.tidy(() => tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), noise)));
+}
+
+export interface VaeLoss {
+  /** recon + beta * kl. */
+  loss: Scalar;
+  /** Mean over the batch of the per-image sum of squared errors. */
+  recon: Scalar;
+  /** Mean over the batch of the per-image KL divergence to N(0, I). */
+  kl: Scalar;
+}
+
+/**
+ * x [N, H, W, C] in [0, 1]. With `noise` [N, latent] the latent is sampled
+ * (training); without it the decoder sees mu (validation, deterministic).
+ */
+export function vaeLoss(vae: Vae, x: Tensor4D, beta: number, noise?: Tensor2D): VaeLoss {
+  return tf.tidy(() => {
+    const n = x.shape[0];
+    const enc = vae.encode(x);
+    const mu = enc.mu;
+    const logVar = tf.clipByValue(enc.logVar, LOG_VAR_MIN, LOG_VAR_MAX);
+    const z = noise === undefined ? mu : sampleLatent(mu, logVar, noise);
+    const xHat = vae.decode(z);
+    const recon = tf.div(tf.sum(tf.squaredDifference(x, xHat)), n) as Scalar;
+    const klSum = tf.sum(tf.sub(tf.sub(tf.add(logVar, 1), tf.square(mu)), tf.exp(logVar)));
+    const kl = tf.mul(klSum, -0.5 / n) as Scalar;
+    const loss = tf.add(recon, tf.mul(kl, beta)) as Scalar;
+    return { loss, recon, kl };
+  });
+}

@@ -1,0 +1,191 @@
+/**
+ * The convolutional VAE, built from one VaeConfig.
+ *
+ * Encoder: `depth` conv layers (kernel 4, stride 2, pad 1, filters width * 2^l,
+ * capped at 8 * width, LeakyReLU 0.2), flatten, dense to mu and logVar [N, latent].
+ * Decoder: dense + LeakyReLU, reshape to [size / 2^depth, size / 2^depth, top
+ * filters], then per level a nearest 2x upsampling and a 3x3 conv + LeakyReLU,
+ * and a final 3x3 conv to `channels` with a sigmoid.
+ * Only ops with kernels (and gradient kernels) on cpu, wasm, webgl and webgpu.
+ */
+import '../tf-setup';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor2D, Tensor4D, Variable } from '@tensorflow/tfjs-core';
+import { EngineError } from '../errors';
+import type { VaeConfig } from '../types';
+import type { Vae } from './autoencoder';
+import { conv2dFilterGrad, conv2dNative } from './conv';
+import { mulberry32 } from '../data/random';
+import { initValues, sizeOf, type WeightSpec } from './init';
+
+const LEAK = 0.2;
+const MAX_DEPTH = 5;
+
+type ConvFn = (x: Tensor4D, filter: Tensor4D, stride: number, pad: number) => Tensor4D;
+type WeightOf = (name: string) => Variable;
+
+function isInt(v: unknown, min: number, max: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+}
+
+function fail(message: string): never {
+  throw new EngineError('invalid-argument', message);
+}
+
+/** Throws EngineError 'invalid-argument' with a sentence naming the bad field. */
+export function validateConfig(config: VaeConfig): void {
+  const { size, channels, latent, width, depth } = config;
+  if (!isInt(size, 16, 256) || (size & (size - 1)) !== 0) fail(`Image size must be a power of two from 16 to 256, got ${size}.`);
+  if (channels !== 1 && channels !== 3) fail(`Channels must be 1 or 3, got ${String(channels)}.`);
+  if (!isInt(latent, 2, 4096)) fail(`Latent size must be a whole number from 2 to 4096, got ${latent}.`);
+  if (!isInt(width, 2, 512)) fail(`Width must be a whole number from 2 to 512, got ${width}.`);
+  const maxDepth = Math.log2(size) - 1;
+  if (depth !== undefined && !isInt(depth, 1, maxDepth)) {
+    fail(`Depth must be a whole number from 1 to ${maxDepth} at size ${size}, got ${depth}.`);
+  }
+}
+
+/** Stride-2 layers: config.depth, else log2(size) - 2 capped at 5 (16 -> 2, 32 -> 3, 64 -> 4, 128 and 256 -> 5). */
+export function resolveDepth(config: VaeConfig): number {
+  return config.depth ?? Math.min(Math.log2(config.size) - 2, MAX_DEPTH);
+}
+
+/** Filters of encoder layer l (and of decoder level l). */
+function filtersAt(config: VaeConfig, l: number): number {
+  return config.width * 2 ** Math.min(l, 3);
+}
+
+/** Side length of the smallest feature map. */
+function bottomSize(config: VaeConfig): number {
+  return config.size / 2 ** resolveDepth(config);
+}
+
+function convSpecs(prefix: string, k: number, cin: number, cout: number, init: 'he' | 'glorot'): WeightSpec[] {
+  return [
+    { name: `${prefix}/kernel`, shape: [k, k, cin, cout], init },
+    { name: `${prefix}/bias`, shape: [cout], init: 'zeros' },
+  ];
+}
+
+function denseSpecs(prefix: string, nIn: number, nOut: number, init: 'he' | 'glorot'): WeightSpec[] {
+  return [
+    { name: `${prefix}/kernel`, shape: [nIn, nOut], init },
+    { name: `${prefix}/bias`, shape: [nOut], init: 'zeros' },
+  ];
+}
+
+/** Every weight of a config, in creation order; names and shapes are what saved files hold. */
+export function weightSpecs(config: VaeConfig): WeightSpec[] {
+  const depth = resolveDepth(config);
+  const top = filtersAt(config, depth - 1);
+  const flat = bottomSize(config) ** 2 * top;
+  const specs: WeightSpec[] = [];
+  for (let l = 0; l < depth; l++) {
+    const cin = l === 0 ? config.channels : filtersAt(config, l - 1);
+    specs.push(...convSpecs(`enc${l}`, 4, cin, filtersAt(config, l), 'he'));
+  }
+  specs.push(...denseSpecs('enc/mu', flat, config.latent, 'glorot'));
+  specs.push(...denseSpecs('enc/logvar', flat, config.latent, 'glorot'));
+  specs.push(...denseSpecs('dec/dense', config.latent, flat, 'he'));
+  for (let l = depth - 1; l >= 0; l--) {
+    const cin = l === depth - 1 ? top : filtersAt(config, l + 1);
+    specs.push(...convSpecs(`dec${l}`, 3, cin, filtersAt(config, l), 'he'));
+  }
+  specs.push(...convSpecs('dec/out', 3, filtersAt(config, 0), config.channels, 'glorot'));
+  return specs;
+}
+
+function convLayer(conv: ConvFn, w: WeightOf, name: string, x: Tensor4D, stride: number, pad: number): Tensor4D {
+  const kernel = w(`${name}/kernel`) as unknown as Tensor4D;
+  return tf.add(conv(x, kernel, stride, pad), w(`${name}/bias`));
+}
+
+function dense(w: WeightOf, name: string, x: Tensor2D): Tensor2D {
+  return tf.add(tf.matMul(x, w(`${name}/kernel`) as unknown as Tensor2D), w(`${name}/bias`));
+}
+
+/**
+ * Nearest 2x upsampling by reshape and a broadcast multiply (rank 5 at most),
+ * so its gradient is a plain sum on every backend. [N, s, s, C] -> [N, 2s, 2s, C].
+ */
+export function upsample2x(x: Tensor4D): Tensor4D {
+  const [n, h, wd, c] = x.shape;
+  const spread = tf.mul(tf.reshape(x, [n * h, 1, wd, 1, c]), tf.ones([1, 2, 1, 2, 1]));
+  return tf.reshape(spread, [n, 2 * h, 2 * wd, c]);
+}
+
+function encodeWith(config: VaeConfig, conv: ConvFn, w: WeightOf, x: Tensor4D): { mu: Tensor2D; logVar: Tensor2D } {
+  return tf.tidy(() => {
+    let h = x;
+    for (let l = 0; l < resolveDepth(config); l++) h = tf.leakyRelu(convLayer(conv, w, `enc${l}`, h, 2, 1), LEAK);
+    const flat = tf.reshape(h, [h.shape[0], -1]) as Tensor2D;
+    return { mu: dense(w, 'enc/mu', flat), logVar: dense(w, 'enc/logvar', flat) };
+  });
+}
+
+function decodeWith(config: VaeConfig, conv: ConvFn, w: WeightOf, z: Tensor2D): Tensor4D {
+  return tf.tidy(() => {
+    const depth = resolveDepth(config);
+    const s = bottomSize(config);
+    const top = filtersAt(config, depth - 1);
+    let h = tf.reshape(tf.leakyRelu(dense(w, 'dec/dense', z), LEAK), [z.shape[0], s, s, top]) as Tensor4D;
+    for (let l = depth - 1; l >= 0; l--) {
+      h = tf.leakyRelu(convLayer(conv, w, `dec${l}`, upsample2x(h), 1, 1), LEAK);
+    }
+    return tf.sigmoid(convLayer(conv, w, 'dec/out', h, 1, 1));
+  });
+}
+
+let instances = 0;
+
+/** The name a weight has in saved files: the variable name without its per-instance prefix. */
+export function stableName(v: Variable): string {
+  return v.name.slice(v.name.indexOf('/') + 1);
+}
+
+/** Builds a Vae whose weights take the values `valueOf(spec)` returns. */
+function buildVae(config: VaeConfig, valueOf: (spec: WeightSpec) => Float32Array): Vae {
+  validateConfig(config);
+  const resolved: VaeConfig = { ...config, depth: resolveDepth(config) };
+  // tf.variable names are global; the prefix lets several models live side by side.
+  const prefix = `vae${++instances}`;
+  // All values first, so a bad weight throws before any variable exists.
+  const values = weightSpecs(resolved).map((spec) => ({ spec, data: valueOf(spec) }));
+  const byName = new Map<string, Variable>();
+  for (const { spec, data } of values) {
+    const v = tf.tidy(() => tf.variable(tf.tensor(data, spec.shape), true, `${prefix}/${spec.name}`));
+    byName.set(spec.name, v);
+  }
+  const w: WeightOf = (name) => byName.get(name) ?? fail(`Missing weight ${name}.`);
+  const variables = [...byName.values()];
+  return {
+    config: resolved,
+    variables,
+    encode: (x) => encodeWith(resolved, conv2dFilterGrad, w, x),
+    decode: (z) => decodeWith(resolved, conv2dFilterGrad, w, z),
+    // Native conv here: projection needs only the input gradient, and tfjs
+    // evaluates the native filter gradient lazily, so no im2col work is wasted.
+    reconstruct: (x) =>
+      tf.tidy(() => decodeWith(resolved, conv2dNative, w, encodeWith(resolved, conv2dNative, w, x).mu)),
+    dispose: () => variables.forEach((v) => v.dispose()),
+  };
+}
+
+/** A fresh VAE with seeded He/Glorot uniform weights (same seed, same weights, any backend). */
+export function createVae(config: VaeConfig, seed = 0): Vae {
+  validateConfig(config);
+  const rng = mulberry32(seed);
+  return buildVae(config, (spec) => initValues(spec, rng));
+}
+
+/**
+ * A VAE with the given weights, keyed by stable name. The caller has checked
+ * names and sizes (io.ts does); a missing or mis-sized weight still throws.
+ */
+export function vaeFromWeights(config: VaeConfig, weights: ReadonlyMap<string, Float32Array>): Vae {
+  return buildVae(config, (spec) => {
+    const data = weights.get(spec.name);
+    if (data === undefined || data.length !== sizeOf(spec.shape)) fail(`Weight ${spec.name} is missing or has the wrong size.`);
+    return data;
+  });
+}

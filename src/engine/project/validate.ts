@@ -1,0 +1,68 @@
+/**
+ * Argument checks shared by the projection and the scoring: a bad slider value or an image of
+ * the wrong size must fail with a sentence the UI can show, before any tensor is made.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor4D } from '@tensorflow/tfjs-core';
+import { EngineError } from '../errors';
+import type { FloatImage, ProjectionSettings, VaeConfig } from '../types';
+
+function invalid(message: string): EngineError {
+  return new EngineError('invalid-argument', message);
+}
+
+/** Throws EngineError 'invalid-argument' unless alpha, lambda, iterations and variant are usable. */
+export function validateSettings(s: ProjectionSettings): void {
+  if (!Number.isFinite(s.alpha) || s.alpha < 0) {
+    throw invalid(`The step size alpha must be a finite number >= 0 (got ${s.alpha}).`);
+  }
+  if (!Number.isFinite(s.lambda) || s.lambda < 0) {
+    throw invalid(`Lambda must be a finite number >= 0 (got ${s.lambda}).`);
+  }
+  if (!Number.isInteger(s.iterations) || s.iterations < 0) {
+    throw invalid(`Iterations must be a whole number >= 0 (got ${s.iterations}).`);
+  }
+  if (s.variant !== 'weighted' && s.variant !== 'plain') {
+    throw invalid(`The projection variant must be 'weighted' or 'plain' (got '${String(s.variant)}').`);
+  }
+}
+
+/** Throws unless `every` (frames are reported every `every` steps) is a whole number >= 1. */
+export function validateEvery(every: number): void {
+  if (!Number.isInteger(every) || every < 1) {
+    throw invalid(`Frames can be reported every 1 or more whole steps (got every = ${every}).`);
+  }
+}
+
+/** Throws unless the image has the model's working size and channels and a consistent buffer. */
+export function checkImageForModel(config: VaeConfig, img: FloatImage): void {
+  if (img.width !== config.size || img.height !== config.size) {
+    throw invalid(
+      `The image is ${img.width}x${img.height} px but the model works on ${config.size}x${config.size} px; resize it first.`,
+    );
+  }
+  if (img.channels !== config.channels) {
+    throw invalid(`The image has ${img.channels} channel(s) but the model expects ${config.channels}.`);
+  }
+  checkImageBuffer(img);
+}
+
+/** Throws unless data holds exactly width * height * channels values. */
+export function checkImageBuffer(img: FloatImage): void {
+  const expected = img.width * img.height * img.channels;
+  if (img.data.length !== expected) {
+    throw invalid(`The image buffer holds ${img.data.length} values; ${img.width}x${img.height}x${img.channels} needs ${expected}.`);
+  }
+}
+
+/** The image as a batch of one, [1, H, W, C]. */
+export function imageToTensor(img: FloatImage): Tensor4D {
+  return tf.tensor4d(img.data, [1, img.height, img.width, img.channels]);
+}
+
+/** Reads a [1, H, W, C] tensor back into a FloatImage with its own buffer (never a backend alias). */
+export async function tensorToImage(t: Tensor4D, channels: FloatImage['channels']): Promise<FloatImage> {
+  const values = await t.data<'float32'>();
+  const [, height = 0, width = 0] = t.shape;
+  return { width, height, channels, data: values.slice() };
+}

@@ -1,0 +1,209 @@
+/**
+ * The training loop: Adam on the VAE's variables, seeded batches with
+ * augmentation, a validation split, progress events, cancellation between
+ * steps. Losses are read back from the backend only every few steps, so GPU
+ * backends are not forced to sync after each step.
+ */
+import '../tf-setup';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
+import { stackImages } from '../data/augment';
+import { mulberry32 } from '../data/random';
+import { EngineError } from '../errors';
+import type { Vae } from '../model/autoencoder';
+import { vaeLoss } from '../model/loss';
+import type { FloatImage, TrainConfig, TrainProgress } from '../types';
+import { epochOrder, makeBatch, planBatches, splitValidation, type BatchPlan } from './batches';
+import { LossWindow, type Losses } from './losses';
+
+/** Steps between two read-backs of the losses (and two progress events). */
+export const READ_EVERY = 5;
+
+export interface EpochSummary {
+  /** 1-based. */
+  epoch: number;
+  /** Mean training loss per image over the epoch (recon + beta * kl, sampled latent). */
+  loss: number;
+  /** Mean validation loss per image (latent = mu), null without a validation set. */
+  valLoss: number | null;
+}
+
+export interface TrainHooks {
+  /** Every READ_EVERY steps and at the end of each epoch (after its validation). epoch and step are 1-based. */
+  onProgress?(p: TrainProgress): void;
+  onEpochEnd?(e: EpochSummary): void | Promise<void>;
+  /** Checked before every step; true ends training with the weights of the last finished step. */
+  shouldStop?(): boolean;
+}
+
+export interface TrainResult {
+  /** Epochs finished completely. */
+  epochsDone: number;
+  stopped: boolean;
+  history: EpochSummary[];
+  /** The held-out images, for calibration. */
+  validation: FloatImage[];
+}
+
+interface Loop {
+  vae: Vae;
+  cfg: TrainConfig;
+  hooks: TrainHooks;
+  rng: () => number;
+  train: FloatImage[];
+  plan: BatchPlan;
+  optimizer: tf.Optimizer;
+  startMs: number;
+  stepsDone: number;
+  totalSteps: number;
+  valLoss: number | null;
+}
+
+function invalid(message: string): never {
+  throw new EngineError('invalid-argument', message);
+}
+
+function validateInputs(vae: Vae, images: FloatImage[], cfg: TrainConfig): void {
+  if (images.length === 0) throw new EngineError('empty-dataset', 'There are no training images.');
+  const { size, channels } = vae.config;
+  images.forEach((img, i) => {
+    if (img.width !== size || img.height !== size || img.channels !== channels || img.data.length !== size * size * channels) {
+      invalid(`Training image ${i} is ${img.width} x ${img.height} x ${img.channels}; the model expects ${size} x ${size} x ${channels}.`);
+    }
+  });
+  if (!Number.isInteger(cfg.epochs) || cfg.epochs < 1) invalid(`Epochs must be a whole number of at least 1, got ${cfg.epochs}.`);
+  if (!Number.isInteger(cfg.batchSize) || cfg.batchSize < 1) invalid(`Batch size must be a whole number of at least 1, got ${cfg.batchSize}.`);
+  if (!(cfg.learningRate > 0 && Number.isFinite(cfg.learningRate))) invalid(`Learning rate must be positive, got ${cfg.learningRate}.`);
+  if (!(cfg.beta >= 0 && Number.isFinite(cfg.beta))) invalid(`The KL weight beta must be zero or positive, got ${cfg.beta}.`);
+  if (!(cfg.validationSplit >= 0 && cfg.validationSplit <= 0.5)) {
+    invalid(`The validation split must be from 0 to 0.5, got ${cfg.validationSplit}.`);
+  }
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+function batchTensor(loop: Loop, order: number[], step: number): Tensor4D {
+  const { batchSize } = loop.plan;
+  const { size, channels } = loop.vae.config;
+  const data = makeBatch(loop.train, order.slice(step * batchSize, (step + 1) * batchSize), loop.cfg.augment, loop.rng);
+  return tf.tensor4d(data, [batchSize, size, size, channels]);
+}
+
+/** One Adam step; returns [loss, recon, kl] of the batch, still on the backend. */
+function trainStep(loop: Loop, x: Tensor4D): Tensor1D {
+  const seed = Math.floor(loop.rng() * 2 ** 31);
+  const parts: Scalar[] = [];
+  const loss = loop.optimizer.minimize(
+    () => {
+      const noise = tf.randomNormal([x.shape[0], loop.vae.config.latent], 0, 1, 'float32', seed) as Tensor2D;
+      const l = vaeLoss(loop.vae, x, loop.cfg.beta, noise);
+      parts.push(tf.keep(l.recon), tf.keep(l.kl));
+      return l.loss;
+    },
+    true,
+    loop.vae.variables,
+  );
+  if (loss !== null) parts.unshift(loss);
+  try {
+    if (parts.length !== 3) throw new EngineError('backend-failed', 'The optimizer returned no loss.');
+    return tf.tidy(() => tf.stack(parts) as Tensor1D);
+  } finally {
+    tf.dispose(parts);
+  }
+}
+
+function emitProgress(loop: Loop, epoch: number, step: number, recent: Losses): void {
+  const elapsedMs = performance.now() - loop.startMs;
+  const images = loop.stepsDone * loop.plan.batchSize;
+  loop.hooks.onProgress?.({
+    epoch,
+    epochs: loop.cfg.epochs,
+    step,
+    stepsPerEpoch: loop.plan.stepsPerEpoch,
+    ...recent,
+    valLoss: loop.valLoss,
+    imagesPerSec: elapsedMs > 0 ? (images * 1000) / elapsedMs : 0,
+    etaMs: loop.stepsDone > 0 ? (elapsedMs / loop.stepsDone) * (loop.totalSteps - loop.stepsDone) : 0,
+  });
+}
+
+/** Runs the steps of one epoch; null when shouldStop ended it early. */
+async function runEpoch(loop: Loop, epoch: number): Promise<{ mean: number; last: Losses } | null> {
+  const steps = loop.plan.stepsPerEpoch;
+  const order = epochOrder(loop.train.length, loop.plan, loop.rng);
+  const window = new LossWindow();
+  let next: Tensor4D | null = null;
+  try {
+    for (let step = 0; step < steps; step++) {
+      if (loop.hooks.shouldStop?.()) return null;
+      const x = next ?? batchTensor(loop, order, step);
+      next = null;
+      try {
+        window.push(trainStep(loop, x));
+      } finally {
+        x.dispose();
+      }
+      loop.stepsDone++;
+      const last = step + 1 === steps;
+      // Assembled while a GPU backend still runs the step just queued.
+      if (!last) next = batchTensor(loop, order, step + 1);
+      if (last || window.pendingCount >= READ_EVERY) {
+        const recent = await window.read();
+        if (!last) emitProgress(loop, epoch, step + 1, recent);
+      }
+      await yieldToEventLoop();
+    }
+    return { mean: window.epochMean().loss, last: window.lastRead };
+  } finally {
+    next?.dispose();
+    window.dispose();
+  }
+}
+
+/** Mean loss per image on the held-out set, decoding mu (no sampling). */
+async function validationLoss(vae: Vae, images: FloatImage[], cfg: TrainConfig): Promise<number> {
+  const { size, channels } = vae.config;
+  let total = 0;
+  for (let start = 0; start < images.length; start += cfg.batchSize) {
+    const chunk = images.slice(start, start + cfg.batchSize);
+    const sum = tf.tidy(() => {
+      const x = tf.tensor4d(stackImages(chunk), [chunk.length, size, size, channels]);
+      return tf.mul(vaeLoss(vae, x, cfg.beta).loss, chunk.length);
+    });
+    try {
+      total += (await sum.data())[0] ?? NaN;
+    } finally {
+      sum.dispose();
+    }
+  }
+  return total / images.length;
+}
+
+/**
+ * Trains `vae` in place on `images` (all vae.config.size square, vae.config.channels).
+ * Deterministic for a seed on a given backend. Throws 'empty-dataset' or 'invalid-argument'.
+ */
+export async function trainVae(vae: Vae, images: FloatImage[], cfg: TrainConfig, hooks: TrainHooks = {}): Promise<TrainResult> {
+  validateInputs(vae, images, cfg);
+  const rng = mulberry32(cfg.seed);
+  const { train, validation } = splitValidation(images, cfg.validationSplit, rng);
+  const plan = planBatches(train.length, cfg.batchSize);
+  const optimizer = tf.train.adam(cfg.learningRate);
+  const totalSteps = cfg.epochs * plan.stepsPerEpoch;
+  const loop: Loop = { vae, cfg, hooks, rng, train, plan, optimizer, startMs: performance.now(), stepsDone: 0, totalSteps, valLoss: null };
+  const history: EpochSummary[] = [];
+  try {
+    for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
+      const stats = await runEpoch(loop, epoch);
+      if (stats === null) return { epochsDone: epoch - 1, stopped: true, history, validation };
+      loop.valLoss = validation.length > 0 ? await validationLoss(vae, validation, cfg) : null;
+      emitProgress(loop, epoch, plan.stepsPerEpoch, stats.last);
+      const summary: EpochSummary = { epoch, loss: stats.mean, valLoss: loop.valLoss };
+      history.push(summary);
+      await hooks.onEpochEnd?.(summary);
+    }
+    return { epochsDone: cfg.epochs, stopped: false, history, validation };
+  } finally {
+    optimizer.dispose();
+  }
+}

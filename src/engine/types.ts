@@ -1,0 +1,155 @@
+/**
+ * Contracts shared by every engine stage and by the worker protocol.
+ * Images are interleaved HWC; values are floats in [0, 1] unless stated.
+ * Nothing here holds a tensor, so every type can cross the worker boundary.
+ */
+
+/** Channels of a working image: 1 = grayscale, 3 = colour. */
+export type Channels = 1 | 3;
+
+/** Decoded 8-bit pixels as they come from a decoder or a canvas (1, 2, 3 or 4 channels). */
+export interface PixelImage {
+  width: number;
+  height: number;
+  /** 1 = gray, 2 = gray + alpha, 3 = RGB, 4 = RGBA. */
+  channels: 1 | 2 | 3 | 4;
+  /** Interleaved, length width * height * channels. */
+  data: Uint8Array | Uint8ClampedArray;
+}
+
+/** A working image: float values in [0, 1], HWC interleaved, length width * height * channels. */
+export interface FloatImage {
+  width: number;
+  height: number;
+  channels: Channels;
+  data: Float32Array;
+}
+
+/** A binary ground-truth mask, 1 = anomalous pixel; length width * height. */
+export interface Mask {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/** VAE architecture. One object builds the model; it is saved with the weights. */
+export interface VaeConfig {
+  /** Working size in pixels (square); a power of two from 16 to 256. */
+  size: number;
+  channels: Channels;
+  /** Latent dimension (e.g. 16 to 256). */
+  latent: number;
+  /** Filters of the first conv layer; each stride-2 layer doubles it, capped at 8 * width. */
+  width: number;
+  /** Stride-2 conv layers in the encoder (mirrored in the decoder); default: log2(size) - 2, at most 5. */
+  depth?: number;
+}
+
+/** Training hyper-parameters. */
+export interface TrainConfig {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** KL weight beta (< 1 gives sharper reconstructions). */
+  beta: number;
+  /** Fraction of the normal images held out for validation and calibration (0 to 0.5). */
+  validationSplit: number;
+  augment: AugmentConfig;
+  seed: number;
+}
+
+export interface AugmentConfig {
+  flips: boolean;
+  /** Random rotations by multiples of 90 degrees (textures). */
+  rot90: boolean;
+  /** Largest random shift in pixels (wrap-around), 0 = off. */
+  maxShift: number;
+}
+
+/** One progress event of the training loop. */
+export interface TrainProgress {
+  epoch: number;
+  epochs: number;
+  step: number;
+  stepsPerEpoch: number;
+  /** Mean per-image loss (recon + beta * kl) of the recent steps. */
+  loss: number;
+  recon: number;
+  kl: number;
+  /** Validation loss of the last finished epoch, null before the first one or with no validation set. */
+  valLoss: number | null;
+  imagesPerSec: number;
+  etaMs: number;
+}
+
+/** Settings of the iterative energy-based projection (ALGORITHM.md). */
+export interface ProjectionSettings {
+  /** Step size alpha; the energy is summed over the pixels of one image. */
+  alpha: number;
+  /** Weight of the L1 pull towards x0. */
+  lambda: number;
+  iterations: number;
+  /** 'weighted' multiplies the gradient by (x - f(x))^2 (the paper); 'plain' does not. */
+  variant: 'weighted' | 'plain';
+}
+
+/** One step's report from the projection generator. */
+export interface ProjectionFrame {
+  /** 0 = the input x0; iterations = the final x_T. */
+  iteration: number;
+  /** E(x_t) = sum (x - f(x))^2 + lambda * sum |x - x0| over the image. */
+  energy: number;
+  /** x_t as an image; present every `every` steps and always on the last frame. */
+  image?: FloatImage;
+}
+
+export type AnomalyMethod = 'residual' | 'projection';
+
+/** The one result contract passed from scoring to metrics to drawing. */
+export interface AnomalyResult {
+  method: AnomalyMethod;
+  /** Image score (max of the map after smoothing). */
+  score: number;
+  /** Per-pixel anomaly map, length width * height, channel mean of |x0 - x|. */
+  map: Float32Array;
+  width: number;
+  height: number;
+}
+
+/** Threshold fixed on held-out normal images; heat maps use this scale, never per-image min-max. */
+export interface Calibration {
+  /** Pixel threshold: the `percentile` of the held-out normal pixel scores. */
+  pixelThreshold: number;
+  /** Image threshold: the `percentile` of held-out normal image scores (max over pixels). */
+  imageThreshold: number;
+  percentile: number;
+  /** Upper end of the heat map colour scale. */
+  scaleMax: number;
+  method: AnomalyMethod;
+  samples: number;
+}
+
+/** What is saved beside the weights. */
+export interface ModelMeta {
+  format: 'manifold-lens-vae';
+  formatVersion: 1;
+  appVersion: string;
+  config: VaeConfig;
+  train?: Partial<TrainConfig>;
+  calibration?: Partial<Record<AnomalyMethod, Calibration>>;
+  trainedAt?: string;
+  finalLoss?: number;
+}
+
+/** A named weight, plain data. */
+export interface NamedWeight {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+/** A model as plain data: what export/import, IndexedDB and the worker protocol carry. */
+export interface ModelArtifacts {
+  meta: ModelMeta;
+  weights: NamedWeight[];
+}
