@@ -1,0 +1,177 @@
+/**
+ * Page object for the end-to-end tests: drives the page through its accessible names and reads
+ * state through data-state / window.__manifoldLens (the app's state, not pixels). Every test
+ * also fails if any request leaves the page's own origin.
+ */
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import type {} from '../src/app/testHook';
+import { fileURLToPath } from 'node:url';
+
+export const STAGES_DIR = fileURLToPath(new URL('../test-results/stages/', import.meta.url));
+
+/**
+ * Tiny settings: WebGPU here is a software adapter (about 1 s per projection step at 64 px).
+ * At 16 px the VAE needs enough steps to learn the texture: batch 4 and lr 3e-3 give 8 steps an
+ * epoch that count (measured on the cpu backend: the hole's mean map inside its mask is about
+ * 3x the mean outside after 8 epochs, about 2x after 6).
+ */
+export const TINY = { size: 16, latent: 16, epochs: 8, batch: 4, lr: 0.003, iterations: 6 } as const;
+
+export type StatusState = 'idle' | 'loading' | 'training' | 'trained' | 'projecting' | 'done' | 'error';
+
+export interface Field {
+  width: number;
+  height: number;
+  data: number[];
+}
+
+export class AppPage {
+  readonly status: Locator;
+
+  constructor(readonly page: Page) {
+    this.status = page.getByTestId('status');
+  }
+
+  async open(params: Record<string, string | number>): Promise<void> {
+    const q = new URLSearchParams({ ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])), test: '1' });
+    await this.page.goto(`./?${q}`);
+    await expect(this.status).not.toHaveAttribute('data-state', 'loading', { timeout: 120_000 });
+  }
+
+  async expectState(state: StatusState, timeout = 60_000): Promise<void> {
+    await expect(this.status).toHaveAttribute('data-state', state, { timeout });
+  }
+
+  backend(): Promise<string | null> {
+    return this.page.evaluate(() => window.__manifoldLens?.backend() ?? null);
+  }
+
+  async tryDemo(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Try the demo' }).click();
+    await expect(this.page.getByTestId('normal-summary')).toContainText('40 normal images');
+    await expect(this.page.getByTestId('test-item')).toHaveCount(8);
+  }
+
+  /** Presses Train and waits until training finished (status 'trained'). */
+  async train(timeout = 300_000, whileTraining?: () => Promise<void>): Promise<void> {
+    await this.page.getByRole('button', { name: 'Train', exact: true }).click();
+    await this.expectState('training');
+    await whileTraining?.();
+    await this.expectState('trained', timeout);
+  }
+
+  history(): Promise<{ epoch: number; loss: number; valLoss: number | null }[]> {
+    return this.page.evaluate(() => window.__manifoldLens?.history() ?? []);
+  }
+
+  /** Selects a test image by its list button and waits for its projection to finish. */
+  async inspect(item: Locator, timeout = 180_000): Promise<void> {
+    await item.click();
+    await expect(item).toHaveAttribute('aria-pressed', 'true');
+    await this.expectState('done', timeout);
+  }
+
+  lastMap(): Promise<Field | null> {
+    return this.page.evaluate(() => window.__manifoldLens?.lastMap() ?? null);
+  }
+
+  mask(): Promise<Field | null> {
+    return this.page.evaluate(() => window.__manifoldLens?.mask() ?? null);
+  }
+
+  /** Distinct colours on the overlay canvas: 1 means blank. */
+  overlayColours(): Promise<number> {
+    return this.page.getByRole('img', { name: 'Anomaly overlay' }).evaluate((c) => {
+      const canvas = c as HTMLCanvasElement;
+      const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+      const seen = new Set<number>();
+      for (let i = 0; data && i < data.length && seen.size < 1000; i += 4) seen.add(((data[i] ?? 0) << 16) | ((data[i + 1] ?? 0) << 8) | (data[i + 2] ?? 0));
+      return seen.size;
+    });
+  }
+
+  async shot(name: string): Promise<void> {
+    mkdirSync(STAGES_DIR, { recursive: true });
+    await this.page.screenshot({ path: `${STAGES_DIR}${name}.png` });
+  }
+
+  /**
+   * Records the longest gap between animation frames (page responsiveness) from now until
+   * stopFrameMonitor(). A screenshot blocks frames by itself, so shotDuringMonitor() pauses the
+   * recording while the harness captures and resumes it afterwards.
+   */
+  async startFrameMonitor(): Promise<void> {
+    await this.page.evaluate(() => {
+      type Frames = { max: number; count: number; on: boolean; gen: number };
+      const w = window as unknown as { __frames?: Frames };
+      const f: Frames = w.__frames ?? { max: 0, count: 0, on: false, gen: 0 };
+      w.__frames = f;
+      f.on = true;
+      const gen = ++f.gen;
+      let last = performance.now();
+      const tick = (t: number) => {
+        if (!f.on || f.gen !== gen) return;
+        f.max = Math.max(f.max, t - last);
+        f.count++;
+        last = t;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+  }
+
+  stopFrameMonitor(): Promise<{ max: number; count: number }> {
+    return this.page.evaluate(() => {
+      const w = window as unknown as { __frames: { max: number; count: number; on: boolean } };
+      w.__frames.on = false;
+      return { max: w.__frames.max, count: w.__frames.count };
+    });
+  }
+
+  async shotDuringMonitor(name: string): Promise<void> {
+    await this.stopFrameMonitor();
+    await this.shot(name);
+    await this.startFrameMonitor();
+  }
+}
+
+/** Mean of the map inside and outside a binary mask of the same size. */
+export function meanInsideOutside(map: Field, mask: Field): { inside: number; outside: number } {
+  let si = 0;
+  let ni = 0;
+  let so = 0;
+  let no = 0;
+  map.data.forEach((v, i) => {
+    if ((mask.data[i] ?? 0) > 0) {
+      si += v;
+      ni++;
+    } else {
+      so += v;
+      no++;
+    }
+  });
+  return { inside: si / Math.max(1, ni), outside: so / Math.max(1, no) };
+}
+
+/** Requests that leave the page's origin (blob: and data: stay on the machine). */
+export function offOrigin(urls: string[], origin: string): string[] {
+  return urls.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
+}
+
+export const test = base.extend<{ app: AppPage; requests: string[] }>({
+  requests: [
+    async ({ context, baseURL }, use) => {
+      const urls: string[] = [];
+      context.on('request', (r) => urls.push(r.url()));
+      await use(urls);
+      expect(offOrigin(urls, new URL(baseURL ?? '').origin), 'requests that left the origin').toEqual([]);
+    },
+    { auto: true },
+  ],
+  app: async ({ page }, use) => {
+    await use(new AppPage(page));
+  },
+});
+
+export { expect };

@@ -1,0 +1,44 @@
+/** PNG files made in the test: a striped texture (normal), the same with a dark blob (defective). */
+import { PNG } from 'pngjs';
+
+export interface FilePayload {
+  name: string;
+  mimeType: string;
+  buffer: Buffer;
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function texturePng(seed: number, size = 32, defect = false): Buffer {
+  const png = new PNG({ width: size, height: size });
+  const r = rng(seed);
+  const phase = r() * 8;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const stripe = Math.sin(((x + y + phase) / 8) * Math.PI * 2) * 0.5 + 0.5;
+      let v = 60 + stripe * 140 + (r() - 0.5) * 20;
+      const dx = x - size * 0.6;
+      const dy = y - size * 0.4;
+      if (defect && dx * dx + dy * dy < (size * 0.15) ** 2) v = 10;
+      const o = (y * size + x) * 4;
+      png.data[o] = v;
+      png.data[o + 1] = v * 0.8;
+      png.data[o + 2] = v * 0.6;
+      png.data[o + 3] = 255;
+    }
+  }
+  return PNG.sync.write(png);
+}
+
+export function normalFiles(count: number, from = 0): FilePayload[] {
+  return Array.from({ length: count }, (_, i) => ({ name: `part_${String(from + i).padStart(2, '0')}.png`, mimeType: 'image/png', buffer: texturePng(100 + from + i) }));
+}

@@ -1,0 +1,46 @@
+/**
+ * End-to-end tests against the production build (vite build + preview), in Debian's Chromium
+ * (never a downloaded browser) with WebGPU enabled. Here WebGPU is a software adapter
+ * (SwiftShader) and slow, so the tests use tiny URL settings; one worker, long timeouts.
+ */
+import { defineConfig } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+export const PORT = 4179;
+
+export default defineConfig({
+  testDir: '.',
+  outputDir: `${root}/test-results/playwright`,
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 6 * 60_000,
+  expect: { timeout: 60_000 },
+  reporter: [['list']],
+  use: {
+    baseURL: `http://localhost:${PORT}/`,
+    viewport: { width: 1280, height: 800 },
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--enable-unsafe-webgpu',
+        '--no-sandbox',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    command: `npx vite build && npx vite preview --port ${PORT} --strictPort`,
+    cwd: root,
+    url: `http://localhost:${PORT}/`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 180_000,
+  },
+});

@@ -1,0 +1,51 @@
+/**
+ * With ?test=1: window.__manifoldLens, the hook end-to-end tests read state through (the app's
+ * state, not pixels). numTensors and lastMap ask the worker, where the tensors and maps live.
+ */
+import { selectStatus, type AppStore } from '../store';
+import type { MlClientLike } from '../worker/client';
+import type { FieldData } from '../worker/protocol';
+
+export interface ManifoldLensHook {
+  backend(): string | null;
+  adapterInfo(): string | null;
+  numTensors(): Promise<number>;
+  lastMap(): Promise<FieldData | null>;
+  mask(testId?: string): Promise<{ width: number; height: number; data: number[] } | null>;
+  status(): { state: string; text: string };
+  history(): { epoch: number; loss: number; valLoss: number | null }[];
+  tests(): { id: string; name: string; kind: string | null; score: number | null }[];
+  select(id: string): void;
+}
+
+declare global {
+  interface Window {
+    __manifoldLens?: ManifoldLensHook;
+  }
+}
+
+export function installTestHook(store: AppStore, client: MlClientLike): void {
+  const choice = () => {
+    const b = store.getState().backend;
+    return b.kind === 'ready' ? b.choice : null;
+  };
+  window.__manifoldLens = {
+    backend: () => choice()?.name ?? null,
+    adapterInfo: () => choice()?.adapterInfo ?? null,
+    numTensors: () => client.call('numTensors', {}).result,
+    lastMap: () => client.call('lastMap', { method: store.getState().view.method === 'residual' ? 'residual' : 'projection' }).result,
+    mask: async (testId) => {
+      const id = testId ?? store.getState().selectedId;
+      if (!id) return null;
+      const m = await client.call('mask', { testId: id }).result;
+      return m ? { width: m.width, height: m.height, data: Array.from(m.data) } : null;
+    },
+    status: () => selectStatus(store.getState()),
+    history: () => store.getState().history,
+    tests: () => {
+      const s = store.getState();
+      return s.test.map((t) => ({ id: t.id, name: t.name, kind: t.kind ?? null, score: s.scores[t.id]?.projection ?? null }));
+    },
+    select: (id) => store.getState().select(id),
+  };
+}

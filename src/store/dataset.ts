@@ -1,0 +1,90 @@
+/** Dataset slice: the normal set and the test list as the page sees them (pixels live in the worker). */
+import type { StateCreator } from 'zustand/vanilla';
+import { DEMO } from './defaults';
+import { toFailure } from './errors';
+import { NO_INSPECTION } from './inspect';
+import type { AppState, StoreDeps, TestItem } from './types';
+
+type DatasetSlice = Pick<AppState, 'normal' | 'test' | 'rejected' | 'loading' | 'addFiles' | 'loadDemo' | 'removeImage' | 'clearSet' | 'dismissRejected'>;
+
+let nextFileId = 1;
+
+export const createDatasetSlice =
+  ({ client }: StoreDeps): StateCreator<AppState, [], [], DatasetSlice> =>
+  (set, get) => ({
+    normal: [],
+    test: [],
+    rejected: null,
+    loading: null,
+
+    async addFiles(which, files) {
+      if (files.length === 0) return;
+      const entries = files.map((f) => ({ id: `f${nextFileId++}`, name: f.name, blob: f.blob }));
+      const what = which === 'normal' ? 'Reading normal images' : 'Reading test images';
+      set({ loading: { what, done: 0, total: entries.length }, failure: null });
+      try {
+        const job = client.call('addImages', { set: which, files: entries }, { onEvent: (e) => set({ loading: { what, done: e.done, total: e.total } }) });
+        const { accepted, rejected } = await job.result;
+        set({ rejected: rejected.length > 0 ? { set: which, files: rejected } : null });
+        if (which === 'normal') set({ normal: [...get().normal, ...accepted] });
+        else {
+          const blobs = new Map(entries.map((e) => [e.id, e.blob]));
+          const added: TestItem[] = accepted.map((a) => ({ ...a, blob: blobs.get(a.id) }));
+          set({ test: [...get().test, ...added] });
+          get().scoreMissing();
+        }
+      } catch (e) {
+        set({ failure: toFailure(e, what) });
+      } finally {
+        set({ loading: null });
+      }
+    },
+
+    async loadDemo() {
+      const size = get().settings.model.size;
+      set({ loading: { what: 'Generating the demo textures', done: 0, total: DEMO.normal + DEMO.test }, failure: null });
+      try {
+        const r = await client.call('demo', { size, normal: DEMO.normal, test: DEMO.test, seed: DEMO.seed }).result;
+        get().cancelInspection();
+        set({ normal: r.normal, test: r.test, rejected: null, selectedId: null, scores: {}, ...NO_INSPECTION });
+        get().scoreMissing();
+      } catch (e) {
+        set({ failure: toFailure(e, 'Loading the demo') });
+      } finally {
+        set({ loading: null });
+      }
+    },
+
+    async removeImage(which, id) {
+      try {
+        await client.call('removeImages', { set: which, ids: [id] }).result;
+      } catch (e) {
+        set({ failure: toFailure(e, 'Removing the image') });
+        return;
+      }
+      if (which === 'normal') set({ normal: get().normal.filter((i) => i.id !== id) });
+      else {
+        const { [id]: _gone, ...scores } = get().scores;
+        set({ test: get().test.filter((i) => i.id !== id), scores });
+        if (get().selectedId === id) get().select(get().test[0]?.id ?? null);
+      }
+    },
+
+    async clearSet(which) {
+      try {
+        await client.call('removeImages', { set: which, ids: 'all' }).result;
+      } catch (e) {
+        set({ failure: toFailure(e, 'Clearing the images') });
+        return;
+      }
+      if (which === 'normal') set({ normal: [], rejected: null });
+      else {
+        set({ test: [], scores: {}, rejected: null });
+        get().select(null);
+      }
+    },
+
+    dismissRejected() {
+      set({ rejected: null });
+    },
+  });

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, parseUrlOptions } from './defaults';
+
+describe('parseUrlOptions', () => {
+  it('keeps the defaults without parameters', () => {
+    expect(parseUrlOptions('')).toEqual({ settings: DEFAULT_SETTINGS, backend: null, testHook: false });
+  });
+
+  it('reads every documented parameter', () => {
+    const o = parseUrlOptions('?backend=WebGPU&size=16&latent=8&epochs=3&batch=8&lr=0.003&alpha=0.5&lambda=0.2&iterations=6&test=1');
+    expect(o.backend).toBe('webgpu');
+    expect(o.testHook).toBe(true);
+    expect(o.settings.model).toMatchObject({ size: 16, latent: 8 });
+    expect(o.settings.train).toMatchObject({ epochs: 3, batchSize: 8, learningRate: 0.003 });
+    expect(o.settings.projection).toEqual({ alpha: 0.5, lambda: 0.2, iterations: 6 });
+  });
+
+  it('clamps out-of-range values, snaps the size and ignores garbage', () => {
+    const o = parseUrlOptions('?size=100&iterations=100000&epochs=abc&alpha=-3');
+    expect(o.settings.model.size).toBe(128);
+    expect(o.settings.projection.iterations).toBe(200);
+    expect(o.settings.train.epochs).toBe(DEFAULT_SETTINGS.train.epochs);
+    expect(o.settings.projection.alpha).toBe(0.05);
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * Every default setting of the app in one place, and the URL parameters that override them
+ * (so a run can be shared and end-to-end tests can be tiny). The projection defaults follow
+ * ALGORITHM.md (energy summed over the pixels of one image, images in [0, 1]); the lead tunes
+ * them from the benchmark.
+ */
+import type { AugmentConfig } from '../engine/types';
+
+export interface ModelSettings {
+  size: number;
+  latent: number;
+  width: number;
+}
+
+export interface TrainSettings {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  beta: number;
+  validationSplit: number;
+  augment: AugmentConfig;
+  seed: number;
+}
+
+export interface ProjectionControls {
+  alpha: number;
+  lambda: number;
+  iterations: number;
+}
+
+export interface Settings {
+  model: ModelSettings;
+  train: TrainSettings;
+  projection: ProjectionControls;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  model: { size: 64, latent: 32, width: 16 },
+  train: {
+    epochs: 30,
+    batchSize: 16,
+    learningRate: 1e-3,
+    beta: 0.01,
+    validationSplit: 0.2,
+    augment: { flips: true, rot90: true, maxShift: 0 },
+    seed: 1,
+  },
+  projection: { alpha: 1, lambda: 0.1, iterations: 40 },
+};
+
+/** Send x_t to the page every this many projection steps. */
+export const FRAME_EVERY = 2;
+/**
+ * Gaussian smoothing of anomaly maps in pixels at the working size: 1 px at 64 px, in
+ * proportion elsewhere, so the same structures are smoothed alike at every working size.
+ */
+export function smoothSigmaFor(size: number): number {
+  return size / 64;
+}
+/** Wait after the last slider move before re-running the projection. */
+export const RERUN_DEBOUNCE_MS = 150;
+/** Reconstructions shown in the training grid. */
+export const GRID_SIZE = 8;
+/** The demo dataset: procedural textures at the working size. */
+export const DEMO = { normal: 40, test: 8, seed: 7 } as const;
+
+export const WORKING_SIZES = [16, 32, 64, 128, 256] as const;
+
+/** Slider ranges, shared by the UI and the URL parsing. */
+export const RANGES = {
+  alpha: { min: 0.05, max: 10, step: 0.05 },
+  lambda: { min: 0, max: 1, step: 0.01 },
+  iterations: { min: 1, max: 200, step: 1 },
+  latent: { min: 2, max: 512, step: 1 },
+  width: { min: 4, max: 64, step: 1 },
+  epochs: { min: 1, max: 1000, step: 1 },
+  batchSize: { min: 1, max: 256, step: 1 },
+  learningRate: { min: 1e-6, max: 1 },
+} as const;
+
+export interface UrlOptions {
+  settings: Settings;
+  backend: string | null;
+  testHook: boolean;
+}
+
+function num(params: URLSearchParams, key: string, range: { min: number; max: number }, integer: boolean): number | undefined {
+  const raw = params.get(key);
+  if (raw === null || raw.trim() === '') return undefined;
+  const v = Number(raw);
+  if (!Number.isFinite(v)) return undefined;
+  const clamped = Math.min(range.max, Math.max(range.min, v));
+  return integer ? Math.round(clamped) : clamped;
+}
+
+function nearestSize(v: number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  return WORKING_SIZES.reduce((best, s) => (Math.abs(s - v) < Math.abs(best - v) ? s : best), WORKING_SIZES[0]);
+}
+
+/**
+ * Settings from a query string: backend, size, latent, width, epochs, batch, lr, alpha,
+ * lambda, iterations, test=1. Out-of-range values are clamped, unreadable ones ignored.
+ */
+export function parseUrlOptions(search: string, base: Settings = DEFAULT_SETTINGS): UrlOptions {
+  const p = new URLSearchParams(search);
+  const m = base.model;
+  const t = base.train;
+  const pr = base.projection;
+  const settings: Settings = {
+    model: {
+      size: nearestSize(num(p, 'size', { min: 1, max: 1024 }, true)) ?? m.size,
+      latent: num(p, 'latent', RANGES.latent, true) ?? m.latent,
+      width: num(p, 'width', RANGES.width, true) ?? m.width,
+    },
+    train: {
+      ...t,
+      epochs: num(p, 'epochs', RANGES.epochs, true) ?? t.epochs,
+      batchSize: num(p, 'batch', RANGES.batchSize, true) ?? t.batchSize,
+      learningRate: num(p, 'lr', RANGES.learningRate, false) ?? t.learningRate,
+    },
+    projection: {
+      alpha: num(p, 'alpha', RANGES.alpha, false) ?? pr.alpha,
+      lambda: num(p, 'lambda', RANGES.lambda, false) ?? pr.lambda,
+      iterations: num(p, 'iterations', RANGES.iterations, true) ?? pr.iterations,
+    },
+  };
+  const backend = p.get('backend');
+  return { settings, backend: backend && backend.trim() !== '' ? backend.trim().toLowerCase() : null, testHook: p.get('test') === '1' };
+}

@@ -1,0 +1,40 @@
+/** The app's one store, built from typed slices; the worker client is injected (tests pass a fake). */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { toFailure } from './errors';
+import { createDatasetSlice } from './dataset';
+import { DEFAULT_SETTINGS, type Settings } from './defaults';
+import { createInspectSlice } from './inspect';
+import { createTrainSlice } from './train';
+import type { AppState, StoreDeps } from './types';
+
+export type AppStore = StoreApi<AppState>;
+
+export function createAppStore(deps: StoreDeps, settings: Settings = DEFAULT_SETTINGS): AppStore {
+  return createStore<AppState>()((...a) => {
+    const [set] = a;
+    return {
+      ...createDatasetSlice(deps)(...a),
+      ...createTrainSlice(deps, settings)(...a),
+      ...createInspectSlice(deps)(...a),
+      backend: { kind: 'starting' },
+      failure: null,
+
+      async initBackend(override) {
+        set({ backend: { kind: 'starting' } });
+        try {
+          const choice = await deps.client.call('init', { backend: override, wasmPaths: deps.wasmPaths }).result;
+          set({ backend: { kind: 'ready', choice } });
+        } catch (e) {
+          set({ backend: { kind: 'failed', message: toFailure(e, 'Starting')?.message ?? 'cancelled' } });
+        }
+      },
+
+      dismissFailure() {
+        set({ failure: null });
+      },
+    };
+  });
+}
+
+export { selectStatus, type Status, type StatusState } from './status';
+export type * from './types';

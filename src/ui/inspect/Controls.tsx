@@ -1,0 +1,73 @@
+/** Projection sliders (re-run, debounced) and view options (method, opacity, threshold, colours). */
+import { useId } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { COLORMAPS } from '../../render/colormap';
+import { formatValue } from '../../render/legend';
+import { RANGES } from '../../store/defaults';
+import type { ColormapChoice, ViewMethod } from '../../store';
+import { useApp, useServices } from '../context';
+import { Slider } from '../common/Slider';
+import { mainMethod, scaleFor } from './maps';
+
+const METHODS: { value: ViewMethod; label: string }[] = [
+  { value: 'projection', label: 'Projection' },
+  { value: 'residual', label: 'Residual' },
+  { value: 'both', label: 'Side by side' },
+];
+
+export function ProjectionSliders() {
+  const { store } = useServices();
+  const p = useApp((s) => s.settings.projection);
+  const set = (patch: Partial<typeof p>) => store.getState().setProjection(patch);
+  return (
+    <fieldset className="controls">
+      <legend>Projection</legend>
+      <Slider label="Step size" {...RANGES.alpha} value={p.alpha} onChange={(alpha) => set({ alpha })} format={(v) => v.toFixed(2)} hint="alpha: how far each step moves the image" />
+      <Slider label="Iterations" {...RANGES.iterations} value={p.iterations} onChange={(iterations) => set({ iterations })} hint="T: number of projection steps" />
+      <Slider label="Lambda" {...RANGES.lambda} value={p.lambda} onChange={(lambda) => set({ lambda })} format={(v) => v.toFixed(2)} hint="weight of the pull back towards the original" />
+    </fieldset>
+  );
+}
+
+export function ViewControls() {
+  const { store } = useServices();
+  const view = useApp((s) => s.view);
+  const method = useApp(mainMethod);
+  const scale = useApp(useShallow((s) => scaleFor(s, mainMethod(s))));
+  const colormapId = useId();
+  const setView = store.getState().setView;
+  return (
+    <fieldset className="controls">
+      <legend>View</legend>
+      <div className="segmented" role="radiogroup" aria-label="Method">
+        {METHODS.map((m) => (
+          <label key={m.value} className={view.method === m.value ? 'on' : ''}>
+            <input type="radio" name="method" value={m.value} checked={view.method === m.value} onChange={() => setView({ method: m.value })} />
+            {m.label}
+          </label>
+        ))}
+      </div>
+      <Slider label="Opacity" min={0} max={1} step={0.05} value={view.opacity} onChange={(opacity) => setView({ opacity })} format={(v) => `${Math.round(v * 100)}%`} />
+      <Slider
+        label="Threshold"
+        min={0}
+        max={scale.scaleMax}
+        step={scale.scaleMax / 200}
+        value={Math.min(scale.threshold ?? 0, scale.scaleMax)}
+        onChange={(t) => setView({ thresholds: { ...view.thresholds, [method]: t } })}
+        format={formatValue}
+        hint="pixels above it are outlined; starts at the calibrated value"
+      />
+      <div className="slider">
+        <label htmlFor={colormapId}>Colours</label>
+        <select id={colormapId} value={view.colormap} onChange={(e) => setView({ colormap: e.currentTarget.value as ColormapChoice })}>
+          {COLORMAPS.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+      </div>
+    </fieldset>
+  );
+}

@@ -1,0 +1,41 @@
+/** Colour bar on the calibrated scale, with ticks and the threshold marked. */
+import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { colormapLut } from '../../render/colormap';
+import { formatValue, legendBar, legendTicks } from '../../render/legend';
+import { useApp } from '../context';
+import { PixelCanvas } from '../common/PixelCanvas';
+import { mainMethod, scaleFor } from './maps';
+
+const SOURCE_TEXT = {
+  calibration: 'Fixed scale from held-out normal images',
+  residual: "Fixed scale borrowed from the residual's calibration",
+  image: "No calibration: scaled to this image's maximum",
+} as const;
+
+export function Legend() {
+  const colormap = useApp((s) => s.view.colormap);
+  const { scaleMax, threshold, source } = useApp(useShallow((s) => scaleFor(s, mainMethod(s))));
+  const bar = useMemo(() => legendBar(colormapLut(colormap), 256, 1), [colormap]);
+  const ticks = legendTicks(scaleMax, 5);
+  const thresholdAt = threshold !== null ? Math.min(1, threshold / scaleMax) : null;
+  return (
+    <div className="legend" data-testid="legend">
+      <div className="legend-bar-wrap">
+        <PixelCanvas image={bar} label={`Colour scale from 0 to ${formatValue(scaleMax)}`} className="legend-bar" pixelated={false} />
+        {thresholdAt !== null && <span className="legend-threshold" style={{ left: `${thresholdAt * 100}%` }} title={`threshold ${formatValue(threshold ?? 0)}`} />}
+      </div>
+      <div className="legend-ticks" aria-hidden="true">
+        {ticks.map((t) => (
+          <span key={t.at} style={{ left: `${t.at * 100}%` }}>
+            {t.label}
+          </span>
+        ))}
+      </div>
+      <p className="muted small">
+        {SOURCE_TEXT[source]}
+        {threshold !== null && <> · contour at {formatValue(threshold)}</>}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+/** The selected test image: overlay (or residual and projection side by side), panels, legend, score. */
+import { useShallow } from 'zustand/react/shallow';
+import { formatValue } from '../../render/legend';
+import { useApp } from '../context';
+import { Legend } from './Legend';
+import { mainMethod, scaleFor } from './maps';
+import { OverlayCanvas } from './OverlayCanvas';
+import { Panels } from './Panels';
+import { useBaseImage } from './useBaseImage';
+
+function Score() {
+  const { score, imageThreshold, running } = useApp(
+    useShallow((s) => {
+      const method = mainMethod(s);
+      const id = s.selectedId;
+      return {
+        score: id ? (s.scores[id]?.[method] ?? null) : null,
+        imageThreshold: scaleFor(s, method).imageThreshold,
+        running: s.inspection.kind === 'running',
+      };
+    }),
+  );
+  const verdict = score === null || imageThreshold === null ? null : score > imageThreshold ? 'anomalous' : 'normal';
+  return (
+    <p className="score-line">
+      Score <strong data-testid="score">{score === null ? (running ? '…' : '–') : formatValue(score)}</strong>
+      {verdict && <span className={`verdict ${verdict}`}>{verdict}</span>}
+    </p>
+  );
+}
+
+export function Viewer() {
+  const item = useApp((s) => s.test.find((t) => t.id === s.selectedId) ?? null);
+  const size = useApp((s) => s.model?.config.size ?? s.settings.model.size);
+  const method = useApp((s) => s.view.method);
+  const base = useBaseImage(item, size);
+  if (!item) return <div className="viewer empty muted">Select a test image.</div>;
+  const both = method === 'both';
+  return (
+    <div className="viewer">
+      <div className="viewer-main">
+        {both ? (
+          <div className="pair">
+            <figure>
+              <OverlayCanvas base={base} method="residual" label="Residual overlay" box={170} />
+              <figcaption>residual |x₀ − f(x₀)|</figcaption>
+            </figure>
+            <figure>
+              <OverlayCanvas base={base} method="projection" label="Anomaly overlay" box={170} />
+              <figcaption>projection |x₀ − xₜ|</figcaption>
+            </figure>
+          </div>
+        ) : (
+          <figure>
+            <OverlayCanvas base={base} method={method === 'residual' ? 'residual' : 'projection'} label="Anomaly overlay" box={280} />
+            <figcaption>
+              {item.name} · {item.width}×{item.height}
+            </figcaption>
+          </figure>
+        )}
+        <Panels />
+      </div>
+      <Score />
+      <Legend />
+    </div>
+  );
+}

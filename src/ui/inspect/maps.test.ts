@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { AppState } from '../../store';
+import type { InspectResult, ModelInfo } from '../../worker/protocol';
+import { currentMap, currentProjected, scaleFor } from './maps';
+
+const img = (v: number) => ({ width: 2, height: 1, channels: 1 as const, data: Float32Array.from([v, v]) });
+const result: InspectResult = {
+  testId: 't1',
+  x0: img(0),
+  recon: img(0.1),
+  projected: img(0.2),
+  residual: { method: 'residual', score: 0.4, map: Float32Array.from([0.4, 0.1]), width: 2, height: 1 },
+  projection: { method: 'projection', score: 0.3, map: Float32Array.from([0.3, 0]), width: 2, height: 1 },
+  energies: [],
+  stopped: false,
+};
+const cal = (scaleMax: number) => ({ pixelThreshold: scaleMax / 2, imageThreshold: scaleMax / 3, percentile: 0.99, scaleMax, method: 'residual' as const, samples: 4 });
+const model = (calibration: ModelInfo['calibration']): ModelInfo => ({
+  config: { size: 2, latent: 2, width: 2, channels: 1 },
+  trainedAt: '',
+  epochsDone: 1,
+  stopped: false,
+  finalLoss: null,
+  calibration,
+  calibratedWith: null,
+});
+
+function state(patch: Partial<AppState>): AppState {
+  return { selectedId: 't1', inspection: { kind: 'none' }, frame: null, early: null, model: null, view: { method: 'projection', opacity: 1, colormap: 'inferno', thresholds: {}, sort: 'name' }, ...patch } as AppState;
+}
+
+describe('currentMap', () => {
+  it('shows the finished result of the selected image, per method', () => {
+    const s = state({ inspection: { kind: 'done', result } });
+    expect(Array.from(currentMap(s, 'residual')?.data ?? [])).toEqual([0.4, 0.1].map(Math.fround));
+    expect(currentProjected(s)).toBe(result.projected);
+    expect(currentMap({ ...s, selectedId: 'other' }, 'projection')).toBeNull();
+  });
+
+  it('while running, shows the live frame for the projection and the early residual', () => {
+    const s = state({
+      inspection: { kind: 'running', testId: 't1', iterations: 4 },
+      frame: { kind: 'frame', iteration: 2, iterations: 4, energy: 1, image: img(0.5), map: Float32Array.from([0.2, 0.2]) },
+      early: { kind: 'residual', recon: img(0.1), residual: result.residual },
+    });
+    expect(currentMap(s, 'projection')?.data[0]).toBeCloseTo(0.2);
+    expect(currentMap(s, 'residual')?.data).toBe(result.residual.map);
+  });
+});
+
+describe('scaleFor', () => {
+  it('uses the method calibration, else borrows the residual one, else the image max', () => {
+    expect(scaleFor(state({ model: model({ residual: cal(2), projection: { ...cal(1), method: 'projection' } }) }), 'projection')).toMatchObject({ scaleMax: 1, threshold: 0.5, source: 'calibration' });
+    expect(scaleFor(state({ model: model({ residual: cal(2) }) }), 'projection')).toMatchObject({ scaleMax: 2, threshold: 1, source: 'residual' });
+    const s = state({ model: model({}), inspection: { kind: 'done', result } });
+    expect(scaleFor(s, 'residual')).toMatchObject({ scaleMax: Math.fround(0.4), threshold: null, source: 'image' });
+  });
+
+  it('a threshold the person set wins over the calibrated one', () => {
+    const s = state({ model: model({ residual: cal(2) }), view: { method: 'residual', opacity: 1, colormap: 'inferno', thresholds: { residual: 0.7 }, sort: 'name' } });
+    expect(scaleFor(s, 'residual').threshold).toBe(0.7);
+  });
+});

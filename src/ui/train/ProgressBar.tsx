@@ -1,0 +1,46 @@
+/** Training progress: fed by subscription into refs (no re-render per step). */
+import { useEffect, useRef } from 'react';
+import type { TrainProgress } from '../../engine/types';
+import type { AppState } from '../../store';
+import { formatDuration } from '../messages';
+import { useServices } from '../context';
+
+function describe(p: TrainProgress | null, s: AppState): { fraction: number; text: string } {
+  const t = s.training;
+  if (t.kind === 'running' && t.phase === 'calibrating') return { fraction: 1, text: 'Calibrating the threshold…' };
+  if (t.kind === 'finished') {
+    return { fraction: 1, text: t.stopped ? `Stopped after ${t.epochsDone} epoch${t.epochsDone === 1 ? '' : 's'}` : `Done: ${t.epochsDone} epochs` };
+  }
+  if (!p) return { fraction: 0, text: t.kind === 'running' ? 'Preparing…' : 'Not trained yet' };
+  const fraction = (p.epoch - 1 + p.step / Math.max(1, p.stepsPerEpoch)) / Math.max(1, p.epochs);
+  const text = `Epoch ${p.epoch}/${p.epochs} · ${p.imagesPerSec.toFixed(1)} img/s · ETA ${formatDuration(p.etaMs)}`;
+  return { fraction, text };
+}
+
+export function ProgressBar() {
+  const { store } = useServices();
+  const bar = useRef<HTMLDivElement>(null);
+  const label = useRef<HTMLSpanElement>(null);
+  const meter = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const paint = (s: AppState) => {
+      const { fraction, text } = describe(s.progress, s);
+      const pct = Math.round(Math.min(1, Math.max(0, fraction)) * 100);
+      if (bar.current) bar.current.style.width = `${pct}%`;
+      if (label.current) label.current.textContent = text;
+      meter.current?.setAttribute('aria-valuenow', String(pct));
+    };
+    paint(store.getState());
+    return store.subscribe((s, prev) => {
+      if (s.progress !== prev.progress || s.training !== prev.training) paint(s);
+    });
+  }, [store]);
+  return (
+    <div className="progress-wrap">
+      <div ref={meter} className="progress" role="progressbar" aria-label="Training progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={0}>
+        <div ref={bar} className="progress-bar" />
+      </div>
+      <span ref={label} className="progress-text" data-testid="train-progress" />
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+/** Area 2: train the VAE on the normal images (in the worker), with live progress. */
+import { useApp, useServices } from '../context';
+import { LossChart } from './LossChart';
+import { ProgressBar } from './ProgressBar';
+import { ReconGrid } from './ReconGrid';
+import { TrainSettings } from './TrainSettings';
+
+function trainBlocker(s: { normal: number; backendReady: boolean; loading: boolean }): string | null {
+  if (!s.backendReady) return 'Waiting for the ML engine to start.';
+  if (s.normal === 0) return 'Add normal images (or try the demo) to train.';
+  if (s.loading) return 'Reading images…';
+  return null;
+}
+
+export function TrainPanel() {
+  const { store } = useServices();
+  const running = useApp((s) => s.training.kind === 'running');
+  const stopping = useApp((s) => s.training.kind === 'running' && s.training.stopping);
+  const normal = useApp((s) => s.normal.length);
+  const backendReady = useApp((s) => s.backend.kind === 'ready');
+  const loading = useApp((s) => s.loading !== null);
+  const few = normal > 0 && normal < 8;
+  const blocker = trainBlocker({ normal, backendReady, loading });
+  return (
+    <section className="panel" aria-labelledby="train-title">
+      <h2 id="train-title">
+        <span className="step">2</span> Train
+      </h2>
+      <TrainSettings />
+      <div className="row">
+        <button type="button" className="btn primary" disabled={running || blocker !== null} onClick={() => void store.getState().train()}>
+          Train
+        </button>
+        <button type="button" className="btn" disabled={!running || stopping} onClick={() => store.getState().stopTraining()}>
+          Stop
+        </button>
+      </div>
+      {blocker && !running && <p className="muted small">{blocker}</p>}
+      {few && !running && <p className="warn small">Only {normal} normal image{normal === 1 ? '' : 's'}: augmentation helps, but expect a rough model.</p>}
+      <ProgressBar />
+      <LossChart />
+      <ReconGrid />
+    </section>
+  );
+}

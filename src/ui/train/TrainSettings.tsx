@@ -1,0 +1,72 @@
+/** Training settings: a one-line summary, everything else under "Advanced". */
+import { useId } from 'react';
+import { RANGES, WORKING_SIZES } from '../../store/defaults';
+import { useApp, useServices } from '../context';
+
+function NumberField(props: { label: string; value: number; min: number; max: number; step: number | 'any'; onChange(v: number): void; disabled: boolean }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <input
+        id={id}
+        type="number"
+        value={props.value}
+        min={props.min}
+        max={props.max}
+        step={props.step}
+        disabled={props.disabled}
+        onChange={(e) => {
+          const v = Number(e.currentTarget.value);
+          if (Number.isFinite(v) && v >= props.min && v <= props.max) props.onChange(v);
+        }}
+      />
+    </div>
+  );
+}
+
+export function TrainSettings() {
+  const { store } = useServices();
+  const settings = useApp((s) => s.settings);
+  const disabled = useApp((s) => s.training.kind === 'running');
+  const sizeId = useId();
+  const { model, train } = settings;
+  const setModel = (patch: Partial<typeof model>) => store.getState().setSettings({ model: patch });
+  const setTrain = (patch: Partial<typeof train>) => store.getState().setSettings({ train: patch });
+  return (
+    <details className="advanced">
+      <summary>
+        Advanced <span className="muted">
+          {model.size} px · latent {model.latent} · {train.epochs} epochs · batch {train.batchSize}
+        </span>
+      </summary>
+      <div className="fields">
+        <div className="field">
+          <label htmlFor={sizeId}>Working size</label>
+          <select id={sizeId} value={model.size} disabled={disabled} onChange={(e) => setModel({ size: Number(e.currentTarget.value) })}>
+            {WORKING_SIZES.map((s) => (
+              <option key={s} value={s}>
+                {s}×{s}
+              </option>
+            ))}
+          </select>
+        </div>
+        <NumberField label="Latent size" value={model.latent} {...RANGES.latent} disabled={disabled} onChange={(v) => setModel({ latent: v })} />
+        <NumberField label="Filters" value={model.width} {...RANGES.width} disabled={disabled} onChange={(v) => setModel({ width: v })} />
+        <NumberField label="Epochs" value={train.epochs} {...RANGES.epochs} disabled={disabled} onChange={(v) => setTrain({ epochs: v })} />
+        <NumberField label="Batch size" value={train.batchSize} {...RANGES.batchSize} disabled={disabled} onChange={(v) => setTrain({ batchSize: v })} />
+        <NumberField label="Learning rate" value={train.learningRate} min={1e-6} max={1} step="any" disabled={disabled} onChange={(v) => setTrain({ learningRate: v })} />
+        <NumberField label="KL weight β" value={train.beta} min={0} max={10} step="any" disabled={disabled} onChange={(v) => setTrain({ beta: v })} />
+        <NumberField label="Held out" value={train.validationSplit} min={0} max={0.5} step={0.05} disabled={disabled} onChange={(v) => setTrain({ validationSplit: v })} />
+        <label className="check">
+          <input type="checkbox" checked={train.augment.flips} disabled={disabled} onChange={(e) => setTrain({ augment: { ...train.augment, flips: e.currentTarget.checked } })} />
+          Random flips
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={train.augment.rot90} disabled={disabled} onChange={(e) => setTrain({ augment: { ...train.augment, rot90: e.currentTarget.checked } })} />
+          Rotations by 90°
+        </label>
+      </div>
+    </details>
+  );
+}
