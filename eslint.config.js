@@ -7,7 +7,7 @@ import globals from 'globals';
 const forbid = (patterns, message) => ['error', { patterns: patterns.map((group) => ({ group, message })) }];
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'bench'] },
+  { ignores: ['dist', 'dist-e2e', 'node_modules', 'test-results', 'playwright-report', 'bench'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
