@@ -1,0 +1,133 @@
+/**
+ * Long tasks in the real app (issue 6: "long tasks over 50 ms during training and projection,
+ * target 0"). Drives the production build as a person would, through the automation contract of
+ * issue 3: "Try the demo", "Train", status data-state, a test item. A PerformanceObserver
+ * (longtask, buffered) and a MutationObserver on the status, both installed before the app's
+ * own scripts, time-stamp every long task and state change on the page's clock.
+ */
+import type { Browser, Page } from '@playwright/test';
+import type { BenchRow } from '../../src/engine/bench/types';
+import { errorMessage } from '../../src/engine/errors';
+import { failedRow } from '../../src/cli/bench-rows';
+import { withTimeout } from './servers';
+
+export interface AppBenchOptions {
+  backend: string;
+  size: number;
+  latent: number;
+  width: number;
+  /** The demo's images are colour; the app picks the channels from the data. */
+  channels: 1 | 3;
+  epochs: number;
+  batch: number;
+  iterations: number;
+  /** Cap on the whole flow. */
+  timeoutMs: number;
+}
+
+interface Observed {
+  longTasks: { start: number; duration: number }[];
+  states: { state: string; t: number }[];
+}
+
+type Window = { __benchObserved?: Observed };
+
+/**
+ * Runs in the page before any of its scripts. A string, not a function: tsx wraps functions in
+ * helpers (__name) that do not exist in the page.
+ */
+const OBSERVERS = `(() => {
+  const seen = { longTasks: [], states: [] };
+  window.__benchObserved = seen;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) seen.longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  new MutationObserver(() => {
+    const state = document.querySelector('[data-testid="status"]')?.getAttribute('data-state');
+    const last = seen.states[seen.states.length - 1];
+    if (state && (!last || last.state !== state)) seen.states.push({ state, t: performance.now() });
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
+})();`;
+
+async function waitState(page: Page, state: string, timeout: number): Promise<void> {
+  await page.locator(`[data-testid="status"][data-state="${state}"]`).waitFor({ timeout });
+}
+
+/** Drives demo, training and one projection; returns what the observers saw. */
+async function drive(page: Page, url: string, o: AppBenchOptions): Promise<Observed> {
+  const q = new URLSearchParams({ backend: o.backend, size: String(o.size), latent: String(o.latent), width: String(o.width),
+    epochs: String(o.epochs), batch: String(o.batch), iterations: String(o.iterations), test: '1' });
+  await page.goto(`${url}?${q}`);
+  await waitState(page, 'idle', 120_000);
+  await page.getByRole('button', { name: 'Try the demo' }).click();
+  await page.getByTestId('test-item').first().waitFor({ timeout: 120_000 });
+  await waitState(page, 'idle', 120_000);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await waitState(page, 'trained', o.timeoutMs);
+  await page.getByTestId('test-item').first().click();
+  await waitState(page, 'done', o.timeoutMs);
+  return page.evaluate(() => (window as unknown as Window).__benchObserved ?? { longTasks: [], states: [] });
+}
+
+/** [start, end) of the first `from` state and the next `to` state after it, on the page's clock. */
+export function stateWindow(states: Observed['states'], from: string, to: string): { start: number; end: number } | null {
+  const i = states.findIndex((s) => s.state === from);
+  const j = states.findIndex((s, k) => k > i && s.state === to);
+  const a = states[i];
+  const b = states[j];
+  return i >= 0 && a && b ? { start: a.t, end: b.t } : null;
+}
+
+/** Long tasks over 50 ms that overlap the window. */
+export function longTasksIn(tasks: Observed['longTasks'], w: { start: number; end: number }): Observed['longTasks'] {
+  return tasks.filter((t) => t.duration > 50 && t.start < w.end && t.start + t.duration > w.start);
+}
+
+const at = (t: { start: number; duration: number }, phase: 'training' | 'projection', w: { start: number }) => ({
+  phase,
+  atMs: Math.round(t.start - w.start),
+  durationMs: Math.round(t.duration),
+});
+
+function toRow(seen: Observed, o: AppBenchOptions): BenchRow {
+  const row = failedRow('chromium', `app-${o.backend}`, o.size, o, 'app: engine figures are timed in the engine rows');
+  const train = stateWindow(seen.states, 'training', 'trained');
+  const proj = stateWindow(seen.states, 'projecting', 'done');
+  if (!train || !proj) return { ...row, skipped: [`app: states seen ${seen.states.map((s) => s.state).join(' > ')}`] };
+  const inTrain = longTasksIn(seen.longTasks, train);
+  const inProj = longTasksIn(seen.longTasks, proj);
+  return {
+    ...row,
+    longTasksOver50ms: inTrain.length + inProj.length,
+    skipped: [],
+    app: {
+      trainingMs: Math.round(train.end - train.start),
+      projectionMs: Math.round(proj.end - proj.start),
+      longTasksTraining: inTrain.length,
+      longTasksProjection: inProj.length,
+      longestTaskMs: Math.round(Math.max(0, ...[...inTrain, ...inProj].map((t) => t.duration))),
+      longTasksWholeSession: seen.longTasks.length,
+      longTasks: [...inTrain.map((t) => at(t, 'training', train)), ...inProj.map((t) => at(t, 'projection', proj))],
+      settings: { epochs: o.epochs, batch: o.batch, iterations: o.iterations },
+    },
+  };
+}
+
+/** One row for the app on `o.backend`, longTasksOver50ms = long tasks during training plus projection. */
+export async function benchApp(browser: Browser, url: string, o: AppBenchOptions, log: (l: string) => void): Promise<BenchRow> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => log(`app page error: ${e.message}`));
+    await page.addInitScript({ content: OBSERVERS });
+    const seen = await withTimeout(drive(page, url, o), o.timeoutMs + 60_000, `app ${o.backend}`);
+    const row = toRow(seen, o);
+    log(`app ${o.backend} ${o.size}px: long tasks over 50 ms during training and projection: ${row.longTasksOver50ms ?? 'n/a'}`);
+    return row;
+  } catch (e) {
+    log(`app ${o.backend}: ${errorMessage(e)}`);
+    return failedRow('chromium', `app-${o.backend}`, o.size, o, `app: ${errorMessage(e)}`);
+  } finally {
+    await context.close();
+  }
+}

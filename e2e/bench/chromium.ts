@@ -1,0 +1,73 @@
+/**
+ * The Chromium half of `npm run bench`, engine part: one page per backend on Vite's dev
+ * server, the shared timing code run in it through page.evaluate. Each size's result comes
+ * back over the console as soon as it is done, so a backend that runs past its hard cap
+ * still keeps the sizes it finished.
+ */
+import type { Browser, Page } from '@playwright/test';
+import { errorMessage } from '../../src/engine/errors';
+import type { BenchMeasurement, BenchOptions, BenchRow } from '../../src/engine/bench/types';
+import { failedRow } from '../../src/cli/bench-rows';
+import type * as PageModule from './page';
+import { LOG_TAG, PAGE_HTML, PAGE_MODULE, ROW_TAG, type PageResult } from './protocol';
+import { withTimeout } from './servers';
+
+export type PageOptions = Omit<BenchOptions, 'log' | 'onResult'>;
+
+/** Slack past the backend budget for a last call that overruns it (a software GPU step takes seconds). */
+const HARD_CAP_SLACK_MS = 60_000;
+
+function listen(page: Page, log: (line: string) => void, rows: BenchMeasurement[]): void {
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (text.startsWith(ROW_TAG)) rows.push(JSON.parse(text.slice(ROW_TAG.length)) as BenchMeasurement);
+    else if (text.startsWith(LOG_TAG)) log(`chromium ${text.slice(LOG_TAG.length)}`);
+    else if (msg.type() === 'error') log(`chromium console error: ${text}`);
+  });
+  page.on('pageerror', (e) => log(`chromium page error: ${e.message}`));
+}
+
+/** Only plain data crosses into the page (functions such as `log` cannot be serialised). */
+function plain(o: PageOptions): PageOptions {
+  const { sizes, repeats, sizeBudgetMs, backendBudgetMs, extras, latent, width, channels, batch } = o;
+  return { sizes, repeats, sizeBudgetMs, backendBudgetMs, extras, latent, width, channels, batch };
+}
+
+function runInPage(page: Page, backend: string, o: PageOptions): Promise<PageResult> {
+  return page.evaluate(
+    async ({ mod, backend, o }) => {
+      const m = (await import(/* @vite-ignore */ mod)) as typeof PageModule;
+      return m.runInPage(backend, o);
+    },
+    { mod: PAGE_MODULE, backend, o: plain(o) },
+  );
+}
+
+async function benchOne(browser: Browser, url: string, backend: string, o: PageOptions, log: (l: string) => void): Promise<BenchRow[]> {
+  const page = await browser.newPage();
+  const rows: BenchMeasurement[] = [];
+  listen(page, log, rows);
+  let note: string | null = null;
+  try {
+    await page.goto(`${url}${PAGE_HTML}`);
+    const result = await withTimeout(runInPage(page, backend, o), o.backendBudgetMs + HARD_CAP_SLACK_MS, `chromium ${backend}`);
+    if (result.choice) log(`chromium ${backend}: ${result.choice.reason}${result.choice.adapterInfo ? ` [${result.choice.adapterInfo}]` : ''}`);
+    if (result.error !== null) note = result.error;
+  } catch (e) {
+    note = errorMessage(e);
+  } finally {
+    await page.close();
+  }
+  if (note !== null) log(`chromium ${backend}: ${note}`);
+  return o.sizes.map((size) => {
+    const m = rows.find((r) => r.size === size);
+    return m ? { ...m, backend, where: 'chromium' as const, longTasksOver50ms: null } : failedRow('chromium', backend, size, o, note ?? 'no result');
+  });
+}
+
+/** Every backend in its own page, one after another (they share two CPU cores). */
+export async function benchChromium(browser: Browser, url: string, backends: string[], o: PageOptions, log: (l: string) => void): Promise<BenchRow[]> {
+  const out: BenchRow[] = [];
+  for (const backend of backends) out.push(...(await benchOne(browser, url, backend, o, log)));
+  return out;
+}

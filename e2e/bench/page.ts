@@ -1,0 +1,32 @@
+/**
+ * The browser half of `npm run bench`, served by Vite's dev server and imported by the
+ * harness with page.evaluate: picks one backend (with the app's own wasm binary URLs) and
+ * runs the same timing code as Node on the page's main thread.
+ */
+// First: tfjs-core's index registers its flags; the browser tf-setup's deep gradient imports,
+// evaluated before it, would fail with "Cannot evaluate flag 'DEBUG'".
+import '@tensorflow/tfjs-core';
+import { chooseBackend, type BackendChoice } from '../../src/engine/backend';
+import { errorMessage } from '../../src/engine/errors';
+import { benchBackend } from '../../src/engine/bench/measure';
+import type { BenchOptions } from '../../src/engine/bench/types';
+import { wasmPaths } from '../../src/worker/wasmPaths';
+import { LOG_TAG, ROW_TAG, type PageResult } from './protocol';
+
+export async function runInPage(backend: string, o: Omit<BenchOptions, 'log' | 'onResult'>): Promise<PageResult> {
+  let choice: BackendChoice;
+  try {
+    choice = await chooseBackend({ override: backend, order: [], wasmPaths: wasmPaths() });
+  } catch (e) {
+    return { choice: null, error: errorMessage(e), rows: [] };
+  }
+  const { name, reason, software, adapterInfo } = choice;
+  const summary = { name, reason, software, adapterInfo };
+  if (name !== backend) return { choice: summary, error: `${backend} did not start`, rows: [] };
+  const rows = await benchBackend({
+    ...o,
+    log: (line) => console.log(`${LOG_TAG}${line}`),
+    onResult: (m) => console.log(`${ROW_TAG}${JSON.stringify(m)}`),
+  });
+  return { choice: summary, error: null, rows };
+}

@@ -1,0 +1,45 @@
+/** The bench table (stdout) and the JSON file of `npm run bench`. */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { BenchRow } from '../engine/bench/types';
+import { textTable } from './table';
+
+const HEADER = ['where', 'backend', 'size', 'train ms', 'proj ms', 'fwd ms', 'fwd+bwd ms', 'proj/fb', 'train loop ms', 'proj loop ms',
+  'peak tensors', 'peak MB', 'long tasks', 'note'];
+
+const cell = (v: number | null | undefined, digits = 1) => (v === null || v === undefined ? '-' : v.toFixed(digits));
+
+/** First reason a figure is missing, shortened for the table (the JSON has them all). */
+function note(r: BenchRow): string {
+  if (r.app) return `app: train ${(r.app.trainingMs / 1000).toFixed(1)} s, projection ${(r.app.projectionMs / 1000).toFixed(1)} s, longest task ${r.app.longestTaskMs} ms`;
+  const first = r.skipped[0];
+  if (first === undefined) return '';
+  return first.length > 70 ? `${first.slice(0, 67)}...` : first;
+}
+
+export function formatBenchTable(rows: BenchRow[]): string {
+  const body = rows.map((r) => [
+    r.where, r.backend, String(r.size), cell(r.trainStepMs), cell(r.projectionStepMs), cell(r.forwardMs), cell(r.forwardBackwardMs),
+    cell(r.projectionOverForwardBackward, 2), cell(r.trainLoopStepMs), cell(r.projectionLoopStepMs), cell(r.peakTensors, 0),
+    r.peakBytes === null ? '-' : (r.peakBytes / 2 ** 20).toFixed(1), cell(r.longTasksOver50ms, 0), note(r),
+  ]);
+  return textTable(HEADER, body);
+}
+
+/** Where a training step's time goes, per row that has a kernel profile. */
+export function formatKernelProfiles(rows: BenchRow[]): string {
+  return rows
+    .filter((r) => r.topKernels !== null && r.topKernels.length > 0)
+    .map((r) => `${r.where} ${r.backend} ${r.size}px train step: ${(r.topKernels ?? []).map((k) => `${k.name} ${k.ms.toFixed(0)} ms/${k.calls}`).join(', ')}`)
+    .join('\n');
+}
+
+/** bench/results-YYYY-MM-DD.json under the repo root, unless --out names a file. */
+export function defaultOutPath(root: string, date: Date): string {
+  return path.join(root, 'bench', `results-${date.toISOString().slice(0, 10)}.json`);
+}
+
+export async function writeResults(file: string, rows: BenchRow[]): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, JSON.stringify({ runs: rows }, null, 2) + '\n');
+}

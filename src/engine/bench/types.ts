@@ -1,0 +1,101 @@
+/** The benchmark's data contracts: what one (where, backend, size) run reports. Plain JSON. */
+
+export type BenchWhere = 'node' | 'chromium';
+
+/** Per-kernel time summed over one profiled training step (synchronous backends only). */
+export interface KernelTime {
+  name: string;
+  ms: number;
+  calls: number;
+}
+
+/** What the shared timing code measures for one backend and size; every time is ms, median. */
+export interface BenchMeasurement {
+  backend: string;
+  size: number;
+  /** One Adam step of the VAE loss at batch `batch` (what train.ts runs per step). */
+  trainStepMs: number | null;
+  /** One projection step (project.ts projectionStep) at batch 1. */
+  projectionStepMs: number | null;
+  /** f(x) = reconstruct(x) at batch 1. */
+  forwardMs: number | null;
+  /** Value and input gradient of sum((x - f(x))^2) at batch 1: the yardstick of a projection step. */
+  forwardBackwardMs: number | null;
+  /** projectionStepMs / forwardBackwardMs (target <= 1.5). */
+  projectionOverForwardBackward: number | null;
+  /** Loss and weight gradients at batch `batch`, no optimizer update. */
+  trainForwardBackwardMs: number | null;
+  /** The real loop: project() with frames every 2 steps (the app's), per step. */
+  projectionLoopStepMs: number | null;
+  /** The real loop: trainVae() for one epoch (batches assembled, losses read every few steps), per step. */
+  trainLoopStepMs: number | null;
+  /** The first training step (shader compiles on GPU backends), run under tf.profile for the peaks. */
+  firstTrainStepMs: number | null;
+  /** Most tensors alive during one training step (model and optimizer slots included). */
+  peakTensors: number | null;
+  /** Most bytes held by tensors during one training step. */
+  peakBytes: number | null;
+  /** tf.memory().numTensors after the size's runs minus before (0 = no leak). */
+  tensorsLeaked: number | null;
+  /** Timed samples behind each median. */
+  samples: Record<string, number>;
+  /** Where the time of one training step goes, heaviest kernels first (cpu and wasm only). */
+  topKernels: KernelTime[] | null;
+  /** Why a figure is null (budget, error). */
+  skipped: string[];
+  config: { latent: number; width: number; channels: number; batch: number };
+}
+
+/** The app's own flow, driven through its UI (rows whose backend is app-<name>). */
+export interface AppFigures {
+  /** From status 'training' to 'trained' (validation, calibration and UI updates included). */
+  trainingMs: number;
+  /** From 'projecting' to 'done' for one test image. */
+  projectionMs: number;
+  longTasksTraining: number;
+  longTasksProjection: number;
+  longestTaskMs: number;
+  /** Every long task since the page opened (loading the app and the demo included). */
+  longTasksWholeSession: number;
+  /** The long tasks counted, from the start of their phase. */
+  longTasks: { phase: 'training' | 'projection'; atMs: number; durationMs: number }[];
+  settings: { epochs: number; batch: number; iterations: number };
+}
+
+/** Where and when the run happened: the CPU is shared, so load matters for reading the numbers. */
+export interface BenchEnv {
+  date: string;
+  cpus: number;
+  loadAverage: number[];
+  node: string;
+  quick: boolean;
+}
+
+/** One row of bench/results-<date>.json. */
+export interface BenchRow extends BenchMeasurement {
+  where: BenchWhere;
+  /** Main-thread long tasks over 50 ms (browser only; null in Node). */
+  longTasksOver50ms: number | null;
+  app?: AppFigures;
+  env?: BenchEnv;
+}
+
+export interface BenchOptions {
+  sizes: number[];
+  /** Timed samples per figure (median of these). */
+  repeats: number;
+  /** Time cap per size for one backend, warm-ups included. */
+  sizeBudgetMs: number;
+  /** Also the extras: training forward+backward, the kernel profile, the real loops. */
+  extras: boolean;
+  /** Time cap for all sizes of one backend; sizes that would start after it are skipped. */
+  backendBudgetMs: number;
+  latent: number;
+  width: number;
+  channels: 1 | 3;
+  batch: number;
+  /** Progress lines (stderr in Node, console in the page). */
+  log?: (line: string) => void;
+  /** Each size's result as soon as it is done (the browser harness keeps them if a later size hangs). */
+  onResult?: (m: BenchMeasurement) => void;
+}
