@@ -1,5 +1,5 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 
@@ -12,13 +12,25 @@ const browserTfSetup = {
   replacement: fileURLToPath(new URL('./src/engine/tf-setup.browser.ts', import.meta.url)),
 };
 
+/**
+ * The dev server injects inline scripts and styles (React refresh, CSS hot reload) that the
+ * production Content Security Policy in index.html forbids, so `vite` (serve) drops that meta tag;
+ * `vite build` and `vite preview` keep it.
+ */
+function devWithoutCsp(): Plugin {
+  return {
+    name: 'manifold-lens:dev-without-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) => html.replace(/<!--\s*Content Security Policy[\s\S]*?-->\s*<meta\s+http-equiv="Content-Security-Policy"[^>]*>/, ''),
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), devWithoutCsp()],
   resolve: { alias: process.env.VITEST ? [] : [browserTfSetup] },
   base: './',
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 4000 },
-  optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
     environment: 'node',
