@@ -19,11 +19,11 @@ Lists of values sweep the projection on the same trained model; the first combin
 
 const { values } = parseArgs({
   options: {
-    data: { type: 'string' }, size: { type: 'string', default: '32' }, epochs: { type: 'string', default: '40' },
+    data: { type: 'string' }, size: { type: 'string', default: '32' }, epochs: { type: 'string', default: '30' },
     latent: { type: 'string', default: '32' }, width: { type: 'string', default: '16' }, beta: { type: 'string', default: '0.01' },
-    batch: { type: 'string', default: '16' }, lr: { type: 'string', default: '0.001' }, alpha: { type: 'string', default: '1' },
+    batch: { type: 'string', default: '16' }, lr: { type: 'string', default: '0.001' }, alpha: { type: 'string', default: '3' },
     lambda: { type: 'string', default: '0.1' }, iterations: { type: 'string', default: '40' }, sigma: { type: 'string', default: '1' },
-    normal: { type: 'string', default: '96' }, test: { type: 'string', default: '24' }, seed: { type: 'string', default: '1' },
+    normal: { type: 'string', default: '96' }, test: { type: 'string', default: '30' }, seed: { type: 'string', default: '1' },
     backend: { type: 'string', default: 'wasm' }, json: { type: 'string' }, help: { type: 'boolean', default: false },
   },
 });
