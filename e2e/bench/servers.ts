@@ -11,18 +11,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, createServer, preview, type InlineConfig, type Plugin } from 'vite';
 import { PAGE_MODULE } from './protocol';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-export const CHROMIUM_ARGS = [
-  '--enable-unsafe-webgpu',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface Running {
   url: string;
@@ -92,7 +84,7 @@ export async function startAppPreview(): Promise<Running> {
 }
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
 
 /** Resolves with `p`, or rejects after `ms` (the caller then closes the page to stop the work). */

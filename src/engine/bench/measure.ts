@@ -36,7 +36,12 @@ const ORDER: Job[] = [
   { key: 'trainForwardBackwardMs', pick: (w) => w.trainForwardBackward, share: 0.1, extra: true },
 ];
 
-function emptyMeasurement(backend: string, size: number, o: BenchOptions): BenchMeasurement {
+/** A measurement with every figure null, filled in as the jobs run (also the shape of a skipped row). */
+export function emptyMeasurement(
+  backend: string,
+  size: number,
+  o: Pick<BenchOptions, 'latent' | 'width' | 'channels' | 'batch'>,
+): BenchMeasurement {
   return {
     backend,
     size,
