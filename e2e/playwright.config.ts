@@ -14,7 +14,7 @@ const OUT_DIR = `dist-e2e/${PORT}`;
 
 export default defineConfig({
   testDir: '.',
-  outputDir: `${root}/test-results/playwright`,
+  outputDir: process.env.E2E_PORT ? `${root}/test-results/playwright-${PORT}` : `${root}/test-results/playwright`,
   fullyParallel: false,
   workers: 1,
   retries: 0,
