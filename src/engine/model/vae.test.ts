@@ -1,9 +1,10 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
 import { isEngineError } from '../errors';
 import { useCpu } from '../testing/cpu';
 import type { VaeConfig } from '../types';
+import { setConvStrategyOverride, type ConvStrategy } from './conv';
 import { createVae, resolveDepth, stableName, upsample2x, validateConfig, weightSpecs } from './vae';
 
 beforeAll(() => useCpu());
@@ -136,5 +137,42 @@ describe('upsample2x', () => {
     expect(v[3]![3]).toEqual([7, 8]);
     expect(v[2]![1]).toEqual([5, 6]);
     tf.dispose([x, y]);
+  });
+});
+
+describe('conv gradient strategies', () => {
+  afterAll(() => setConvStrategyOverride(null));
+
+  /** Weight gradients of a training-like loss and the input gradient of reconstruct, under `strategy`. */
+  async function gradients(strategy: ConvStrategy): Promise<Float32Array[]> {
+    setConvStrategyOverride(strategy);
+    const vae = createVae({ size: 16, channels: 3, latent: 4, width: 4 }, 11);
+    const x = tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', 12) as Tensor4D;
+    const before = tf.memory().numTensors;
+    const loss = (): tf.Scalar => {
+      const { mu, logVar } = vae.encode(x);
+      return tf.add(tf.sum(tf.square(tf.sub(x, vae.decode(mu)))), tf.sum(tf.square(logVar)));
+    };
+    const { value, grads } = tf.variableGrads(loss, vae.variables);
+    const dx = tf.grad((t) => tf.sum(tf.square(tf.sub(t, vae.reconstruct(t as Tensor4D)))))(x);
+    const out = [...vae.variables.map((v) => grads[v.name]!), dx];
+    const data = await Promise.all(out.map(async (t) => (await t.data()) as Float32Array));
+    tf.dispose([value, ...out]);
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+    vae.dispose();
+    return data;
+  }
+
+  it('give the same weight gradients and the same input gradient of reconstruct', async () => {
+    const im2col = await gradients('im2col');
+    const conv = await gradients('conv');
+    expect(conv.length).toBe(im2col.length);
+    im2col.forEach((ref, i) => {
+      const got = conv[i]!;
+      const scale = Math.max(...ref.map(Math.abs));
+      expect(scale).toBeGreaterThan(0);
+      expect(Math.max(...ref.map((v, j) => Math.abs(v - (got[j] ?? NaN)))) / scale).toBeLessThan(1e-4);
+    });
   });
 });

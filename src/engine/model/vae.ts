@@ -14,7 +14,7 @@ import type { Tensor2D, Tensor4D, Variable } from '@tensorflow/tfjs-core';
 import { EngineError } from '../errors';
 import type { VaeConfig } from '../types';
 import type { Vae } from './autoencoder';
-import { conv2dFilterGrad, conv2dNative } from './conv';
+import { conv2dFilterGrad, projectionConv } from './conv';
 import { mulberry32 } from '../data/random';
 import { initValues, sizeOf, type WeightSpec } from './init';
 
@@ -161,12 +161,15 @@ function buildVae(config: VaeConfig, valueOf: (spec: WeightSpec) => Float32Array
   return {
     config: resolved,
     variables,
+    // conv2dFilterGrad picks its gradient strategy for the backend of the moment.
     encode: (x) => encodeWith(resolved, conv2dFilterGrad, w, x),
     decode: (z) => decodeWith(resolved, conv2dFilterGrad, w, z),
-    // Native conv here: projection needs only the input gradient, and tfjs
-    // evaluates the native filter gradient lazily, so no im2col work is wasted.
-    reconstruct: (x) =>
-      tf.tidy(() => decodeWith(resolved, conv2dNative, w, encodeWith(resolved, conv2dNative, w, x).mu)),
+    // Projection needs only the input gradient: a conv whose filter gradient is never
+    // computed, chosen per backend at call time (the backend may change after creation).
+    reconstruct: (x) => {
+      const conv = projectionConv();
+      return tf.tidy(() => decodeWith(resolved, conv, w, encodeWith(resolved, conv, w, x).mu));
+    },
     dispose: () => variables.forEach((v) => v.dispose()),
   };
 }
