@@ -2,6 +2,9 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 /**
  * The engine's tf-setup imports the umbrella @tensorflow/tfjs so that it loads in plain Node
@@ -28,6 +31,7 @@ function devWithoutCsp(): Plugin {
 export default defineConfig({
   plugins: [react(), devWithoutCsp()],
   resolve: { alias: process.env.VITEST ? [] : [browserTfSetup] },
+  define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   base: './',
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 4000 },

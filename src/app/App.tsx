@@ -1,18 +1,24 @@
-/** The one page: header, then the three areas of the flow side by side. */
+/** The one page: header, then the three areas of the flow side by side; results and evaluation below. */
 import { Header } from '../ui/Header';
+import { Notice } from '../ui/common/Notice';
 import { DatasetPanel } from '../ui/dataset/DatasetPanel';
 import { InspectPanel } from '../ui/inspect/InspectPanel';
 import { TrainPanel } from '../ui/train/TrainPanel';
+import { ResultsPanel } from '../ui/results/ResultsPanel';
 
 export function App() {
   return (
-    <div className="app">
-      <Header />
-      <main className="areas">
-        <DatasetPanel />
-        <TrainPanel />
-        <InspectPanel />
-      </main>
-    </div>
+    <>
+      <div className="app">
+        <Header />
+        <Notice />
+        <main className="areas">
+          <DatasetPanel />
+          <TrainPanel />
+          <InspectPanel />
+        </main>
+      </div>
+      <ResultsPanel />
+    </>
   );
 }

@@ -5,6 +5,9 @@
 import { selectStatus, type AppStore } from '../store';
 import type { MlClientLike } from '../worker/client';
 import type { FieldData } from '../worker/protocol';
+import type { DebugArgs, DebugResult } from '../worker/robustProtocol';
+import type { EvaluationData } from '../worker/keepProtocol';
+import { mainMethod, scaleFor } from '../ui/inspect/maps';
 
 export interface ManifoldLensHook {
   backend(): string | null;
@@ -16,6 +19,13 @@ export interface ManifoldLensHook {
   history(): { epoch: number; loss: number; valLoss: number | null }[];
   tests(): { id: string; name: string; kind: string | null; score: number | null }[];
   select(id: string): void;
+  /** Robustness (issue 5): the worker's test calls, a test image at a working size, the model. */
+  debug(args: DebugArgs): Promise<DebugResult>;
+  testImage(id: string, size: number): Promise<{ width: number; height: number; channels: number; data: number[] }>;
+  model(): { epochsDone: number; stopped: boolean; size: number; channels: number } | null;
+  /** Keep/evaluate (issue 4): the maps, masks and labels of the last batch; the viewer's scale. */
+  evaluationData(): Promise<EvaluationData | null>;
+  heatScale(): { method: string; scaleMax: number; threshold: number | null; colormap: string };
 }
 
 declare global {
@@ -47,5 +57,21 @@ export function installTestHook(store: AppStore, client: MlClientLike): void {
       return s.test.map((t) => ({ id: t.id, name: t.name, kind: t.kind ?? null, score: s.scores[t.id]?.projection ?? null }));
     },
     select: (id) => store.getState().select(id),
+    debug: (args) => client.call('debug', args).result,
+    testImage: async (id, size) => {
+      const img = await client.call('testImage', { testId: id, size }).result;
+      return { width: img.width, height: img.height, channels: img.channels, data: Array.from(img.data) };
+    },
+    model: () => {
+      const m = store.getState().model;
+      return m ? { epochsDone: m.epochsDone, stopped: m.stopped, size: m.config.size, channels: m.config.channels } : null;
+    },
+    evaluationData: () => client.call('evaluationData', {}).result,
+    heatScale: () => {
+      const s = store.getState();
+      const method = mainMethod(s);
+      const { scaleMax, threshold } = scaleFor(s, method);
+      return { method, scaleMax, threshold, colormap: s.view.colormap };
+    },
   };
 }

@@ -5,17 +5,23 @@ import { createDatasetSlice } from './dataset';
 import { DEFAULT_SETTINGS, type Settings } from './defaults';
 import { createInspectSlice } from './inspect';
 import { createTrainSlice } from './train';
+import { createModelSlice } from './model';
+import { createResultsSlice } from './results';
+import { createRobustSlice } from './robust';
 import type { AppState, StoreDeps } from './types';
 
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(deps: StoreDeps, settings: Settings = DEFAULT_SETTINGS): AppStore {
   return createStore<AppState>()((...a) => {
-    const [set] = a;
+    const [set, get] = a;
     return {
       ...createDatasetSlice(deps)(...a),
       ...createTrainSlice(deps, settings)(...a),
       ...createInspectSlice(deps)(...a),
+      ...createModelSlice(deps)(...a),
+      ...createResultsSlice(deps)(...a),
+      ...createRobustSlice(deps)(...a),
       backend: { kind: 'starting' },
       failure: null,
 
@@ -24,6 +30,7 @@ export function createAppStore(deps: StoreDeps, settings: Settings = DEFAULT_SET
         try {
           const choice = await deps.client.call('init', { backend: override, wasmPaths: deps.wasmPaths }).result;
           set({ backend: { kind: 'ready', choice } });
+          get().watchBackend();
         } catch (e) {
           set({ backend: { kind: 'failed', message: toFailure(e, 'Starting')?.message ?? 'cancelled' } });
         }

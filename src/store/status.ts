@@ -42,6 +42,6 @@ export function selectStatus(s: StatusInput): Status {
     return { state: 'done', text: `Inspected ${nameOf(s, insp.result.testId)}${insp.result.stopped ? ' (interrupted)' : ''}.` };
   }
   if (s.model) return { state: 'trained', text: trainedText(s) };
-  if (s.normal.length > 0) return { state: 'idle', text: `${s.normal.length} normal images ready. Press Train.` };
+  if (s.normal.length > 0) return { state: 'idle', text: `${s.normal.length} normal image${s.normal.length === 1 ? '' : 's'} ready. Press Train.` };
   return { state: 'idle', text: 'Add normal images or try the demo to start.' };
 }

@@ -4,6 +4,8 @@ import type { TrainProgress } from '../engine/types';
 import type { MlClientLike } from '../worker/client';
 import type { ImageInfo, ImageScores, InspectFrame, InspectResidual, InspectResult, ModelInfo, ReconPair, Rejection } from '../worker/protocol';
 import type { ProjectionControls, Settings } from './defaults';
+import type { KeepState } from './keepTypes';
+import type { RobustState } from './robust';
 
 export type ColormapChoice = 'inferno' | 'turbo' | 'viridis' | 'gray';
 export type ViewMethod = 'projection' | 'residual' | 'both';
@@ -62,7 +64,7 @@ export interface ViewOptions {
   sort: SortOrder;
 }
 
-export interface AppState {
+export interface AppState extends KeepState, RobustState {
   // backend
   backend: BackendState;
   initBackend(override: string | null): Promise<void>;

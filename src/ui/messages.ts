@@ -6,11 +6,12 @@ export function backendBadge(choice: BackendChoice): string {
 }
 
 const ADVICE: Record<string, string> = {
-  'out-of-memory': 'Try a smaller working size or batch size.',
+  'out-of-memory': 'Nothing loaded or trained was lost; a smaller working size or batch size needs less memory.',
   'empty-dataset': 'Add normal images first.',
   'backend-failed': 'Reload the page; the app will try the next backend.',
   'worker-crashed': 'Reload the page to start the ML worker again.',
   'model-incompatible': 'Train a new model or load one made for these images.',
+  'model-corrupt': 'The file is damaged or is not a Manifold Lens model file (a .zip exported by this app); the loaded model is unchanged.',
 };
 
 export function adviceFor(code: string): string | null {

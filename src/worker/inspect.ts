@@ -5,6 +5,7 @@ import { anomalyMap, reconstructImage, toResult } from '../engine/score/score';
 import { EngineError } from '../engine/errors';
 import type { AnomalyResult, FloatImage } from '../engine/types';
 import { copyImage, type JobContext } from './context';
+import { countProjection } from './memory';
 import type { ImageStore } from './images';
 import type { ImageScores, InspectArgs, InspectFrame, InspectResidual, InspectResult, ScoreArgs } from './protocol';
 
@@ -30,7 +31,7 @@ export async function inspectJob(
   const residual = toResult('residual', x0, recon, args.smoothSigma);
   ctx.emit({ kind: 'residual', recon: copyImage(recon), residual: { ...residual, map: residual.map.slice() } });
   const iterations = args.settings.iterations;
-  const run = await runProjection(model, x0, args.settings, {
+  const run = await countProjection(iterations, () => runProjection(model, x0, args.settings, {
     every: args.every,
     shouldStop: ctx.shouldStop,
     onFrame: (f) => {
@@ -41,7 +42,7 @@ export async function inspectJob(
       }
       ctx.emit(frame);
     },
-  });
+  }));
   const projection = toResult('projection', x0, run.xT, args.smoothSigma);
   return { testId: args.testId, x0, recon, projected: run.xT, residual, projection, energies: run.energies, stopped: run.stopped };
 }

@@ -12,6 +12,9 @@ import { ImageStore } from './images';
 import { inspectJob, requireModel, scoreJob, type LastMaps } from './inspect';
 import type { CallArgs, CallEvent, CallName, CallResult, Request, Response, WireError } from './protocol';
 import { trainJob } from './train';
+import { keepHandlers } from './keepHandlers';
+import { isAllocationFailure } from './memory';
+import { robustness } from './robustHandlers';
 
 interface Scope {
   postMessage(msg: unknown, transfer: Transferable[]): void;
@@ -26,6 +29,16 @@ const active = new Map<number, { stop: boolean }>();
 let model: Vae | null = null;
 let lastMaps: LastMaps | null = null;
 
+const robust = robustness({
+  store,
+  gpu,
+  model: () => model,
+  setModel: (vae) => {
+    model = vae;
+    lastMaps = null;
+  },
+});
+
 type Handler<K extends CallName> = (args: CallArgs<K>, ctx: JobContext<CallEvent<K>>) => Promise<CallResult<K>>;
 
 /** Runs on the GPU queue; a job cancelled while it waited never starts. */
@@ -33,12 +46,21 @@ function onGpu<K extends CallName>(h: Handler<K>): Handler<K> {
   return (args, ctx) =>
     gpu.run(() => {
       if (ctx.shouldStop()) throw new EngineError('cancelled', 'Cancelled before it started.');
-      return h(args, ctx);
+      return h(args, ctx)
+        .catch(async (e: unknown) => {
+          await robust.afterFailure(e);
+          throw e;
+        })
+        .finally(() => robust.afterGpuJob());
     });
 }
 
 const handlers: { [K in CallName]: Handler<K> } = {
-  init: onGpu(async ({ backend, wasmPaths }) => chooseBackend({ override: backend, wasmPaths: wasmPaths ?? undefined })),
+  init: onGpu(async ({ backend, wasmPaths }) => {
+    const choice = await chooseBackend({ override: backend, wasmPaths: wasmPaths ?? undefined });
+    robust.afterInit(wasmPaths ?? undefined);
+    return choice;
+  }),
   addImages: async ({ set, files }, ctx) => store.add(set, files, (done) => ctx.emit({ done, total: files.length })),
   demo: async (args) => store.loadDemo(args),
   removeImages: async ({ set, ids }) => ({ remaining: store.remove(set, ids) }),
@@ -74,6 +96,18 @@ const handlers: { [K in CallName]: Handler<K> } = {
     const mask = store.get('test', testId).mask;
     return mask ? { ...mask, data: mask.data.slice() } : null;
   },
+  ...keepHandlers({
+    store,
+    onGpu,
+    model: () => model,
+    setModel: (vae) => {
+      model?.dispose();
+      model = vae;
+      lastMaps = null;
+    },
+    requireModel: () => requireModel(model) as Vae,
+  }),
+  ...robust.handlers,
 };
 
 function post(msg: Response, payload: unknown): void {
@@ -84,7 +118,7 @@ function toWire(e: unknown): WireError {
   if (isEngineError(e)) return { code: e.code, message: e.message };
   const message = errorMessage(e);
   // Allocation failures surface as plain Errors from the backends; give them their code.
-  if (/out of memory|allocation|OOM/i.test(message)) return { code: 'out-of-memory', message };
+  if (isAllocationFailure(e)) return { code: 'out-of-memory', message };
   return { code: 'unknown', message };
 }
 

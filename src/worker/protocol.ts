@@ -18,6 +18,20 @@ import type {
   TrainProgress,
   VaeConfig,
 } from '../engine/types';
+import type {
+  AttachMasksResult,
+  BatchRow,
+  EvaluateArgs,
+  EvaluationData,
+  EvaluationResult,
+  MaskFile,
+  ModelFile,
+  RestoredModel,
+  RestoreOutcome,
+  SaveOutcome,
+  SavedSettings,
+} from './keepProtocol';
+import type { BackendLoss, DebugArgs, DebugResult } from './robustProtocol';
 
 export type ImageSet = 'normal' | 'test';
 
@@ -176,6 +190,21 @@ export interface Calls {
   numTensors: { args: Record<string, never>; result: number; event: never };
   lastMap: { args: { method: AnomalyMethod }; result: FieldData | null; event: never };
   mask: { args: { testId: string }; result: Mask | null; event: never };
+  // Keep, share and evaluate (issue 4); their types live in keepProtocol.ts.
+  restoreModel: { args: Record<string, never>; result: RestoreOutcome; event: never };
+  saveModel: { args: { model: ModelInfo; settings: SavedSettings }; result: SaveOutcome; event: never };
+  saveSettings: { args: { settings: SavedSettings }; result: SaveOutcome; event: never };
+  forgetModel: { args: Record<string, never>; result: null; event: never };
+  exportModel: { args: { model: ModelInfo; settings: SavedSettings }; result: ModelFile; event: never };
+  importModel: { args: { blob: Blob; settings: SavedSettings }; result: { restored: RestoredModel; saved: SaveOutcome }; event: never };
+  attachMasks: { args: { masks: MaskFile[] }; result: AttachMasksResult; event: never };
+  evaluate: { args: EvaluateArgs; result: EvaluationResult; event: BatchRow };
+  evaluationData: { args: Record<string, never>; result: EvaluationData | null; event: never };
+  // Robustness (issue 5); their types live in robustProtocol.ts.
+  /** Answers when the backend is lost (WebGPU device lost) and the worker moved to another one. */
+  watchBackend: { args: Record<string, never>; result: BackendLoss; event: never };
+  /** Test hook calls (?test=1 only): memory figures, forced failures, long use. */
+  debug: { args: DebugArgs; result: DebugResult; event: never };
 }
 
 export type CallName = keyof Calls;

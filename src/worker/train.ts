@@ -4,9 +4,12 @@ import type { Vae } from '../engine/model/autoencoder';
 import { runProjection } from '../engine/project/run';
 import { calibrate } from '../engine/score/calibrate';
 import { reconstructImage, toResult } from '../engine/score/score';
-import { trainVae } from '../engine/train/train';
+import { trainVae, type TrainHooks, type TrainResult } from '../engine/train/train';
 import { EngineError } from '../engine/errors';
-import type { AnomalyResult, FloatImage, ProjectionSettings, VaeConfig } from '../engine/types';
+import { exportArtifacts, importArtifacts } from '../engine/model/io';
+import type { AnomalyResult, FloatImage, ModelArtifacts, ProjectionSettings, TrainConfig, VaeConfig } from '../engine/types';
+import { isAllocationFailure, throwInjected } from './memory';
+import { FEW_IMAGES } from './robustProtocol';
 import { copyImage, type JobContext } from './context';
 import type { ImageStore } from './images';
 import type { CalibrationSet, ReconPair, TrainArgs, TrainEvent, TrainResultInfo } from './protocol';
@@ -52,6 +55,60 @@ async function calibrateModel(
   return out;
 }
 
+/** The training settings used: with very few images, flips and rotations make more of them. */
+export function trainConfigFor(train: TrainConfig, count: number): TrainConfig {
+  if (count >= FEW_IMAGES) return train;
+  return { ...train, augment: { ...train.augment, flips: true, rot90: true } };
+}
+
+/** trainVae, with an allocation failure turned into 'out-of-memory' and a smaller setting to try. */
+async function trainWithAdvice(vae: Vae, images: FloatImage[], cfg: TrainConfig, hooks: TrainHooks): Promise<TrainResult> {
+  try {
+    throwInjected();
+    return await trainVae(vae, images, cfg, hooks);
+  } catch (e) {
+    if (!isAllocationFailure(e)) throw e;
+    const { size } = vae.config;
+    const smaller = size > 16 ? `a working size of ${size / 2}×${size / 2}` : 'fewer filters';
+    throw new EngineError(
+      'out-of-memory',
+      `training at ${size}×${size} px in batches of ${cfg.batchSize} ran out of memory. Try ${smaller} or a batch size of ${Math.max(1, Math.floor(cfg.batchSize / 2))}.`,
+      { cause: e },
+    );
+  }
+}
+
+/**
+ * Trains `vae` (disposing it on failure). Returns the model to keep: `vae` itself, or after a
+ * Stop mid-epoch a copy with the weights of the last finished epoch (read back at each epoch's
+ * end), or null when no epoch finished.
+ */
+async function trainKeepingEpochs(
+  vae: Vae,
+  images: FloatImage[],
+  args: TrainArgs,
+  ctx: JobContext<TrainEvent>,
+): Promise<{ result: TrainResult; kept: Vae | null }> {
+  const gridImages = images.slice(0, args.gridSize);
+  let snapshot: ModelArtifacts | null = null;
+  try {
+    const result = await trainWithAdvice(vae, images, trainConfigFor(args.train, images.length), {
+      onProgress: (progress) => ctx.emit({ kind: 'progress', progress }),
+      onEpochEnd: async (e) => {
+        snapshot = await exportArtifacts(vae);
+        ctx.emit({ kind: 'epoch', ...e, grid: await reconGrid(vae, gridImages) });
+      },
+      shouldStop: ctx.shouldStop,
+    });
+    if (!result.stopped) return { result, kept: vae };
+    vae.dispose();
+    return { result, kept: snapshot === null ? null : importArtifacts(snapshot) };
+  } catch (e) {
+    vae.dispose();
+    throw e;
+  }
+}
+
 /**
  * Trains a new model. Returns it only when at least one epoch finished (a stop before that
  * keeps the previous model); the caller swaps it in and disposes the old one.
@@ -67,19 +124,10 @@ export async function trainJob(
   const channels = store.datasetChannels('normal');
   const config: VaeConfig = { ...args.vae, channels };
   const images = items.map((it) => store.working(it, config.size, channels));
-  const vae = createVae(config, args.train.seed);
+  ctx.emit({ kind: 'phase', phase: 'training' });
+  const { result, kept: vae } = await trainKeepingEpochs(createVae(config, args.train.seed), images, args, ctx);
+  if (vae === null) return { info: { model: null, history: result.history }, vae: null };
   try {
-    const gridImages = images.slice(0, args.gridSize);
-    ctx.emit({ kind: 'phase', phase: 'training' });
-    const result = await trainVae(vae, images, args.train, {
-      onProgress: (progress) => ctx.emit({ kind: 'progress', progress }),
-      onEpochEnd: async (e) => ctx.emit({ kind: 'epoch', ...e, grid: await reconGrid(vae, gridImages) }),
-      shouldStop: ctx.shouldStop,
-    });
-    if (result.epochsDone === 0) {
-      vae.dispose();
-      return { info: { model: null, history: result.history }, vae: null };
-    }
     ctx.emit({ kind: 'phase', phase: 'calibrating' });
     const heldOut = result.validation.length > 0 ? result.validation : images.slice(0, CALIBRATION_PROJECTIONS);
     const budget = result.stopped

@@ -56,7 +56,7 @@ export function ViewControls() {
         value={Math.min(scale.threshold ?? 0, scale.scaleMax)}
         onChange={(t) => setView({ thresholds: { ...view.thresholds, [method]: t } })}
         format={formatValue}
-        hint="pixels above it are outlined; starts at the calibrated value"
+        hint="an image scoring above it is anomalous and its pixels above it are outlined; starts at the calibrated image threshold"
       />
       <div className="slider">
         <label htmlFor={colormapId}>Colours</label>

@@ -34,7 +34,7 @@ export function InspectPanel() {
       <h2 id="inspect-title">
         <span className="step">3</span> Inspect
       </h2>
-      <DropZone label="Test images" testId="test-drop" disabled={busy} onFiles={(files) => void store.getState().addFiles('test', files)}>
+      <DropZone label="Test images" testId="test-drop" disabled={busy} onFiles={(files) => void store.getState().addTestFiles(files)}>
         <p className="hint">{hasTests ? 'Drop more test images here.' : 'Drop test images here (the demo brings its own).'}</p>
       </DropZone>
       <Rejected set="test" />

@@ -2,6 +2,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { formatValue } from '../../render/legend';
 import { useApp } from '../context';
+import { verdictOf } from '../results/exportData';
 import { Legend } from './Legend';
 import { mainMethod, scaleFor } from './maps';
 import { OverlayCanvas } from './OverlayCanvas';
@@ -9,18 +10,18 @@ import { Panels } from './Panels';
 import { useBaseImage } from './useBaseImage';
 
 function Score() {
-  const { score, imageThreshold, running } = useApp(
+  const { score, threshold, running } = useApp(
     useShallow((s) => {
       const method = mainMethod(s);
       const id = s.selectedId;
       return {
         score: id ? (s.scores[id]?.[method] ?? null) : null,
-        imageThreshold: scaleFor(s, method).imageThreshold,
+        threshold: scaleFor(s, method).threshold,
         running: s.inspection.kind === 'running',
       };
     }),
   );
-  const verdict = score === null || imageThreshold === null ? null : score > imageThreshold ? 'anomalous' : 'normal';
+  const verdict = verdictOf(score, threshold);
   return (
     <p className="score-line">
       Score <strong data-testid="score">{score === null ? (running ? '…' : '–') : formatValue(score)}</strong>

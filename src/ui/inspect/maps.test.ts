@@ -50,7 +50,8 @@ describe('currentMap', () => {
 
 describe('scaleFor', () => {
   it('uses the method calibration, else borrows the residual one, else the image max', () => {
-    expect(scaleFor(state({ model: model({ residual: cal(2), projection: { ...cal(1), method: 'projection' } }) }), 'projection')).toMatchObject({ scaleMax: 1, threshold: 0.5, source: 'calibration' });
+    // The method's own calibration: the threshold starts at its image threshold (verdict and contour share it).
+    expect(scaleFor(state({ model: model({ residual: cal(2), projection: { ...cal(1), method: 'projection' } }) }), 'projection')).toMatchObject({ scaleMax: 1, threshold: cal(1).imageThreshold, source: 'calibration' });
     expect(scaleFor(state({ model: model({ residual: cal(2) }) }), 'projection')).toMatchObject({ scaleMax: 2, threshold: 1, source: 'residual' });
     const s = state({ model: model({}), inspection: { kind: 'done', result } });
     expect(scaleFor(s, 'residual')).toMatchObject({ scaleMax: Math.fround(0.4), threshold: null, source: 'image' });

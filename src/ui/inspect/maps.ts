@@ -59,7 +59,11 @@ export function scaleFor(s: AppState, method: AnomalyMethod): Scale {
     return { scaleMax: max, threshold: override ?? null, source: 'image', imageThreshold: null };
   }
   const source = own ? 'calibration' : 'residual';
-  return { scaleMax: cal.scaleMax, threshold: override ?? cal.pixelThreshold, source, imageThreshold: own ? own.imageThreshold : null };
+  // One threshold for the verdict and the contour: an image is anomalous when its score (the
+  // max of its map) passes it, and the contour outlines the pixels that do. It starts at the
+  // calibrated image threshold (see engine/score/calibrate.ts).
+  const calibrated = own ? own.imageThreshold : cal.pixelThreshold;
+  return { scaleMax: cal.scaleMax, threshold: override ?? calibrated, source, imageThreshold: own ? own.imageThreshold : null };
 }
 
 /** The method whose map is the main one on screen ('both' shows the projection as the main one). */

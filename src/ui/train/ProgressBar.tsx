@@ -8,10 +8,11 @@ import { useServices } from '../context';
 function describe(p: TrainProgress | null, s: AppState): { fraction: number; text: string } {
   const t = s.training;
   if (t.kind === 'running' && t.phase === 'calibrating') return { fraction: 1, text: 'Calibrating the threshold…' };
+  if (t.kind === 'failed') return { fraction: 0, text: 'Training failed (see the message at the top); any earlier model is kept' };
   if (t.kind === 'finished') {
     return { fraction: 1, text: t.stopped ? `Stopped after ${t.epochsDone} epoch${t.epochsDone === 1 ? '' : 's'}` : `Done: ${t.epochsDone} epochs` };
   }
-  if (!p) return { fraction: 0, text: t.kind === 'running' ? 'Preparing…' : 'Not trained yet' };
+  if (!p) return { fraction: 0, text: t.kind === 'running' ? 'Preparing…' : s.model ? 'Not trained in this session: the model below was loaded.' : 'Not trained yet' };
   const fraction = (p.epoch - 1 + p.step / Math.max(1, p.stepsPerEpoch)) / Math.max(1, p.epochs);
   const text = `Epoch ${p.epoch}/${p.epochs} · ${p.imagesPerSec.toFixed(1)} img/s · ETA ${formatDuration(p.etaMs)}`;
   return { fraction, text };
@@ -32,7 +33,7 @@ export function ProgressBar() {
     };
     paint(store.getState());
     return store.subscribe((s, prev) => {
-      if (s.progress !== prev.progress || s.training !== prev.training) paint(s);
+      if (s.progress !== prev.progress || s.training !== prev.training || s.model !== prev.model) paint(s);
     });
   }, [store]);
   return (
