@@ -1,17 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ImageInfo, ModelInfo } from '../worker/protocol';
 import { createAppStore, type AppState, type AppStore } from './index';
+import { modelInfo } from './testing/fixtures';
 import { FakeClient, flush } from './testing/fakeClient';
 
-const model: ModelInfo = {
-  config: { size: 16, latent: 8, width: 4, channels: 3 },
-  trainedAt: '2020-01-01T00:00:00Z',
-  epochsDone: 2,
-  stopped: false,
-  finalLoss: 1,
-  calibration: {},
-  calibratedWith: null,
-};
+const model: ModelInfo = modelInfo();
 const ready: AppState['backend'] = { kind: 'ready', choice: { name: 'cpu', reason: 'CPU', software: false, adapterInfo: null, tried: [] } };
 const info = (id: string, name: string): ImageInfo => ({ id, name, width: 16, height: 16, channels: 3, thumb: { width: 1, height: 1, data: new Uint8ClampedArray(4) }, hasMask: false });
 

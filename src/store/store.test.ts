@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ImageInfo, InspectResult, ModelInfo } from '../worker/protocol';
 import { DEFAULT_SETTINGS, RERUN_DEBOUNCE_MS } from './defaults';
 import { createAppStore, selectStatus, type AppStore } from './index';
+import { modelInfo } from './testing/fixtures';
 import { FakeClient, flush } from './testing/fakeClient';
 
 const info = (id: string, kind?: string): ImageInfo => ({
@@ -15,15 +16,7 @@ const info = (id: string, kind?: string): ImageInfo => ({
   hasMask: kind !== undefined && kind !== 'good',
 });
 
-const model: ModelInfo = {
-  config: { size: 16, latent: 8, width: 4, channels: 3 },
-  trainedAt: '2020-01-01T00:00:00Z',
-  epochsDone: 2,
-  stopped: false,
-  finalLoss: 1,
-  calibration: {},
-  calibratedWith: null,
-};
+const model: ModelInfo = modelInfo();
 
 const img = () => ({ width: 1, height: 1, channels: 3 as const, data: new Float32Array(3) });
 const result = (testId: string, score: number): InspectResult => ({

@@ -7,19 +7,19 @@ import { useCpu } from '../engine/testing/cpu';
 import type { Calibration } from '../engine/types';
 import { loadModelParts, modelFileName, modelParts, packModelFile, unpackModelFile } from './modelFiles';
 import type { ModelInfo } from './protocol';
+import { modelInfo } from '../store/testing/fixtures';
 
 beforeAll(() => useCpu());
 
 const cal: Calibration = { pixelThreshold: 0.1, imageThreshold: 0.3, percentile: 0.99, scaleMax: 0.3, method: 'projection', samples: 4 };
-const info: ModelInfo = {
+const info: ModelInfo = modelInfo({
   config: { size: 16, channels: 1, latent: 4, width: 4 },
   trainedAt: '2026-03-04T05:06:07.000Z',
   epochsDone: 3,
-  stopped: false,
   finalLoss: 12.5,
   calibration: { projection: cal },
   calibratedWith: { alpha: 1, lambda: 0.1, iterations: 6, variant: 'weighted' },
-};
+});
 const settings = { projection: { alpha: 2, lambda: 0.2, iterations: 9 }, thresholds: { projection: 0.25 } };
 
 async function packed(): Promise<Uint8Array> {
