@@ -55,8 +55,14 @@ export class AppPage {
 
   /** Presses Train and waits until training finished (status 'trained'). */
   async train(timeout = 300_000, whileTraining?: () => Promise<void>): Promise<void> {
+    const wasTrained = (await this.status.getAttribute('data-state')) === 'trained';
     await this.page.getByRole('button', { name: 'Train', exact: true }).click();
-    await this.expectState('training');
+    // A tiny run can finish before a poll sees 'training'; 'trained' then counts as started,
+    // unless the page was already trained before the click.
+    const started = wasTrained ? ['training'] : ['training', 'trained'];
+    await expect
+      .poll(async () => started.includes((await this.status.getAttribute('data-state')) ?? ''), { timeout: 60_000 })
+      .toBe(true);
     await whileTraining?.();
     await this.expectState('trained', timeout);
   }
