@@ -1,5 +1,6 @@
 /** PNG files made in the test: a striped texture (normal), the same with a dark blob (defective). */
 import { PNG } from 'pngjs';
+import { mulberry32 } from '../src/engine/data/random';
 
 export interface FilePayload {
   name: string;
@@ -7,20 +8,10 @@ export interface FilePayload {
   buffer: Buffer;
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function texturePng(seed: number, size = 32, defect = false): Buffer {
   const png = new PNG({ width: size, height: size });
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const phase = r() * 8;
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {

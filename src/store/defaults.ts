@@ -4,7 +4,7 @@
  * ALGORITHM.md (energy summed over the pixels of one image, images in [0, 1]); the lead tunes
  * them from the benchmark.
  */
-import type { AugmentConfig } from '../engine/types';
+import type { TrainConfig } from '../engine/types';
 
 export interface ModelSettings {
   size: number;
@@ -12,15 +12,8 @@ export interface ModelSettings {
   width: number;
 }
 
-export interface TrainSettings {
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  beta: number;
-  validationSplit: number;
-  augment: AugmentConfig;
-  seed: number;
-}
+/** The engine's training hyper-parameters, as the settings panel edits them. */
+export type TrainSettings = TrainConfig;
 
 export interface ProjectionControls {
   alpha: number;

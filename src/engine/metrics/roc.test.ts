@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../data/random';
-import { isEngineError } from '../errors';
 import type { AnomalyResult, Mask } from '../types';
 import { f1Max, imageAuroc, pixelAuroc, rocAuc, rocCurve } from './roc';
+import { errorCodeOf } from '../testing/errors';
 
 /** The definition: P(pos > neg) + P(pos = neg) / 2 over all pairs, O(P * N). */
 function pairwiseAuc(scores: number[], labels: number[]): number {
@@ -33,15 +33,6 @@ function randomSet(n: number, seed: number, levels: number): { scores: number[];
   return { scores, labels };
 }
 
-function codeOf(fn: () => unknown): string | null {
-  try {
-    fn();
-  } catch (e) {
-    return isEngineError(e) ? e.code : 'not an EngineError';
-  }
-  return null;
-}
-
 describe('rocAuc', () => {
   it('equals hand-computed values, ties counting one half', () => {
     expect(rocAuc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])).toBe(0.75);
@@ -60,8 +51,8 @@ describe('rocAuc', () => {
   it('is NaN with one class and refuses bad input', () => {
     expect(rocAuc([0.1, 0.2], [0, 0])).toBeNaN();
     expect(rocAuc([0.1, 0.2], [1, 1])).toBeNaN();
-    expect(codeOf(() => rocAuc([0.1, 0.2], [1]))).toBe('invalid-argument');
-    expect(codeOf(() => rocAuc([0.1, Number.NaN], [1, 0]))).toBe('invalid-argument');
+    expect(errorCodeOf(() => rocAuc([0.1, 0.2], [1]))).toBe('invalid-argument');
+    expect(errorCodeOf(() => rocAuc([0.1, Number.NaN], [1, 0]))).toBe('invalid-argument');
   });
 
   it('handles a million pixels (positives U(0.5, 1.5), negatives U(0, 1): AUC 0.875)', () => {
@@ -106,7 +97,7 @@ describe('rocCurve', () => {
       expect(thin.tpr[i]).toBeGreaterThanOrEqual(thin.tpr[i - 1] ?? 0);
     }
     expect(Math.abs(area(thin.fpr, thin.tpr) - area(full.fpr, full.tpr))).toBeLessThan(0.01);
-    expect(codeOf(() => rocCurve(scores, labels, 1))).toBe('invalid-argument');
+    expect(errorCodeOf(() => rocCurve(scores, labels, 1))).toBe('invalid-argument');
   });
 });
 
@@ -145,8 +136,8 @@ describe('pixelAuroc and imageAuroc', () => {
   });
 
   it('refuses maps and masks that do not match', () => {
-    expect(codeOf(() => pixelAuroc([res([0.1, 0.4], 2)], []))).toBe('invalid-argument');
-    expect(codeOf(() => pixelAuroc([res([0.1, 0.4], 2)], [mask([0, 1], 1)]))).toBe('invalid-argument');
-    expect(codeOf(() => imageAuroc([res([0.1], 1)], [0, 1]))).toBe('invalid-argument');
+    expect(errorCodeOf(() => pixelAuroc([res([0.1, 0.4], 2)], []))).toBe('invalid-argument');
+    expect(errorCodeOf(() => pixelAuroc([res([0.1, 0.4], 2)], [mask([0, 1], 1)]))).toBe('invalid-argument');
+    expect(errorCodeOf(() => imageAuroc([res([0.1], 1)], [0, 1]))).toBe('invalid-argument');
   });
 });

@@ -1,25 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
-import { isEngineError, type EngineErrorCode } from '../errors';
 import { useCpu } from '../testing/cpu';
 import type { ModelArtifacts } from '../types';
 import type { Vae } from './autoencoder';
 import { decodeArtifacts, encodeArtifacts, exportArtifacts, importArtifacts } from './io';
 import { createVae } from './vae';
+import { errorCodeOf } from '../testing/errors';
 
 beforeAll(() => useCpu());
 
 const cfg = { size: 16, channels: 3 as const, latent: 4, width: 4 };
-
-function codeOf(f: () => unknown): EngineErrorCode | 'no error' | 'other error' {
-  try {
-    f();
-  } catch (e) {
-    return isEngineError(e) ? e.code : 'other error';
-  }
-  return 'no error';
-}
 
 async function reconstruction(vae: Vae, x: Tensor4D): Promise<number[]> {
   const r = vae.reconstruct(x);
@@ -74,8 +65,8 @@ describe('model io', () => {
     const { json, bin } = await files();
     const foreign = { ...json, meta: { ...json.meta, format: 'keras' } };
     const newer = { ...json, meta: { ...json.meta, formatVersion: 2 } };
-    expect(codeOf(() => decodeArtifacts(JSON.stringify(foreign), bin))).toBe('model-incompatible');
-    expect(codeOf(() => decodeArtifacts(JSON.stringify(newer), bin))).toBe('model-incompatible');
+    expect(errorCodeOf(() => decodeArtifacts(JSON.stringify(foreign), bin))).toBe('model-incompatible');
+    expect(errorCodeOf(() => decodeArtifacts(JSON.stringify(newer), bin))).toBe('model-incompatible');
     let message = '';
     try {
       decodeArtifacts(JSON.stringify(newer), bin);
@@ -106,7 +97,7 @@ describe('model io', () => {
       ['extra weight', edit((j) => j.weights.push({ ...j.weights[0]!, name: 'extra/kernel' })), bin],
     ];
     for (const [name, modelJson, weights] of cases) {
-      expect(codeOf(() => decodeArtifacts(modelJson, weights)), name).toBe('model-corrupt');
+      expect(errorCodeOf(() => decodeArtifacts(modelJson, weights)), name).toBe('model-corrupt');
     }
   });
 
@@ -116,9 +107,9 @@ describe('model io', () => {
     vae.dispose();
     const before = tf.memory().numTensors;
     const bad: ModelArtifacts = { ...a, weights: a.weights.map((w, i) => (i === 3 ? { ...w, data: w.data.slice(1) } : w)) };
-    expect(codeOf(() => importArtifacts(bad))).toBe('model-corrupt');
+    expect(errorCodeOf(() => importArtifacts(bad))).toBe('model-corrupt');
     const inf: ModelArtifacts = { ...a, weights: a.weights.map((w, i) => (i === 0 ? { ...w, data: w.data.map(() => Infinity) } : w)) };
-    expect(codeOf(() => importArtifacts(inf))).toBe('model-corrupt');
+    expect(errorCodeOf(() => importArtifacts(inf))).toBe('model-corrupt');
     expect(tf.memory().numTensors).toBe(before);
     const ok = importArtifacts(a);
     ok.dispose();

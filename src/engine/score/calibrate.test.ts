@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isEngineError } from '../errors';
 import type { AnomalyMethod, AnomalyResult } from '../types';
 import { DEFAULT_PERCENTILE, calibrate, quantileSorted } from './calibrate';
 import { imageScore } from './score';
+import { errorCodeOf } from '../testing/errors';
 
 function result(values: number[], method: AnomalyMethod = 'projection'): AnomalyResult {
   const map = Float32Array.from(values);
   return { method, score: imageScore(map), map, width: values.length, height: 1 };
-}
-
-function codeOf(fn: () => unknown): string | null {
-  try {
-    fn();
-  } catch (e) {
-    return isEngineError(e) ? e.code : 'not an EngineError';
-  }
-  return null;
 }
 
 describe('quantileSorted', () => {
@@ -63,9 +54,9 @@ describe('calibrate', () => {
   });
 
   it('refuses no results, mixed methods and bad percentiles', () => {
-    expect(codeOf(() => calibrate([]))).toBe('empty-dataset');
-    expect(codeOf(() => calibrate([a, result([1], 'residual')]))).toBe('invalid-argument');
-    expect(codeOf(() => calibrate([a], { percentile: 1.5 }))).toBe('invalid-argument');
-    expect(codeOf(() => calibrate([a], { percentile: Number.NaN }))).toBe('invalid-argument');
+    expect(errorCodeOf(() => calibrate([]))).toBe('empty-dataset');
+    expect(errorCodeOf(() => calibrate([a, result([1], 'residual')]))).toBe('invalid-argument');
+    expect(errorCodeOf(() => calibrate([a], { percentile: 1.5 }))).toBe('invalid-argument');
+    expect(errorCodeOf(() => calibrate([a], { percentile: Number.NaN }))).toBe('invalid-argument');
   });
 });
