@@ -41,6 +41,16 @@ export function cssVar(name: string, fallback: string): string {
   return v || fallback;
 }
 
+/** An axis in the page's theme colours; `extra` sets the label, size and tick format. */
+export function themedAxis(extra: uPlot.Axis = {}): uPlot.Axis {
+  return { stroke: cssVar('--muted', '#666'), grid: { stroke: cssVar('--grid', '#eee') }, labelSize: 14, ...extra };
+}
+
+/** The charts show data, not a zoom tool: dragging selects nothing. */
+export function staticCursor(): uPlot.Cursor {
+  return { drag: { x: false, y: false } };
+}
+
 /** Short tick labels (1.2k, 35, 0.05) so log-scale axes fit their gutter. */
 export function shortTicks(_u: uPlot, splits: (number | null)[]): string[] {
   return splits.map((v) => {

@@ -4,7 +4,7 @@ import type uPlot from 'uplot';
 import { alignRoc } from '../../render/roc';
 import type { EvaluationResult } from '../../worker/keepProtocol';
 import { useServices } from '../context';
-import { cssVar, useUplot } from '../common/useUplot';
+import { cssVar, staticCursor, themedAxis, useUplot } from '../common/useUplot';
 
 interface Props {
   which: 'pixelRoc' | 'imageRoc';
@@ -26,11 +26,11 @@ export function RocChart({ which, title }: Props) {
       height,
       title,
       legend: { live: false },
-      cursor: { drag: { x: false, y: false } },
+      cursor: staticCursor(),
       scales: { x: { time: false, range: [0, 1] }, y: { range: [0, 1] } },
       axes: [
-        { stroke: cssVar('--muted', '#666'), grid: { stroke: cssVar('--grid', '#eee') }, label: 'false positive rate', size: 30, labelSize: 14 },
-        { stroke: cssVar('--muted', '#666'), grid: { stroke: cssVar('--grid', '#eee') }, label: 'true positive rate', size: 36, labelSize: 14 },
+        themedAxis({ label: 'false positive rate', size: 30 }),
+        themedAxis({ label: 'true positive rate', size: 36 }),
       ],
       series: [
         {},

@@ -2,7 +2,7 @@
 import { useCallback, useRef } from 'react';
 import type uPlot from 'uplot';
 import { useApp, useServices } from '../context';
-import { cssVar, shortTicks, useUplot } from '../common/useUplot';
+import { cssVar, shortTicks, staticCursor, themedAxis, useUplot } from '../common/useUplot';
 
 export function EnergyChart() {
   const { store } = useServices();
@@ -12,11 +12,11 @@ export function EnergyChart() {
       width,
       height,
       legend: { show: false },
-      cursor: { drag: { x: false, y: false } },
+      cursor: staticCursor(),
       scales: { x: { time: false } },
       axes: [
-        { stroke: cssVar('--muted', '#666'), grid: { stroke: cssVar('--grid', '#eee') }, label: 'iteration', size: 30, labelSize: 14 },
-        { stroke: cssVar('--muted', '#666'), grid: { stroke: cssVar('--grid', '#eee') }, size: 44, label: 'energy', labelSize: 14, values: shortTicks },
+        themedAxis({ label: 'iteration', size: 30 }),
+        themedAxis({ size: 44, label: 'energy', values: shortTicks }),
       ],
       series: [{}, { label: 'energy', stroke: cssVar('--accent', '#2563eb'), width: 1.5, points: { show: true, size: 4 } }],
     }),

@@ -2,7 +2,7 @@
 import { useCallback, useRef } from 'react';
 import type uPlot from 'uplot';
 import { useApp, useServices } from '../context';
-import { cssVar, shortTicks, useUplot } from '../common/useUplot';
+import { cssVar, shortTicks, staticCursor, themedAxis, useUplot } from '../common/useUplot';
 import { lossSeries } from './lossSeries';
 
 export function LossChart() {
@@ -13,11 +13,11 @@ export function LossChart() {
       width,
       height,
       legend: { show: true, live: false },
-      cursor: { drag: { x: false, y: false } },
+      cursor: staticCursor(),
       scales: { x: { time: false }, y: { distr: 3 } },
       axes: [
-        { stroke: cssVar('--muted', '#666'), grid: { stroke: cssVar('--grid', '#eee') }, label: 'epoch', size: 30, labelSize: 14 },
-        { stroke: cssVar('--muted', '#666'), grid: { stroke: cssVar('--grid', '#eee') }, size: 44, values: shortTicks },
+        themedAxis({ label: 'epoch', size: 30 }),
+        themedAxis({ size: 44, values: shortTicks }),
       ],
       series: [
         {},
