@@ -4,6 +4,8 @@
  * also fails if any request leaves the page's own origin.
  */
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
+
+type FilePayload = { name: string; mimeType: string; buffer: Buffer };
 import { mkdirSync } from 'node:fs';
 import type {} from '../src/app/testHook';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +71,21 @@ export class AppPage {
 
   history(): Promise<{ epoch: number; loss: number; valLoss: number | null }[]> {
     return this.page.evaluate(() => window.__manifoldLens?.history() ?? []);
+  }
+
+  /**
+   * The person's own files: normal images through the "Normal images" input, one test image
+   * through "Test images", then Train, then that image inspected. Returns its list item.
+   */
+  async trainAndInspectOwn(normal: FilePayload[], test: FilePayload): Promise<Locator> {
+    await this.page.getByLabel('Normal images', { exact: true }).setInputFiles(normal);
+    await expect(this.page.getByTestId('normal-summary')).toContainText(`${normal.length} normal images`);
+    await this.page.getByLabel('Test images', { exact: true }).setInputFiles([test]);
+    await expect(this.page.getByTestId('test-item')).toHaveCount(1);
+    await this.train();
+    const item = this.page.getByTestId('test-item').filter({ hasText: test.name });
+    await this.inspect(item);
+    return item;
   }
 
   /** Selects a test image by its list button and waits for its projection to finish. */

@@ -9,13 +9,7 @@ import { normalFiles, texturePng } from './images';
 test('7. the WebGPU device is lost: the app says so, moves to WASM and keeps the images and the model', async ({ app, page }) => {
   await app.open({ backend: 'webgpu', ...TINY, epochs: 2 });
   expect(await app.backend()).toBe('webgpu');
-  await page.getByLabel('Normal images', { exact: true }).setInputFiles(normalFiles(6));
-  await expect(page.getByTestId('normal-summary')).toContainText('6 normal images');
-  await page.getByLabel('Test images', { exact: true }).setInputFiles([{ name: 'dented.png', mimeType: 'image/png', buffer: texturePng(999, 32, true) }]);
-  await expect(page.getByTestId('test-item')).toHaveCount(1);
-  await app.train();
-  const item = page.getByTestId('test-item').filter({ hasText: 'dented.png' });
-  await app.inspect(item);
+  await app.trainAndInspectOwn(normalFiles(6), { name: 'dented.png', mimeType: 'image/png', buffer: texturePng(999, 32, true) });
   const modelText = await page.getByTestId('model-info').textContent();
   const tensors = await page.evaluate(() => window.__manifoldLens!.numTensors());
 

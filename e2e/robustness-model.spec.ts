@@ -41,13 +41,8 @@ test('9. foreign and old model files are refused; a model of another size and ch
   const grayZip = await grayModelFile(browser);
 
   await app.open({ backend: 'wasm', ...TINY, epochs: 2 });
-  await page.getByLabel('Normal images', { exact: true }).setInputFiles(normalFiles(6));
+  await app.trainAndInspectOwn(normalFiles(6), { name: 'dented-48.png', mimeType: 'image/png', buffer: texturePng(999, 48, true) });
   await expect(page.getByTestId('normal-summary')).toContainText('6 normal images · colour');
-  await page.getByLabel('Test images', { exact: true }).setInputFiles([{ name: 'dented-48.png', mimeType: 'image/png', buffer: texturePng(999, 48, true) }]);
-  await expect(page.getByTestId('test-item')).toHaveCount(1);
-  await app.train();
-  const item = page.getByTestId('test-item').filter({ hasText: 'dented-48.png' });
-  await app.inspect(item);
   const colourModel = (await page.getByTestId('model-info').textContent()) ?? '';
   expect(colourModel).toMatch(/^Model: 16px colour/);
 
