@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
 /** Layer rules: dependencies point one way (app -> ui -> store/render/worker -> engine). */
 const forbid = (patterns, message) => ['error', { patterns: patterns.map((group) => ({ group, message })) }];
@@ -19,6 +20,17 @@ export default tseslint.config(
     },
   },
   {
+    // Import cycles fail the lint, type-only imports included (they still tangle the layers).
+    files: ['src/**/*.{ts,tsx}', 'e2e/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js'] })],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/extensions': ['.ts', '.tsx', '.js'],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
     files: ['src/**/*.tsx', 'src/ui/**/*.ts'],
     plugins: { 'react-hooks': reactHooks },
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
@@ -31,6 +43,29 @@ export default tseslint.config(
         [['react', 'react-dom', 'zustand', '**/ui/**', '**/store/**', '**/render/**', '**/worker/**', '**/app/**', '**/cli/**', 'node:*', 'fs', 'path']],
         'engine/ is pure ML: no React, zustand, DOM layers or Node modules.',
       ),
+    },
+  },
+  {
+    files: ['src/worker/**/*.ts'],
+    ignores: ['src/worker/**/*.test.ts', 'src/worker/client.ts', 'src/worker/wasmPaths.ts'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [['react', 'react-dom', 'zustand', 'zustand/*', '**/ui/**', '**/store/**', '**/app/**', '**/render/**', '**/cli/**']],
+        'worker/ adapts engine/ to the protocol: no UI, store, app or render imports.',
+      ),
+    },
+  },
+  {
+    // The protocol is the contract both sides import as a type: it holds types only.
+    files: ['src/worker/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['ImportDeclaration[importKind="value"]', 'ExportAllDeclaration[exportKind="value"]', 'VariableDeclaration', 'FunctionDeclaration', 'ClassDeclaration', 'TSEnumDeclaration'].map((selector) => ({
+          selector,
+          message: 'worker/protocol/ holds types only (import type, interfaces, type aliases).',
+        })),
+      ],
     },
   },
   {
@@ -48,8 +83,8 @@ export default tseslint.config(
     ignores: ['src/store/**/*.test.ts'],
     rules: {
       'no-restricted-imports': forbid(
-        [['@tensorflow/*', 'react-dom', '**/ui/**', '**/app/**']],
-        'store/ never imports tf or the UI; engine types may be imported with `import type`.',
+        [['@tensorflow/*', 'react-dom', '**/ui/**', '**/app/**'], ['**/worker/*/**', '!**/worker/protocol', '!**/worker/protocol/*']],
+        'store/ never imports tf, the UI or the worker\'s insides (only worker/client and worker/protocol).',
       ),
     },
   },
@@ -57,8 +92,8 @@ export default tseslint.config(
     files: ['src/ui/**/*.{ts,tsx}', 'src/app/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': forbid(
-        [['@tensorflow/*'], ['**/app/**']],
-        'The UI never imports @tensorflow/*; it talks to the worker client and the store.',
+        [['@tensorflow/*'], ['**/app/**'], ['**/worker/*/**', '!**/worker/protocol', '!**/worker/protocol/*']],
+        'The UI never imports @tensorflow/* or the worker\'s insides; it talks to the worker client and the store.',
       ),
     },
   },

@@ -28,10 +28,12 @@ function devWithoutCsp(): Plugin {
   };
 }
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   plugins: [react(), devWithoutCsp()],
   resolve: { alias: process.env.VITEST ? [] : [browserTfSetup] },
-  define: { __APP_VERSION__: JSON.stringify(pkg.version) },
+  // Test hooks (window.__manifoldLens, the worker's test calls) only in builds for the tests:
+  // `vite build --mode e2e` (the e2e suite and the bench), the dev server and Vitest.
+  define: { __APP_VERSION__: JSON.stringify(pkg.version), __TEST_HOOKS__: JSON.stringify(mode !== 'production') },
   base: './',
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 4000 },
@@ -42,4 +44,4 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
   },
-});
+}));

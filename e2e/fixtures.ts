@@ -7,7 +7,7 @@ import { test as base, expect, type Locator, type Page } from '@playwright/test'
 
 type FilePayload = { name: string; mimeType: string; buffer: Buffer };
 import { mkdirSync } from 'node:fs';
-import type {} from '../src/app/testHook';
+import type {} from '../src/app/testing/testHook';
 import { fileURLToPath } from 'node:url';
 
 export const STAGES_DIR = fileURLToPath(new URL('../test-results/stages/', import.meta.url));
@@ -117,45 +117,6 @@ export class AppPage {
   async shot(name: string): Promise<void> {
     mkdirSync(STAGES_DIR, { recursive: true });
     await this.page.screenshot({ path: `${STAGES_DIR}${name}.png` });
-  }
-
-  /**
-   * Records the longest gap between animation frames (page responsiveness) from now until
-   * stopFrameMonitor(). A screenshot blocks frames by itself, so shotDuringMonitor() pauses the
-   * recording while the harness captures and resumes it afterwards.
-   */
-  async startFrameMonitor(): Promise<void> {
-    await this.page.evaluate(() => {
-      type Frames = { max: number; count: number; on: boolean; gen: number };
-      const w = window as unknown as { __frames?: Frames };
-      const f: Frames = w.__frames ?? { max: 0, count: 0, on: false, gen: 0 };
-      w.__frames = f;
-      f.on = true;
-      const gen = ++f.gen;
-      let last = performance.now();
-      const tick = (t: number) => {
-        if (!f.on || f.gen !== gen) return;
-        f.max = Math.max(f.max, t - last);
-        f.count++;
-        last = t;
-        requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-    });
-  }
-
-  stopFrameMonitor(): Promise<{ max: number; count: number }> {
-    return this.page.evaluate(() => {
-      const w = window as unknown as { __frames: { max: number; count: number; on: boolean } };
-      w.__frames.on = false;
-      return { max: w.__frames.max, count: w.__frames.count };
-    });
-  }
-
-  async shotDuringMonitor(name: string): Promise<void> {
-    await this.stopFrameMonitor();
-    await this.shot(name);
-    await this.startFrameMonitor();
   }
 }
 

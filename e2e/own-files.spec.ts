@@ -1,5 +1,5 @@
 /**
- * A person's own files (issue 3, "Must show" 3): normal images through the "Normal images"
+ * A person's own files: normal images through the "Normal images"
  * input AND through a real drop event on the drop zone (a non-image in the same drop is refused
  * with its reason, the good files kept), training, then an uploaded test image inspected.
  */

@@ -71,7 +71,7 @@ export async function startDevServer(): Promise<Running> {
 /** `vite build` into a temporary folder (never dist/, which the e2e suite uses) and `vite preview` of it. */
 export async function startAppPreview(): Promise<Running> {
   const outDir = await mkdtemp(path.join(tmpdir(), 'manifold-bench-'));
-  await build({ ...base, logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  await build({ ...base, mode: 'e2e', logLevel: 'error', build: { outDir, emptyOutDir: true } });
   const port = await freePort();
   const server = await preview({ ...base, build: { outDir }, preview: { host: '127.0.0.1', port, strictPort: true } });
   return {

@@ -6,14 +6,16 @@ import { parseUrlOptions } from '../store/defaults';
 import { ServicesProvider } from '../ui/context';
 import { startMlWorker } from '../worker/client';
 import { App } from './App';
-import { installTestHook } from './testHook';
 import { wasmPaths } from '../worker/wasmPaths';
 import '../ui/styles.css';
 
 const options = parseUrlOptions(window.location.search);
 const client = startMlWorker();
-const store = createAppStore({ client, wasmPaths: wasmPaths() }, options.settings);
-if (options.testHook) installTestHook(store, client);
+/** Defined by vite.config.ts: false in production builds, which then carry no test hook. */
+declare const __TEST_HOOKS__: boolean;
+const testHooks = __TEST_HOOKS__ && options.testHook;
+const store = createAppStore({ client, wasmPaths: wasmPaths(), testHooks }, options.settings);
+if (testHooks) void import('./testing/testHook').then((m) => m.installTestHook(store, client));
 void store.getState().initBackend(options.backend);
 
 const root = document.getElementById('root');

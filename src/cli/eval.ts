@@ -7,13 +7,14 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../engine/errors';
+import type { ProjectionSettings } from '../engine/types';
 import { mvtecCategories, proceduralCategories, type EvalCategory } from './eval-data';
 import { evaluateCategory, type CategoryReport, type EvalSettings } from './evaluate';
 import { useNodeBackend } from './node-backend';
 import { formatTable } from './table';
 
 const USAGE = `usage: npm run eval -- [--data DIR] [--size N] [--epochs N] [--latent N] [--width N] [--beta X]
-  [--batch N] [--lr X] [--alpha X[,X..]] [--lambda X[,X..]] [--iterations N[,N..]] [--sigma X]
+  [--batch N] [--lr X] [--alpha X[,X..]] [--lambda X[,X..]] [--iterations N[,N..]] [--variant weighted|plain[,..]] [--sigma X]
   [--normal N] [--test N] [--seed N] [--backend wasm|cpu] [--json FILE]
 Lists of values sweep the projection on the same trained model; the first combination is the one reported.`;
 
@@ -22,7 +23,7 @@ const { values } = parseArgs({
     data: { type: 'string' }, size: { type: 'string', default: '32' }, epochs: { type: 'string', default: '30' },
     latent: { type: 'string', default: '32' }, width: { type: 'string', default: '16' }, beta: { type: 'string', default: '0.01' },
     batch: { type: 'string', default: '16' }, lr: { type: 'string', default: '0.001' }, alpha: { type: 'string', default: '3' },
-    lambda: { type: 'string', default: '0.1' }, iterations: { type: 'string', default: '40' }, sigma: { type: 'string', default: '1' },
+    lambda: { type: 'string', default: '0.1' }, iterations: { type: 'string', default: '40' }, variant: { type: 'string', default: 'weighted' }, sigma: { type: 'string', default: '1' },
     normal: { type: 'string', default: '96' }, test: { type: 'string', default: '30' }, seed: { type: 'string', default: '1' },
     backend: { type: 'string', default: 'wasm' }, json: { type: 'string' }, help: { type: 'boolean', default: false },
   },
@@ -35,12 +36,20 @@ function num(name: string, raw: string | undefined): number {
 }
 const list = (name: string, raw: string | undefined) => (raw ?? '').split(',').map((r) => num(name, r.trim()));
 
+function variants(raw: string | undefined): ProjectionSettings['variant'][] {
+  return (raw ?? '').split(',').map((v) => {
+    const t = v.trim();
+    if (t !== 'weighted' && t !== 'plain') throw new Error(`--variant must be weighted or plain, got "${t}"`);
+    return t;
+  });
+}
+
 function settingsFromArgs(): EvalSettings {
   return {
     size: num('size', values.size), epochs: num('epochs', values.epochs), latent: num('latent', values.latent),
     width: num('width', values.width), beta: num('beta', values.beta), batch: num('batch', values.batch),
     learningRate: num('lr', values.lr), alphas: list('alpha', values.alpha), lambdas: list('lambda', values.lambda),
-    iterations: list('iterations', values.iterations), sigma: num('sigma', values.sigma), seed: num('seed', values.seed),
+    iterations: list('iterations', values.iterations), variants: variants(values.variant), sigma: num('sigma', values.sigma), seed: num('seed', values.seed),
   };
 }
 

@@ -1,8 +1,7 @@
 /** Train on one category's normal images, then score its test images with both methods. */
 import { createVae } from '../engine/model/vae';
 import { trainVae } from '../engine/train/train';
-import { runProjection } from '../engine/project/run';
-import { reconstructImage, toResult } from '../engine/score/score';
+import { scoreImage } from '../engine/score/pipeline';
 import { imageAuroc, pixelAuroc } from '../engine/metrics/roc';
 import type { AnomalyResult, ProjectionSettings } from '../engine/types';
 import type { EvalCategory } from './eval-data';
@@ -19,6 +18,7 @@ export interface EvalSettings {
   alphas: number[];
   lambdas: number[];
   iterations: number[];
+  variants: ProjectionSettings['variant'][];
   sigma: number;
   seed: number;
 }
@@ -28,10 +28,7 @@ export interface MethodPair {
   projection: number;
 }
 
-export interface SweepEntry {
-  alpha: number;
-  lambda: number;
-  iterations: number;
+export interface SweepEntry extends ProjectionSettings {
   pixelAuroc: number;
   imageAuroc: number;
 }
@@ -64,21 +61,19 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
     });
     const trainSeconds = (performance.now() - t0) / 1000;
     const finalLoss = trained.history.at(-1)?.loss ?? NaN;
+    const first = grid(s)[0]!;
     const residuals: AnomalyResult[] = [];
-    for (const t of cat.test) residuals.push(toResult('residual', t.image, await reconstructImage(vae, t.image), s.sigma));
+    for (const t of cat.test) residuals.push((await scoreImage(vae, t.image, { projection: first, smoothSigma: s.sigma, methods: ['residual'] })).residual!);
     const sweep: SweepEntry[] = [];
     let stepMs = 0;
     for (const settings of grid(s)) {
       const t1 = performance.now();
       const projections: AnomalyResult[] = [];
-      for (const t of cat.test) {
-        const { xT } = await runProjection(vae, t.image, settings, { every: settings.iterations });
-        projections.push(toResult('projection', t.image, xT, s.sigma));
-      }
+      for (const t of cat.test) projections.push((await scoreImage(vae, t.image, { projection: settings, smoothSigma: s.sigma, methods: ['projection'] })).projection!);
       if (sweep.length === 0) stepMs = (performance.now() - t1) / (settings.iterations * cat.test.length);
-      const entry = { alpha: settings.alpha, lambda: settings.lambda, iterations: settings.iterations, ...aurocs(cat, projections) };
+      const entry = { ...settings, ...aurocs(cat, projections) };
       sweep.push(entry);
-      log(`${cat.name}: alpha ${entry.alpha} lambda ${entry.lambda} T ${entry.iterations}: pixel ${entry.pixelAuroc.toFixed(4)} image ${entry.imageAuroc.toFixed(4)}`);
+      log(`${cat.name}: ${entry.variant} alpha ${entry.alpha} lambda ${entry.lambda} T ${entry.iterations}: pixel ${entry.pixelAuroc.toFixed(4)} image ${entry.imageAuroc.toFixed(4)}`);
     }
     const residual = aurocs(cat, residuals);
     const chosen = sweep[0]!;
@@ -95,9 +90,10 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
 
 function grid(s: EvalSettings): ProjectionSettings[] {
   const out: ProjectionSettings[] = [];
-  for (const alpha of s.alphas)
-    for (const lambda of s.lambdas)
-      for (const iterations of s.iterations) out.push({ alpha, lambda, iterations, variant: 'weighted' });
+  for (const variant of s.variants)
+    for (const alpha of s.alphas)
+      for (const lambda of s.lambdas)
+        for (const iterations of s.iterations) out.push({ alpha, lambda, iterations, variant });
   return out;
 }
 

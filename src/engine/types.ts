@@ -129,16 +129,30 @@ export interface Calibration {
   samples: number;
 }
 
-/** What is saved beside the weights. */
-export interface ModelMeta {
+/** The calibrations of a model, and the projection settings the projection's was made at. */
+export interface CalibrationSet {
+  residual?: Calibration;
+  projection?: Calibration;
+  /** Projection settings of the projection's calibration; null when it has none. */
+  at: ProjectionSettings | null;
+}
+
+/**
+ * The one description of a trained model, from the engine to the file to the page: what the
+ * weights need (format, config) and what the page shows (calibration, provenance).
+ */
+export interface ModelDescription {
   format: 'manifold-lens-vae';
   formatVersion: 1;
   appVersion: string;
   config: VaeConfig;
   train?: Partial<TrainConfig>;
-  calibration?: Partial<Record<AnomalyMethod, Calibration>>;
-  trainedAt?: string;
-  finalLoss?: number;
+  calibration: CalibrationSet;
+  trainedAt: string;
+  epochsDone: number;
+  /** Training was stopped (by the person, a budget or a diverging loss) before its last epoch. */
+  stopped: boolean;
+  finalLoss: number | null;
 }
 
 /** A named weight, plain data. */
@@ -150,6 +164,6 @@ export interface NamedWeight {
 
 /** A model as plain data: what export/import, IndexedDB and the worker protocol carry. */
 export interface ModelArtifacts {
-  meta: ModelMeta;
+  meta: ModelDescription;
   weights: NamedWeight[];
 }

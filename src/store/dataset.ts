@@ -2,7 +2,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import { DEMO } from './defaults';
 import { toFailure } from './errors';
-import { NO_INSPECTION } from './inspect';
+import { NO_INSPECTION } from './inspection';
 import type { AppState, StoreDeps, TestItem } from './types';
 
 type DatasetSlice = Pick<AppState, 'normal' | 'test' | 'rejected' | 'loading' | 'addFiles' | 'loadDemo' | 'removeImage' | 'clearSet' | 'dismissRejected'>;

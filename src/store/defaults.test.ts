@@ -7,12 +7,12 @@ describe('parseUrlOptions', () => {
   });
 
   it('reads every documented parameter', () => {
-    const o = parseUrlOptions('?backend=WebGPU&size=16&latent=8&epochs=3&batch=8&lr=0.003&alpha=0.5&lambda=0.2&iterations=6&test=1');
+    const o = parseUrlOptions('?backend=WebGPU&size=16&latent=8&epochs=3&batch=8&lr=0.003&alpha=0.5&lambda=0.2&iterations=6&variant=plain&test=1');
     expect(o.backend).toBe('webgpu');
     expect(o.testHook).toBe(true);
     expect(o.settings.model).toMatchObject({ size: 16, latent: 8 });
     expect(o.settings.train).toMatchObject({ epochs: 3, batchSize: 8, learningRate: 0.003 });
-    expect(o.settings.projection).toEqual({ alpha: 0.5, lambda: 0.2, iterations: 6 });
+    expect(o.settings.projection).toEqual({ alpha: 0.5, lambda: 0.2, iterations: 6, variant: 'plain' });
   });
 
   it('clamps out-of-range values, snaps the size and ignores garbage', () => {

@@ -4,7 +4,7 @@
  * ALGORITHM.md (energy summed over the pixels of one image, images in [0, 1]); the lead tunes
  * them from the benchmark.
  */
-import type { TrainConfig } from '../engine/types';
+import type { ProjectionSettings, TrainConfig } from '../engine/types';
 
 export interface ModelSettings {
   size: number;
@@ -15,16 +15,11 @@ export interface ModelSettings {
 /** The engine's training hyper-parameters, as the settings panel edits them. */
 export type TrainSettings = TrainConfig;
 
-export interface ProjectionControls {
-  alpha: number;
-  lambda: number;
-  iterations: number;
-}
 
 export interface Settings {
   model: ModelSettings;
   train: TrainSettings;
-  projection: ProjectionControls;
+  projection: ProjectionSettings;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -39,18 +34,11 @@ export const DEFAULT_SETTINGS: Settings = {
     seed: 1,
   },
   // Chosen on the procedural benchmark (README, "Choosing the defaults"): npm run eval sweeps.
-  projection: { alpha: 3, lambda: 0.1, iterations: 40 },
+  projection: { alpha: 3, lambda: 0.1, iterations: 40, variant: 'weighted' },
 };
 
 /** Send x_t to the page every this many projection steps. */
 export const FRAME_EVERY = 2;
-/**
- * Gaussian smoothing of anomaly maps in pixels at the working size: 1 px at 64 px, in
- * proportion elsewhere, so the same structures are smoothed alike at every working size.
- */
-export function smoothSigmaFor(size: number): number {
-  return size / 64;
-}
 /** Wait after the last slider move before re-running the projection. */
 export const RERUN_DEBOUNCE_MS = 150;
 /** Reconstructions shown in the training grid. */
@@ -94,7 +82,7 @@ function nearestSize(v: number | undefined): number | undefined {
 
 /**
  * Settings from a query string: backend, size, latent, width, epochs, batch, lr, alpha,
- * lambda, iterations, test=1. Out-of-range values are clamped, unreadable ones ignored.
+ * lambda, iterations, variant (weighted or plain), test=1. Out-of-range values are clamped, unreadable ones ignored.
  */
 export function parseUrlOptions(search: string, base: Settings = DEFAULT_SETTINGS): UrlOptions {
   const p = new URLSearchParams(search);
@@ -117,6 +105,7 @@ export function parseUrlOptions(search: string, base: Settings = DEFAULT_SETTING
       alpha: num(p, 'alpha', RANGES.alpha, false) ?? pr.alpha,
       lambda: num(p, 'lambda', RANGES.lambda, false) ?? pr.lambda,
       iterations: num(p, 'iterations', RANGES.iterations, true) ?? pr.iterations,
+      variant: p.get('variant') === 'plain' ? 'plain' : pr.variant,
     },
   };
   const backend = p.get('backend');

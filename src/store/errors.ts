@@ -1,5 +1,11 @@
 import { isCancelled, WorkerCallError } from '../worker/client';
-import type { Failure } from './types';
+
+export interface Failure {
+  code: string;
+  message: string;
+  /** What was being done, e.g. 'Training'. */
+  during: string;
+}
 
 /** A failure record for the page, or null when the job was only cancelled (not a failure). */
 export function toFailure(e: unknown, during: string): Failure | null {

@@ -3,11 +3,11 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { toFailure } from './errors';
 import { createDatasetSlice } from './dataset';
 import { DEFAULT_SETTINGS, type Settings } from './defaults';
-import { createInspectSlice } from './inspect';
-import { createTrainSlice } from './train';
+import { createInspectionSlice } from './inspection';
+import { createTrainingSlice } from './training';
 import { createModelSlice } from './model';
 import { createResultsSlice } from './results';
-import { createRobustSlice } from './robust';
+import { createNoticeSlice } from './notices';
 import type { AppState, StoreDeps } from './types';
 
 export type AppStore = StoreApi<AppState>;
@@ -17,18 +17,18 @@ export function createAppStore(deps: StoreDeps, settings: Settings = DEFAULT_SET
     const [set, get] = a;
     return {
       ...createDatasetSlice(deps)(...a),
-      ...createTrainSlice(deps, settings)(...a),
-      ...createInspectSlice(deps)(...a),
+      ...createTrainingSlice(deps, settings)(...a),
+      ...createInspectionSlice(deps)(...a),
       ...createModelSlice(deps)(...a),
       ...createResultsSlice(deps)(...a),
-      ...createRobustSlice(deps)(...a),
+      ...createNoticeSlice(deps)(...a),
       backend: { kind: 'starting' },
       failure: null,
 
       async initBackend(override) {
         set({ backend: { kind: 'starting' } });
         try {
-          const choice = await deps.client.call('init', { backend: override, wasmPaths: deps.wasmPaths }).result;
+          const choice = await deps.client.call('init', { backend: override, wasmPaths: deps.wasmPaths, testHooks: deps.testHooks }).result;
           set({ backend: { kind: 'ready', choice } });
           get().watchBackend();
         } catch (e) {

@@ -4,21 +4,19 @@
  * keeps the page's view of it and the inspection settings that travel with the model.
  */
 import type { StateCreator, StoreApi } from 'zustand/vanilla';
-import type { RestoredModel, SaveOutcome, SavedSettings } from '../worker/keepProtocol';
-import type { ModelInfo } from '../worker/protocol';
+import type { ModelDescription } from '../engine/types';
+import type { RestoredModel, SaveOutcome, SavedSettings } from '../worker/protocol';
 import { toFailure } from './errors';
-import { NO_INSPECTION } from './inspect';
-import type { KeepState, StoredModelState } from './keepTypes';
-import type { AppState, StoreDeps } from './types';
+import { NO_INSPECTION } from './inspection';
+import type { AppState, KeepState, StoreDeps, StoredModelState } from './types';
 
-type ModelSlice = Pick<KeepState, 'stored' | 'modelFile' | 'restoreModel' | 'forgetModel' | 'exportModel' | 'importModel'>;
+type ModelSlice = Pick<KeepState, 'stored' | 'modelFile' | 'restoreModel' | 'forgetModel' | 'exportModel' | 'importModel' | 'recalibration' | 'recalibrate'>;
 
 /** Wait after the last slider move before writing the inspection settings. */
 const SETTINGS_SAVE_MS = 500;
 
 export function savedSettings(s: Pick<AppState, 'settings' | 'view'>): SavedSettings {
-  const { alpha, lambda, iterations } = s.settings.projection;
-  return { projection: { alpha, lambda, iterations }, thresholds: { ...s.view.thresholds } };
+  return { projection: { ...s.settings.projection }, thresholds: { ...s.view.thresholds } };
 }
 
 function storedFrom(outcome: SaveOutcome): StoredModelState {
@@ -26,15 +24,15 @@ function storedFrom(outcome: SaveOutcome): StoredModelState {
 }
 
 /** Saves after training and writes the inspection settings when they change (debounced). */
-function watch(api: StoreApi<AppState>, deps: StoreDeps, known: WeakSet<ModelInfo>): void {
+function watch(api: StoreApi<AppState>, deps: StoreDeps, known: WeakSet<ModelDescription>): void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   api.subscribe((s, prev) => {
     if (s.backend.kind === 'ready' && prev.backend.kind !== 'ready' && s.stored.kind === 'none') void s.restoreModel();
     if (s.model && s.model !== prev.model && !known.has(s.model)) {
-      // A model this slice did not load came from training: keep it.
+      // A model this slice did not load came from training or a recalibration: keep it.
       known.add(s.model);
       api.setState({ stored: { kind: 'saving' } });
-      deps.client.call('saveModel', { model: s.model, settings: savedSettings(s) }).result.then(
+      deps.client.call('saveModel', { settings: savedSettings(s) }).result.then(
         (o) => api.setState({ stored: storedFrom(o) }),
         (e: unknown) => api.setState({ stored: { kind: 'failed', quota: false, message: toFailure(e, 'Saving')?.message ?? 'cancelled' } }),
       );
@@ -59,7 +57,7 @@ export const createModelSlice =
   (deps: StoreDeps): StateCreator<AppState, [], [], ModelSlice> =>
   (set, get, api) => {
     const { client } = deps;
-    const known = new WeakSet<ModelInfo>();
+    const known = new WeakSet<ModelDescription>();
     watch(api, deps, known);
 
     function adopt(r: RestoredModel): void {
@@ -73,6 +71,27 @@ export const createModelSlice =
     return {
       stored: { kind: 'none' },
       modelFile: { kind: 'idle' },
+      recalibration: { kind: 'idle' },
+
+      async recalibrate() {
+        const s = get();
+        if (!s.model || s.training.kind === 'running' || s.recalibration.kind === 'running') return;
+        get().cancelInspection();
+        get().cancelBatch();
+        set({ recalibration: { kind: 'running', done: 0, total: 0 } });
+        const job = client.call('recalibrate', { projection: s.settings.projection }, {
+          onEvent: (p) => set({ recalibration: { kind: 'running', ...p } }),
+        });
+        try {
+          const model = await job.result;
+          set({ model, recalibration: { kind: 'idle' }, scores: {}, rows: {}, evaluation: null });
+          get().scoreMissing();
+          void get().inspectSelected();
+        } catch (e) {
+          const failure = toFailure(e, 'Recalibrating');
+          set({ recalibration: failure ? { kind: 'failed', message: failure.message } : { kind: 'idle' } });
+        }
+      },
 
       async restoreModel() {
         set({ stored: { kind: 'checking' } });
@@ -106,7 +125,7 @@ export const createModelSlice =
         if (!model) return null;
         set({ modelFile: { kind: 'exporting' } });
         try {
-          return await client.call('exportModel', { model, settings: savedSettings(get()) }).result;
+          return await client.call('exportModel', { settings: savedSettings(get()) }).result;
         } catch (e) {
           set({ failure: toFailure(e, 'Exporting the model') });
           return null;

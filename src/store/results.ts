@@ -5,11 +5,9 @@
 import type { StateCreator } from 'zustand/vanilla';
 import { pairMasks } from '../engine/data/pairing';
 import type { Job } from '../worker/client';
-import type { EvaluationResult, MaskFile } from '../worker/keepProtocol';
-import { smoothSigmaFor } from './defaults';
+import type { EvaluationResult, MaskFile } from '../worker/protocol';
 import { toFailure } from './errors';
-import type { KeepState } from './keepTypes';
-import type { AppState, StoreDeps } from './types';
+import type { AppState, KeepState, StoreDeps } from './types';
 
 type ResultsSlice = Pick<KeepState, 'batch' | 'rows' | 'evaluation' | 'resultsSort' | 'addTestFiles' | 'runBatch' | 'cancelBatch' | 'setResultsSort'>;
 
@@ -63,8 +61,7 @@ export const createResultsSlice =
         const testIds = s.test.map((t) => t.id);
         const total = testIds.length;
         set({ batch: { kind: 'running', done: 0, total }, rows: {}, evaluation: null, failure: null });
-        const settings = { ...s.settings.projection, variant: 'weighted' as const };
-        const current = client.call('evaluate', { testIds, settings, smoothSigma: smoothSigmaFor(s.model.config.size) }, {
+        const current = client.call('evaluate', { testIds, settings: s.settings.projection }, {
           onEvent: (row) => {
             if (job !== current) return;
             const done = Object.keys(get().rows).length + 1;

@@ -1,8 +1,9 @@
+import type { ModelDescription } from '../engine/types';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ImageInfo, InspectResult, ModelInfo } from '../worker/protocol';
+import type { ImageInfo, InspectResult, } from '../worker/protocol';
 import { DEFAULT_SETTINGS, RERUN_DEBOUNCE_MS } from './defaults';
 import { createAppStore, selectStatus, type AppStore } from './index';
-import { modelInfo } from './testing/fixtures';
+import { modelInfo } from '../engine/testing/fixtures';
 import { FakeClient, flush } from './testing/fakeClient';
 
 const info = (id: string, kind?: string): ImageInfo => ({
@@ -16,7 +17,7 @@ const info = (id: string, kind?: string): ImageInfo => ({
   hasMask: kind !== undefined && kind !== 'good',
 });
 
-const model: ModelInfo = modelInfo();
+const model: ModelDescription = modelInfo();
 
 const img = () => ({ width: 1, height: 1, channels: 3 as const, data: new Float32Array(3) });
 const result = (testId: string, score: number): InspectResult => ({
@@ -37,7 +38,7 @@ const status = () => selectStatus(store.getState());
 beforeEach(() => {
   client = new FakeClient();
   client.auto.demo = () => ({ normal: [info('n1'), info('n2')], test: [info('t1', 'hole'), info('t2', 'good')] });
-  store = createAppStore({ client, wasmPaths: null });
+  store = createAppStore({ client, wasmPaths: null, testHooks: false });
 });
 
 async function trained(): Promise<void> {
@@ -55,7 +56,7 @@ describe('status', () => {
     client.last('init').resolve({ name: 'webgpu', reason: 'WebGPU', software: false, adapterInfo: null, tried: [] });
     await init;
     expect(status()).toEqual({ state: 'idle', text: 'Add normal images or try the demo to start.' });
-    expect(client.last('init').args).toEqual({ backend: 'webgpu', wasmPaths: null });
+    expect(client.last('init').args).toEqual({ backend: 'webgpu', wasmPaths: null, testHooks: false });
   });
 
   it('reports a failed backend as an error', async () => {

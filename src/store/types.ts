@@ -1,22 +1,16 @@
 /** The store's shared shapes. Engine and worker types come in as types only: no tf here. */
 import type { BackendChoice } from '../engine/backend';
-import type { TrainProgress } from '../engine/types';
+import type { ModelDescription, ProjectionSettings, TrainProgress } from '../engine/types';
 import type { MlClientLike } from '../worker/client';
-import type { ImageInfo, ImageScores, InspectFrame, InspectResidual, InspectResult, ModelInfo, ReconPair, Rejection } from '../worker/protocol';
-import type { ProjectionControls, Settings } from './defaults';
-import type { KeepState } from './keepTypes';
-import type { RobustState } from './robust';
+import type { BatchRow, EvaluationResult, ImageInfo, ImageScores, InspectFrame, InspectResidual, InspectResult, ModelFile, ReconPair, Rejection, TrainPhase } from '../worker/protocol';
+import type { Settings } from './defaults';
+import type { Failure } from './errors';
 
 export type ColormapChoice = 'inferno' | 'turbo' | 'viridis' | 'gray';
 export type ViewMethod = 'projection' | 'residual' | 'both';
 export type SortOrder = 'score-desc' | 'score-asc' | 'name';
 
-export interface Failure {
-  code: string;
-  message: string;
-  /** What was being done, e.g. 'Training'. */
-  during: string;
-}
+export type { Failure };
 
 export type BackendState = { kind: 'starting' } | { kind: 'ready'; choice: BackendChoice } | { kind: 'failed'; message: string };
 
@@ -33,7 +27,7 @@ export interface LoadingState {
 
 export type TrainingState =
   | { kind: 'idle' }
-  | { kind: 'running'; phase: 'preparing' | 'training' | 'calibrating'; epoch: number; epochs: number; stopping: boolean }
+  | { kind: 'running'; phase: TrainPhase; epoch: number; epochs: number; stopping: boolean }
   | { kind: 'finished'; stopped: boolean; epochsDone: number }
   | { kind: 'failed'; message: string };
 
@@ -64,7 +58,7 @@ export interface ViewOptions {
   sort: SortOrder;
 }
 
-export interface AppState extends KeepState, RobustState {
+export interface AppState extends KeepState, NoticeState {
   // backend
   backend: BackendState;
   initBackend(override: string | null): Promise<void>;
@@ -82,7 +76,7 @@ export interface AppState extends KeepState, RobustState {
   // training
   settings: Settings;
   training: TrainingState;
-  model: ModelInfo | null;
+  model: ModelDescription | null;
   history: EpochPoint[];
   steps: StepPoint[];
   progress: TrainProgress | null;
@@ -103,7 +97,7 @@ export interface AppState extends KeepState, RobustState {
   /** Background scoring of the test list, null when idle. */
   scoring: { done: number; total: number } | null;
   select(id: string | null): void;
-  setProjection(patch: Partial<ProjectionControls>): void;
+  setProjection(patch: Partial<ProjectionSettings>): void;
   setView(patch: Partial<ViewOptions>): void;
   inspectSelected(): Promise<void>;
   /** Scores the test images that have no score yet (in the background). */
@@ -115,8 +109,68 @@ export interface AppState extends KeepState, RobustState {
   dismissFailure(): void;
 }
 
+/** The model's copy in IndexedDB. */
+export type StoredModelState =
+  | { kind: 'none' }
+  | { kind: 'checking' }
+  | { kind: 'saving' }
+  | { kind: 'saved' }
+  | { kind: 'failed'; quota: boolean; message: string };
+
+export type RecalibrationState = { kind: 'idle' } | { kind: 'running'; done: number; total: number } | { kind: 'failed'; message: string };
+
+export type ModelFileState = { kind: 'idle' } | { kind: 'exporting' } | { kind: 'importing' } | { kind: 'refused'; message: string };
+
+export type BatchState = { kind: 'idle' } | { kind: 'running'; done: number; total: number } | { kind: 'done'; stopped: boolean } | { kind: 'failed'; message: string };
+
+export type ResultsSortKey = 'name' | 'residual' | 'projection' | 'verdict';
+export interface ResultsSort {
+  key: ResultsSortKey;
+  dir: 'asc' | 'desc';
+}
+
+export interface KeepState {
+  stored: StoredModelState;
+  modelFile: ModelFileState;
+  /** Loads the model kept in IndexedDB, if any (once the backend is up). */
+  restoreModel(): Promise<void>;
+  forgetModel(): Promise<void>;
+  /** The model as one zip file, or null when there is none or the export failed (failure set). */
+  exportModel(): Promise<ModelFile | null>;
+  /** Loads a model file; a refused file leaves the current model in place. */
+  importModel(file: Blob): Promise<void>;
+  /** Calibrating the projection's threshold again at the current projection settings. */
+  recalibration: RecalibrationState;
+  recalibrate(): Promise<void>;
+  // batch inspection and evaluation
+  batch: BatchState;
+  /** Scores and ground truth of the last batch, per test image. */
+  rows: Record<string, BatchRow>;
+  evaluation: EvaluationResult | null;
+  resultsSort: ResultsSort;
+  /** Test files with masks paired by name (<name>_mask.png, MVTec ground_truth/). */
+  addTestFiles(files: { name: string; blob: Blob }[]): Promise<void>;
+  runBatch(): Promise<void>;
+  cancelBatch(): void;
+  setResultsSort(sort: ResultsSort): void;
+}
+
+export interface Notice {
+  kind: 'backend-lost' | 'backend-restarted';
+  text: string;
+}
+
+export interface NoticeState {
+  notice: Notice | null;
+  dismissNotice(): void;
+  /** Listens (once per backend) for a lost backend; called when a backend is ready. */
+  watchBackend(): void;
+}
+
 export interface StoreDeps {
   client: MlClientLike;
   /** URLs of the wasm binaries for the WASM backend (from the bundler). */
   wasmPaths: Record<string, string> | null;
+  /** Ask the worker for the end-to-end tests' calls (?test=1, in builds that have them). */
+  testHooks: boolean;
 }

@@ -1,20 +1,24 @@
 /**
- * The ML worker: a thin adapter from the protocol to engine/. It owns the backend, the
- * dataset's pixels and the trained model; GPU jobs run one at a time (SerialQueue), and a
- * cancel message sets the job's flag, which the engine checks between steps.
+ * The ML worker: composition only. It builds the shared parts (the dataset's pixels, the one
+ * model slot, the GPU queue), spreads each domain's handlers into one table and answers the
+ * protocol's messages; a cancel message sets the job's flag, which the engine checks between steps.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import { chooseBackend } from '../engine/backend';
 import { EngineError, errorMessage, isEngineError } from '../engine/errors';
-import type { Vae } from '../engine/model/autoencoder';
-import { SerialQueue, transferables, type JobContext } from './context';
-import { ImageStore } from './images';
-import { inspectJob, requireModel, scoreJob, type LastMaps } from './inspect';
-import type { CallArgs, CallEvent, CallName, CallResult, Request, Response, WireError } from './protocol';
-import { trainJob } from './train';
-import { keepHandlers } from './keepHandlers';
-import { isAllocationFailure } from './memory';
-import { robustness } from './robustHandlers';
+import { datasetHandlers } from './dataset/handlers';
+import { ImageStore } from './dataset/images';
+import { Evaluator } from './inspection/evaluate';
+import { inspectionHandlers } from './inspection/handlers';
+import { modelHandlers } from './model/handlers';
+import type { CallName, Request, Response, WireError } from './protocol';
+import { SerialQueue, transferables, type JobContext } from './runtime/context';
+import type { Handler, WorkerDeps } from './runtime/handler';
+import { BackendRuntime } from './runtime/handlers';
+import { isAllocationFailure } from './runtime/memory';
+import { ModelSlot } from './runtime/modelSlot';
+import { trainingHandlers } from './training/handlers';
+
+/** Defined by vite.config.ts: true only in builds made for the end-to-end tests. */
+declare const __TEST_HOOKS__: boolean;
 
 interface Scope {
   postMessage(msg: unknown, transfer: Transferable[]): void;
@@ -22,24 +26,10 @@ interface Scope {
 }
 const scope = self as unknown as Scope;
 
-const store = new ImageStore();
 const gpu = new SerialQueue();
-/** Jobs in flight and their stop flags. */
-const active = new Map<number, { stop: boolean }>();
-let model: Vae | null = null;
-let lastMaps: LastMaps | null = null;
-
-const robust = robustness({
-  store,
-  gpu,
-  model: () => model,
-  setModel: (vae) => {
-    model = vae;
-    lastMaps = null;
-  },
-});
-
-type Handler<K extends CallName> = (args: CallArgs<K>, ctx: JobContext<CallEvent<K>>) => Promise<CallResult<K>>;
+const slot = new ModelSlot();
+const runtime = new BackendRuntime(slot);
+const evaluator = new Evaluator();
 
 /** Runs on the GPU queue; a job cancelled while it waited never starts. */
 function onGpu<K extends CallName>(h: Handler<K>): Handler<K> {
@@ -48,67 +38,31 @@ function onGpu<K extends CallName>(h: Handler<K>): Handler<K> {
       if (ctx.shouldStop()) throw new EngineError('cancelled', 'Cancelled before it started.');
       return h(args, ctx)
         .catch(async (e: unknown) => {
-          await robust.afterFailure(e);
+          await runtime.afterFailure(e);
           throw e;
         })
-        .finally(() => robust.afterGpuJob());
+        .finally(() => runtime.afterGpuJob());
     });
 }
 
-const handlers: { [K in CallName]: Handler<K> } = {
-  init: onGpu(async ({ backend, wasmPaths }) => {
-    const choice = await chooseBackend({ override: backend, wasmPaths: wasmPaths ?? undefined });
-    robust.afterInit(wasmPaths ?? undefined);
-    return choice;
-  }),
-  addImages: async ({ set, files }, ctx) => store.add(set, files, (done) => ctx.emit({ done, total: files.length })),
-  demo: async (args) => store.loadDemo(args),
-  removeImages: async ({ set, ids }) => ({ remaining: store.remove(set, ids) }),
-  testImage: async ({ testId, size }) => {
-    const channels = model?.config.channels ?? store.datasetChannels('test');
-    return store.working(store.get('test', testId), size, channels);
-  },
-  train: onGpu(async (args, ctx) => {
-    const { info, vae } = await trainJob(store, args, ctx);
-    if (vae) {
-      model?.dispose();
-      model = vae;
-      lastMaps = null;
-    }
-    return info;
-  }),
-  inspect: onGpu(async (args, ctx) => {
-    const result = await inspectJob(store, requireModel(model), args, ctx);
-    // The result's arrays are transferred to the page, so keep copies.
-    lastMaps = {
-      residual: { ...result.residual, map: result.residual.map.slice() },
-      projection: { ...result.projection, map: result.projection.map.slice() },
-    };
-    return result;
-  }),
-  score: onGpu(async (args, ctx) => scoreJob(store, requireModel(model), args, ctx)),
-  numTensors: async () => tf.memory().numTensors,
-  lastMap: async ({ method }) => {
-    const r = lastMaps?.[method];
-    return r ? { width: r.width, height: r.height, data: Array.from(r.map) } : null;
-  },
-  mask: async ({ testId }) => {
-    const mask = store.get('test', testId).mask;
-    return mask ? { ...mask, data: mask.data.slice() } : null;
-  },
-  ...keepHandlers({
-    store,
-    onGpu,
-    model: () => model,
-    setModel: (vae) => {
-      model?.dispose();
-      model = vae;
-      lastMaps = null;
-    },
-    requireModel: () => requireModel(model) as Vae,
-  }),
-  ...robust.handlers,
+const deps: WorkerDeps = { store: new ImageStore(), slot, onGpu };
+
+const handlers: Partial<{ [K in CallName]: Handler<K> }> = {
+  ...runtime.handlers(),
+  ...datasetHandlers(deps),
+  ...trainingHandlers(deps),
+  ...inspectionHandlers(deps, evaluator),
+  ...modelHandlers(deps),
 };
+
+handlers.init = onGpu(async ({ backend, wasmPaths, testHooks }) => {
+  const choice = await runtime.start(backend, wasmPaths ?? undefined);
+  if (__TEST_HOOKS__ && testHooks) {
+    const { testingHandlers } = await import('./testing/handlers');
+    Object.assign(handlers, testingHandlers(deps, evaluator));
+  }
+  return choice;
+});
 
 function post(msg: Response, payload: unknown): void {
   scope.postMessage(msg, transferables(payload));
@@ -122,17 +76,16 @@ function toWire(e: unknown): WireError {
   return { code: 'unknown', message };
 }
 
+const active = new Map<number, { stop: boolean }>();
+
 async function dispatch(msg: Extract<Request, { kind: 'call' }>): Promise<void> {
   const id = msg.id;
   const flag = { stop: false };
   active.set(id, flag);
-  const ctx: JobContext<unknown> = {
-    id,
-    shouldStop: () => flag.stop,
-    emit: (event) => post({ kind: 'event', id, event }, event),
-  };
+  const ctx: JobContext<unknown> = { id, shouldStop: () => flag.stop, emit: (event) => post({ kind: 'event', id, event }, event) };
   try {
-    const handler = handlers[msg.call] as Handler<CallName>;
+    const handler = handlers[msg.call] as Handler<CallName> | undefined;
+    if (!handler) throw new EngineError('invalid-argument', `The worker has no call "${msg.call}" in this build.`);
     const value = await handler(msg.args as never, ctx as never);
     post({ kind: 'result', id, value }, value);
   } catch (e) {

@@ -6,13 +6,13 @@
  * 'model-incompatible'; damaged content is 'model-corrupt'.
  */
 import { EngineError, isEngineError } from '../errors';
-import type { ModelArtifacts, ModelMeta, NamedWeight } from '../types';
+import type { CalibrationSet, ModelArtifacts, ModelDescription, NamedWeight } from '../types';
 import type { Vae } from './autoencoder';
 import { sizeOf } from './init';
 import { stableName, vaeFromWeights, validateConfig, weightSpecs } from './vae';
 
-export const MODEL_FORMAT = 'manifold-lens-vae';
-export const FORMAT_VERSION = 1;
+export const MODEL_FORMAT = 'manifold-lens-vae' as const;
+export const FORMAT_VERSION = 1 as const;
 export const DEFAULT_APP_VERSION = '0.1.0';
 
 interface ManifestEntry {
@@ -36,24 +36,39 @@ function isShape(v: unknown): v is number[] {
   return Array.isArray(v) && v.every((d) => Number.isInteger(d) && d >= 0);
 }
 
-/** Reads the weights and config of `vae`; `meta` adds calibration, training settings and the like. */
-export async function exportArtifacts(
-  vae: Vae,
-  meta: Partial<ModelMeta> = {},
-  appVersion = DEFAULT_APP_VERSION,
-): Promise<ModelArtifacts> {
+/** Reads the weights and config of `vae`; `meta` adds calibration, provenance and the like. */
+export async function exportArtifacts(vae: Vae, meta: Partial<ModelDescription> = {}): Promise<ModelArtifacts> {
   const weights: NamedWeight[] = [];
   for (const v of vae.variables) {
     // A copy: some backends hand out their own backing store.
     const data = new Float32Array((await v.data()) as Float32Array);
     weights.push({ name: stableName(v), shape: [...v.shape], data });
   }
-  const full: ModelMeta = { appVersion, ...meta, format: MODEL_FORMAT, formatVersion: FORMAT_VERSION, config: { ...vae.config } };
-  return { meta: full, weights };
+  return { meta: describe({ ...meta, format: MODEL_FORMAT, formatVersion: FORMAT_VERSION, config: { ...vae.config } }), weights };
+}
+
+/**
+ * A complete description from a validated one: files written before a field existed get its
+ * neutral value (no calibration settings, 0 epochs, not stopped).
+ */
+export function describe(meta: Partial<ModelDescription> & Pick<ModelDescription, 'config'>): ModelDescription {
+  const cal: Partial<CalibrationSet> = isRecord(meta.calibration) ? meta.calibration : {};
+  return {
+    format: MODEL_FORMAT,
+    formatVersion: FORMAT_VERSION,
+    appVersion: typeof meta.appVersion === 'string' ? meta.appVersion : DEFAULT_APP_VERSION,
+    config: meta.config,
+    ...(meta.train ? { train: meta.train } : {}),
+    calibration: { ...cal, at: isRecord(cal.at) ? cal.at : null },
+    trainedAt: typeof meta.trainedAt === 'string' ? meta.trainedAt : new Date(0).toISOString(),
+    epochsDone: typeof meta.epochsDone === 'number' ? meta.epochsDone : 0,
+    stopped: meta.stopped === true,
+    finalLoss: typeof meta.finalLoss === 'number' ? meta.finalLoss : null,
+  };
 }
 
 /** Checks format, version and config; throws 'model-incompatible' or 'model-corrupt'. */
-export function validateMeta(meta: unknown): asserts meta is ModelMeta {
+export function validateMeta(meta: unknown): asserts meta is ModelDescription {
   if (!isRecord(meta)) corrupt('The model file has no metadata.');
   if (meta.format !== MODEL_FORMAT) {
     throw new EngineError('model-incompatible', `This is not a Manifold Lens model (format "${String(meta.format)}").`);
@@ -69,7 +84,7 @@ export function validateMeta(meta: unknown): asserts meta is ModelMeta {
   if (typeof meta.appVersion !== 'string') corrupt('The model file does not say which app version saved it.');
   if (!isRecord(meta.config)) corrupt('The model file has no model configuration.');
   try {
-    validateConfig(meta.config as unknown as ModelMeta['config']);
+    validateConfig(meta.config as unknown as ModelDescription['config']);
   } catch (e) {
     if (!isEngineError(e, 'invalid-argument')) throw e;
     corrupt(`The model configuration is invalid: ${e.message}`, e);
@@ -181,7 +196,7 @@ export function decodeArtifacts(modelJson: string, weights: Uint8Array): ModelAr
   // Metadata first: a newer or foreign file is reported as such, not as damaged.
   validateMeta(parsed.meta);
   if (!Array.isArray(parsed.weights)) corrupt('model.json has no weight list.');
-  const artifacts: ModelArtifacts = { meta: parsed.meta, weights: parsed.weights.map((e: unknown) => readEntry(e, weights)) };
+  const artifacts: ModelArtifacts = { meta: describe(parsed.meta), weights: parsed.weights.map((e: unknown) => readEntry(e, weights)) };
   validateArtifacts(artifacts);
   return artifacts;
 }

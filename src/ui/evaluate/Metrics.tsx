@@ -1,6 +1,6 @@
 /** Evaluation against the ground-truth masks: AUROC and F1-max per method, and the ROC curves. */
 import type { AnomalyMethod } from '../../engine/types';
-import type { MethodMetrics } from '../../worker/keepProtocol';
+import type { MethodMetrics } from '../../worker/protocol';
 import { useApp } from '../context';
 import { RocChart } from './RocChart';
 

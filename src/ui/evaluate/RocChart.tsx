@@ -2,7 +2,7 @@
 import { useCallback, useRef } from 'react';
 import type uPlot from 'uplot';
 import { alignRoc } from '../../render/roc';
-import type { EvaluationResult } from '../../worker/keepProtocol';
+import type { EvaluationResult } from '../../worker/protocol';
 import { useServices } from '../context';
 import { cssVar, staticCursor, themedAxis, useUplot } from '../common/useUplot';
 

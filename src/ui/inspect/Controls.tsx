@@ -18,6 +18,7 @@ const METHODS: { value: ViewMethod; label: string }[] = [
 export function ProjectionSliders() {
   const { store } = useServices();
   const p = useApp((s) => s.settings.projection);
+  const variantId = useId();
   const set = (patch: Partial<typeof p>) => store.getState().setProjection(patch);
   return (
     <fieldset className="controls">
@@ -25,6 +26,13 @@ export function ProjectionSliders() {
       <Slider label="Step size" {...RANGES.alpha} value={p.alpha} onChange={(alpha) => set({ alpha })} format={(v) => v.toFixed(2)} hint="alpha: how far each step moves the image" />
       <Slider label="Iterations" {...RANGES.iterations} value={p.iterations} onChange={(iterations) => set({ iterations })} hint="T: number of projection steps" />
       <Slider label="Lambda" {...RANGES.lambda} value={p.lambda} onChange={(lambda) => set({ lambda })} format={(v) => v.toFixed(2)} hint="weight of the pull back towards the original" />
+      <div className="slider">
+        <label htmlFor={variantId}>Update</label>
+        <select id={variantId} value={p.variant} onChange={(e) => set({ variant: e.currentTarget.value === 'plain' ? 'plain' : 'weighted' })}>
+          <option value="weighted">weighted by (x − f(x))² (the paper)</option>
+          <option value="plain">plain gradient (for comparison)</option>
+        </select>
+      </div>
     </fieldset>
   );
 }

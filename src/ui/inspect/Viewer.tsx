@@ -2,21 +2,24 @@
 import { useShallow } from 'zustand/react/shallow';
 import { formatValue } from '../../render/legend';
 import { useApp } from '../context';
-import { verdictOf } from '../results/exportData';
+import { verdictOf } from '../../engine/score/threshold';
 import { Legend } from './Legend';
 import { mainMethod, scaleFor } from './maps';
 import { OverlayCanvas } from './OverlayCanvas';
 import { Panels } from './Panels';
+import { StaleThreshold } from './StaleThreshold';
 import { useBaseImage } from './useBaseImage';
 
 function Score() {
-  const { score, threshold, running } = useApp(
+  const { score, threshold, running, stale } = useApp(
     useShallow((s) => {
       const method = mainMethod(s);
       const id = s.selectedId;
+      const scale = scaleFor(s, method);
       return {
+        stale: scale.stale,
         score: id ? (s.scores[id]?.[method] ?? null) : null,
-        threshold: scaleFor(s, method).threshold,
+        threshold: scale.threshold,
         running: s.inspection.kind === 'running',
       };
     }),
@@ -25,7 +28,12 @@ function Score() {
   return (
     <p className="score-line">
       Score <strong data-testid="score">{score === null ? (running ? '…' : '–') : formatValue(score)}</strong>
-      {verdict && <span className={`verdict ${verdict}`}>{verdict}</span>}
+      {verdict && (
+        <span className={`verdict ${verdict}`} data-testid="verdict" data-stale={stale}>
+          {verdict}
+          {stale && ' (threshold from other settings)'}
+        </span>
+      )}
     </p>
   );
 }
@@ -62,6 +70,7 @@ export function Viewer() {
         <Panels />
       </div>
       <Score />
+      <StaleThreshold />
       <Legend />
     </div>
   );

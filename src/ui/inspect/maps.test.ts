@@ -1,6 +1,9 @@
+import type { ModelDescription } from '../../engine/types';
+import { modelInfo } from '../../engine/testing/fixtures';
+import { DEFAULT_SETTINGS } from '../../store/defaults';
 import { describe, expect, it } from 'vitest';
 import type { AppState } from '../../store';
-import type { InspectResult, ModelInfo } from '../../worker/protocol';
+import type { InspectResult, } from '../../worker/protocol';
 import { currentMap, currentProjected, scaleFor } from './maps';
 
 const img = (v: number) => ({ width: 2, height: 1, channels: 1 as const, data: Float32Array.from([v, v]) });
@@ -15,18 +18,11 @@ const result: InspectResult = {
   stopped: false,
 };
 const cal = (scaleMax: number) => ({ pixelThreshold: scaleMax / 2, imageThreshold: scaleMax / 3, percentile: 0.99, scaleMax, method: 'residual' as const, samples: 4 });
-const model = (calibration: ModelInfo['calibration']): ModelInfo => ({
-  config: { size: 2, latent: 2, width: 2, channels: 1 },
-  trainedAt: '',
-  epochsDone: 1,
-  stopped: false,
-  finalLoss: null,
-  calibration,
-  calibratedWith: null,
-});
+const model = (calibration: Omit<ModelDescription['calibration'], 'at'>): ModelDescription =>
+  modelInfo({ config: { size: 2, latent: 2, width: 2, channels: 1 }, calibration: { ...calibration, at: null } });
 
 function state(patch: Partial<AppState>): AppState {
-  return { selectedId: 't1', inspection: { kind: 'none' }, frame: null, early: null, model: null, view: { method: 'projection', opacity: 1, colormap: 'inferno', thresholds: {}, sort: 'name' }, ...patch } as AppState;
+  return { selectedId: 't1', inspection: { kind: 'none' }, frame: null, early: null, model: null, view: { method: 'projection', opacity: 1, colormap: 'inferno', thresholds: {}, sort: 'name' }, settings: DEFAULT_SETTINGS, ...patch } as AppState;
 }
 
 describe('currentMap', () => {

@@ -1,5 +1,6 @@
 /** What the viewer shows for the selected image, picked from the store (no React here). */
-import type { AnomalyMethod, Calibration, FloatImage } from '../../engine/types';
+import { isStale, scaleFor as engineScale, type Scale } from '../../engine/score/threshold';
+import type { AnomalyMethod, FloatImage } from '../../engine/types';
 import type { ScalarField } from '../../render/types';
 import type { AppState } from '../../store';
 
@@ -31,16 +32,9 @@ export function currentProjected(s: AppState): FloatImage | null {
   return insp.kind === 'running' ? (s.frame?.image ?? null) : null;
 }
 
-export interface Scale {
-  scaleMax: number;
-  threshold: number | null;
-  /**
-   * Where the scale comes from: the method's own calibration; the residual's (the projection
-   * was not calibrated, e.g. training stopped during calibration); or, with no calibration at
-   * all, this image's maximum (said so in the legend).
-   */
-  source: 'calibration' | 'residual' | 'image';
-  imageThreshold: number | null;
+export interface ViewScale extends Scale {
+  /** The threshold was calibrated at other projection settings than the current ones. */
+  stale: boolean;
 }
 
 function fieldMax(f: ScalarField | null): number {
@@ -49,21 +43,11 @@ function fieldMax(f: ScalarField | null): number {
   return m;
 }
 
-/** The fixed colour scale and threshold of a method, from the model's calibration. */
-export function scaleFor(s: AppState, method: AnomalyMethod): Scale {
-  const own: Calibration | undefined = s.model?.calibration[method];
-  const cal = own ?? s.model?.calibration.residual;
-  const override = s.view.thresholds[method];
-  if (!cal) {
-    const max = fieldMax(currentMap(s, method)) || 1;
-    return { scaleMax: max, threshold: override ?? null, source: 'image', imageThreshold: null };
-  }
-  const source = own ? 'calibration' : 'residual';
-  // One threshold for the verdict and the contour: an image is anomalous when its score (the
-  // max of its map) passes it, and the contour outlines the pixels that do. It starts at the
-  // calibrated image threshold (see engine/score/calibrate.ts).
-  const calibrated = own ? own.imageThreshold : cal.pixelThreshold;
-  return { scaleMax: cal.scaleMax, threshold: override ?? calibrated, source, imageThreshold: own ? own.imageThreshold : null };
+/** The fixed colour scale and threshold of a method, from the model's calibration (engine/score/threshold). */
+export function scaleFor(s: AppState, method: AnomalyMethod): ViewScale {
+  const cal = s.model?.calibration ?? null;
+  const imageMax = cal?.residual ? 0 : fieldMax(currentMap(s, method));
+  return { ...engineScale(cal, method, s.view.thresholds[method], imageMax), stale: isStale(cal, method, s.settings.projection) };
 }
 
 /** The method whose map is the main one on screen ('both' shows the projection as the main one). */

@@ -2,11 +2,11 @@
  * Which model is loaded and when it was trained; export it as a file, load one, or forget it.
  * The model is kept in this browser (IndexedDB) and comes back after a reload.
  */
-import type { ModelInfo } from '../../worker/protocol';
+import type { ModelDescription } from '../../engine/types';
 import { useApp, useServices } from '../context';
 import { download } from '../results/download';
 
-export function describeModel(m: ModelInfo): string {
+export function describeModel(m: ModelDescription): string {
   const channels = m.config.channels === 1 ? 'grayscale' : 'colour';
   const when = new Date(m.trainedAt);
   const date = Number.isNaN(when.getTime()) ? 'at an unknown date' : when.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });

@@ -2,13 +2,13 @@
 import type { AnomalyMethod } from '../../engine/types';
 import { colormapLut } from '../../render/colormap';
 import { colorizeField } from '../../render/overlay';
-import { smoothSigmaFor } from '../../store/defaults';
+import { smoothSigmaFor } from '../../engine/limits';
 import type { AppState } from '../../store';
 import { useApp, useServices } from '../context';
 import { currentMap, mainMethod, scaleFor } from '../inspect/maps';
 import { baseName, canvasToPng, download, rgbaToPng } from './download';
 import { resultsCsv, resultsJson, type ResultsExport } from './exportData';
-import { APP_VERSION } from '../../worker/version';
+import { APP_VERSION } from '../../engine/version';
 
 export function exportInput(s: AppState): ResultsExport {
   const t = (m: AnomalyMethod) => scaleFor(s, m).threshold;

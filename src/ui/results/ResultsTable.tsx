@@ -6,11 +6,11 @@ import { useMemo, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatValue } from '../../render/legend';
 import type { AppState, TestItem } from '../../store';
-import type { ResultsSort, ResultsSortKey } from '../../store/keepTypes';
+import type { ResultsSort, ResultsSortKey } from '../../store/types';
 import { useApp, useServices } from '../context';
 import { PixelCanvas } from '../common/PixelCanvas';
 import { mainMethod, scaleFor } from '../inspect/maps';
-import { verdictOf } from './exportData';
+import { verdictOf } from '../../engine/score/threshold';
 
 interface Row {
   item: TestItem;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { MethodMetrics } from '../../worker/keepProtocol';
-import { resultsCsv, resultsJson, verdictOf, type ResultsExport } from './exportData';
+import type { MethodMetrics } from '../../worker/protocol';
+import { verdictOf } from '../../engine/score/threshold';
+import { resultsCsv, resultsJson, type ResultsExport } from './exportData';
 
 const metrics = (a: number): MethodMetrics => ({ pixelAuroc: a, imageAuroc: NaN, pixelF1Max: 0.5, imageF1Max: 1, pixelRoc: { fpr: [], tpr: [] }, imageRoc: { fpr: [], tpr: [] } });
 

@@ -2,16 +2,10 @@
  * The results table as CSV and JSON: one row per image and method (file name, score,
  * threshold, verdict, ground truth, settings, AUCs). Pure functions, tested in Node.
  */
+import { verdictOf } from '../../engine/score/threshold';
 import type { AnomalyMethod } from '../../engine/types';
-import type { EvaluationResult } from '../../worker/keepProtocol';
+import type { EvaluationResult } from '../../worker/protocol';
 
-export type Verdict = 'anomalous' | 'normal';
-
-/** An image is anomalous when its score (the max of its map) passes the threshold. */
-export function verdictOf(score: number | null | undefined, threshold: number | null): Verdict | null {
-  if (score === null || score === undefined || threshold === null) return null;
-  return score > threshold ? 'anomalous' : 'normal';
-}
 
 export interface ResultRow {
   file: string;

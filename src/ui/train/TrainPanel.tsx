@@ -1,6 +1,6 @@
 /** Area 2: train the VAE on the normal images (in the worker), with live progress. */
 import { useId } from 'react';
-import { FEW_IMAGES } from '../../worker/robustProtocol';
+import { FEW_IMAGES } from '../../engine/limits';
 import { useApp, useServices } from '../context';
 import { LossChart } from './LossChart';
 import { ProgressBar } from './ProgressBar';

@@ -1,0 +1,88 @@
+/** Training slice: settings, the training job, its progress, history and the trained model. */
+import type { StateCreator } from 'zustand/vanilla';
+import type { Job } from '../worker/client';
+import type { TrainEvent, TrainResultInfo } from '../worker/protocol';
+import { DEFAULT_SETTINGS, GRID_SIZE } from './defaults';
+import { toFailure } from './errors';
+import { NO_INSPECTION } from './inspection';
+import type { AppState, StoreDeps } from './types';
+
+type TrainSlice = Pick<AppState, 'settings' | 'training' | 'model' | 'history' | 'steps' | 'progress' | 'grid' | 'setSettings' | 'train' | 'stopTraining'>;
+
+/** Keeps the live loss curve light: beyond this many points, every other one is dropped. */
+const MAX_STEP_POINTS = 2000;
+
+function thin<T>(points: T[]): T[] {
+  return points.length <= MAX_STEP_POINTS ? points : points.filter((_, i) => i % 2 === 0);
+}
+
+export const createTrainingSlice =
+  ({ client }: StoreDeps, initial = DEFAULT_SETTINGS): StateCreator<AppState, [], [], TrainSlice> =>
+  (set, get) => {
+    let job: Job<TrainResultInfo> | null = null;
+
+    function onEvent(e: TrainEvent): void {
+      const t = get().training;
+      if (t.kind !== 'running') return;
+      if (e.kind === 'phase') set({ training: { ...t, phase: e.phase } });
+      else if (e.kind === 'progress') {
+        const p = e.progress;
+        const x = p.epoch - 1 + p.step / Math.max(1, p.stepsPerEpoch);
+        set({ progress: p, steps: thin([...get().steps, { x, loss: p.loss }]), training: { ...t, epoch: p.epoch } });
+      } else {
+        set({ history: [...get().history, { epoch: e.epoch, loss: e.loss, valLoss: e.valLoss }], grid: e.grid });
+      }
+    }
+
+    return {
+      settings: initial,
+      training: { kind: 'idle' },
+      model: null,
+      history: [],
+      steps: [],
+      progress: null,
+      grid: [],
+
+      setSettings(patch) {
+        const s = get().settings;
+        set({ settings: { ...s, model: { ...s.model, ...patch.model }, train: { ...s.train, ...patch.train } } });
+      },
+
+      async train() {
+        if (get().training.kind === 'running' || get().normal.length === 0) return;
+        const { model, train, projection } = get().settings;
+        get().cancelInspection();
+        set({
+          training: { kind: 'running', phase: 'preparing', epoch: 0, epochs: train.epochs, stopping: false },
+          history: [],
+          steps: [],
+          progress: null,
+          grid: [],
+          failure: null,
+        });
+        const args = { vae: model, train, projection, gridSize: GRID_SIZE };
+        job = client.call('train', args, { onEvent });
+        try {
+          const r = await job.result;
+          set({ training: { kind: 'finished', stopped: r.model?.stopped ?? true, epochsDone: r.model?.epochsDone ?? 0 } });
+          if (r.model) {
+            set({ model: r.model, scores: {}, ...NO_INSPECTION });
+            // The status rests at 'trained'; the list fills with scores, the person picks an image.
+            get().scoreMissing();
+          }
+        } catch (e) {
+          const failure = toFailure(e, 'Training');
+          set({ training: failure ? { kind: 'failed', message: failure.message } : { kind: 'idle' }, failure });
+        } finally {
+          job = null;
+        }
+      },
+
+      stopTraining() {
+        const t = get().training;
+        if (t.kind !== 'running' || !job) return;
+        job.cancel();
+        set({ training: { ...t, stopping: true } });
+      },
+    };
+  };

@@ -1,0 +1,73 @@
+/** The worker's inspection jobs: one image live (frames), or many images' scores. */
+import { smoothSigmaFor } from '../../engine/limits';
+import { scoreImage, type Scored } from '../../engine/score/pipeline';
+import type { FloatImage, ProjectionSettings } from '../../engine/types';
+import { copyImage, type JobContext } from '../runtime/context';
+import type { LoadedModel } from '../runtime/modelSlot';
+import type { ImageStore, StoredImage } from '../dataset/images';
+import type { ImageScores, InspectArgs, InspectFrame, InspectResidual, InspectResult } from '../protocol';
+
+function testInput(store: ImageStore, { description }: LoadedModel, item: StoredImage): FloatImage {
+  const { size, channels } = description.config;
+  return store.working(item, size, channels);
+}
+
+/** Residual and projection of one test image, sending x_t and its map every `every` steps. */
+export async function inspectJob(store: ImageStore, model: LoadedModel, args: InspectArgs, ctx: JobContext<InspectResidual | InspectFrame>): Promise<InspectResult> {
+  const x0 = testInput(store, model, store.get('test', args.testId));
+  const iterations = args.settings.iterations;
+  const s = await scoreImage(model.vae, x0, {
+    projection: args.settings,
+    smoothSigma: smoothSigmaFor(model.description.config.size),
+    every: args.every,
+    shouldStop: ctx.shouldStop,
+    onResidual: (recon, residual) => ctx.emit({ kind: 'residual', recon: copyImage(recon), residual: { ...residual, map: residual.map.slice() } }),
+    onFrame: (f, map) => {
+      const frame: InspectFrame = { kind: 'frame', iteration: f.iteration, iterations, energy: f.energy };
+      if (f.image && map) Object.assign(frame, { image: copyImage(f.image), map });
+      ctx.emit(frame);
+    },
+  });
+  const { recon, residual, projected, projection } = complete(s);
+  return { testId: args.testId, x0, recon, projected, residual, projection, energies: s.energies, stopped: s.stopped };
+}
+
+/** What scoreImage gives when asked for both methods. */
+export type BothScored = { [K in keyof Scored]: NonNullable<Scored[K]> };
+
+export function complete(s: Scored): BothScored {
+  if (!s.recon || !s.residual || !s.projected || !s.projection) throw new Error('The scoring pipeline left out a method it was asked for.');
+  return { ...s, recon: s.recon, residual: s.residual, projected: s.projected, projection: s.projection };
+}
+
+/**
+ * Both methods on each listed test image that is still loaded (an image removed while the job
+ * waited is skipped), calling `onImage` as it goes. Returns true when cancelled.
+ */
+export async function scoreEach(
+  store: ImageStore,
+  model: LoadedModel,
+  testIds: string[],
+  settings: ProjectionSettings,
+  shouldStop: () => boolean,
+  onImage: (item: StoredImage, scored: BothScored) => void,
+): Promise<boolean> {
+  const smoothSigma = smoothSigmaFor(model.description.config.size);
+  for (const testId of testIds) {
+    if (shouldStop()) return true;
+    if (!store.has('test', testId)) continue;
+    const item = store.get('test', testId);
+    const s = await scoreImage(model.vae, testInput(store, model, item), { projection: settings, smoothSigma, shouldStop });
+    if (s.stopped) return true;
+    onImage(item, complete(s));
+  }
+  return false;
+}
+
+/** Scores of many test images (no frames). */
+export async function scoreJob(store: ImageStore, model: LoadedModel, testIds: string[], settings: ProjectionSettings, ctx: JobContext<ImageScores>): Promise<{ stopped: boolean }> {
+  const stopped = await scoreEach(store, model, testIds, settings, ctx.shouldStop, (item, s) =>
+    ctx.emit({ testId: item.id, residual: s.residual.score, projection: s.projection.score }),
+  );
+  return { stopped };
+}

@@ -1,0 +1,45 @@
+/** Training calls: train a model on the normal set, recalibrate it at other projection settings. */
+import type { FloatImage, ModelDescription, ProjectionSettings, TrainConfig, TrainProgress, VaeConfig } from '../../engine/types';
+
+export interface TrainArgs {
+  /** Channels come from the normal set, so the page does not send them. */
+  vae: Omit<VaeConfig, 'channels'>;
+  train: TrainConfig;
+  /** The projection's threshold is calibrated at these settings on held-out images. */
+  projection: ProjectionSettings;
+  /** How many images the reconstruction grid shows. */
+  gridSize: number;
+}
+
+export interface ReconPair {
+  input: FloatImage;
+  output: FloatImage;
+}
+
+export type TrainPhase = 'preparing' | 'training' | 'calibrating';
+
+export type TrainEvent =
+  | { kind: 'phase'; phase: TrainPhase }
+  | { kind: 'progress'; progress: TrainProgress }
+  | { kind: 'epoch'; epoch: number; loss: number; valLoss: number | null; grid: ReconPair[] };
+
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  valLoss: number | null;
+}
+
+export interface TrainResultInfo {
+  /** Null when training stopped before its first epoch finished (the previous model stays). */
+  model: ModelDescription | null;
+  history: EpochRecord[];
+}
+
+export interface TrainingCalls {
+  train: { args: TrainArgs; result: TrainResultInfo; event: TrainEvent };
+  /**
+   * Calibrates the loaded model again at `projection` on held-out normal images (those loaded
+   * now); answers with the model's new description.
+   */
+  recalibrate: { args: { projection: ProjectionSettings }; result: ModelDescription; event: { done: number; total: number } };
+}

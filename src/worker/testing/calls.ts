@@ -1,0 +1,48 @@
+/** Calls for the end-to-end tests (types): answered only when the worker was started with test hooks. */
+import type { AnomalyMethod, Mask, ProjectionSettings } from '../../engine/types';
+
+export interface FieldData {
+  width: number;
+  height: number;
+  data: number[];
+}
+
+/** The maps, masks and labels the last batch's metrics were computed from. */
+export interface EvaluationData {
+  testIds: string[];
+  width: number;
+  height: number;
+  maps: Record<AnomalyMethod, number[][]>;
+  scores: Record<AnomalyMethod, number[]>;
+  masks: number[][];
+  labels: number[];
+}
+
+export type DebugArgs =
+  | { kind: 'stats' }
+  | { kind: 'loseDevice' }
+  | { kind: 'projectMany'; testId: string; n: number; settings: ProjectionSettings };
+
+export interface DebugStats {
+  numTensors: number;
+  numBytes: number;
+  projectionsStarted: number;
+  maxConcurrentProjections: number;
+  /** The last projection that finished: its iteration count and whether it was cancelled. */
+  lastProjection: { iterations: number; stopped: boolean } | null;
+}
+
+export interface DebugResult {
+  stats: DebugStats;
+  /** projectMany: the figures after its first (warm-up) run. */
+  before?: DebugStats;
+  done?: boolean;
+}
+
+export interface TestingCalls {
+  numTensors: { args: Record<string, never>; result: number; event: never };
+  lastMap: { args: { method: AnomalyMethod }; result: FieldData | null; event: never };
+  mask: { args: { testId: string }; result: Mask | null; event: never };
+  evaluationData: { args: Record<string, never>; result: EvaluationData | null; event: never };
+  debug: { args: DebugArgs; result: DebugResult; event: never };
+}

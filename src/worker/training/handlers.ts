@@ -1,0 +1,38 @@
+/** Training handlers: train a new model into the slot, recalibrate the one in it. */
+import { mulberry32 } from '../../engine/data/random';
+import { EngineError } from '../../engine/errors';
+import { splitValidation } from '../../engine/train/batches';
+import type { ModelDescription, ProjectionSettings } from '../../engine/types';
+import type { DomainHandlers, WorkerDeps } from '../runtime/handler';
+import { calibrateHeldOut, CALIBRATION_PROJECTIONS, trainJob } from './train';
+import type { JobContext } from '../runtime/context';
+
+/** The held-out normal images of training (same split, same seed), from the images loaded now. */
+async function recalibrate(deps: WorkerDeps, projection: ProjectionSettings, ctx: JobContext<{ done: number; total: number }>): Promise<ModelDescription> {
+  const { vae, description } = deps.slot.require();
+  const items = deps.store.list('normal');
+  if (items.length === 0) {
+    throw new EngineError('empty-dataset', 'Recalibrating needs the normal images the model was trained on: drop them again first.');
+  }
+  const { size, channels } = description.config;
+  const images = items.map((it) => deps.store.working(it, size, channels));
+  const split = description.train?.validationSplit ?? 0.2;
+  const heldOut = splitValidation(images, split, mulberry32(description.train?.seed ?? 1)).validation;
+  const set = heldOut.length > 0 ? heldOut : images.slice(0, CALIBRATION_PROJECTIONS);
+  const calibration = await calibrateHeldOut(vae, set, projection, 'finished', ctx, (done, total) => ctx.emit({ done, total }));
+  if (!calibration.projection) throw new EngineError('cancelled', 'Recalibration was cancelled.');
+  const next = { ...description, calibration };
+  deps.slot.describe(next);
+  return next;
+}
+
+export function trainingHandlers(deps: WorkerDeps): DomainHandlers<'train' | 'recalibrate'> {
+  return {
+    train: deps.onGpu(async (args, ctx) => {
+      const { info, model } = await trainJob(deps.store, args, ctx);
+      if (model) deps.slot.swap(model);
+      return info;
+    }),
+    recalibrate: deps.onGpu(async ({ projection }, ctx) => recalibrate(deps, projection, ctx)),
+  };
+}

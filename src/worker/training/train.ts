@@ -1,0 +1,138 @@
+/** The worker's training job: dataset -> VAE -> trainVae, then calibration on held-out images. */
+import { createVae } from '../../engine/model/vae';
+import type { Vae } from '../../engine/model/autoencoder';
+import { calibrateModel } from '../../engine/score/calibrateModel';
+import { reconstructImage } from '../../engine/score/score';
+import { trainVae, type TrainHooks, type TrainResult } from '../../engine/train/train';
+import { EngineError } from '../../engine/errors';
+import { FEW_IMAGES, smoothSigmaFor } from '../../engine/limits';
+import { describe, exportArtifacts, importArtifacts } from '../../engine/model/io';
+import type { CalibrationSet, FloatImage, ModelArtifacts, ProjectionSettings, TrainConfig, VaeConfig } from '../../engine/types';
+import { APP_VERSION } from '../../engine/version';
+import { isAllocationFailure } from '../runtime/memory';
+import { copyImage, type JobContext } from '../runtime/context';
+import type { LoadedModel } from '../runtime/modelSlot';
+import type { ImageStore } from '../dataset/images';
+import type { ReconPair, TrainArgs, TrainEvent, TrainResultInfo } from '../protocol';
+
+/** Held-out images projected for the projection's threshold (each costs a full projection). */
+export const CALIBRATION_PROJECTIONS = 8;
+/**
+ * After Stop during training, the kept model is still calibrated, on fewer projections and
+ * without checking the stop flag (already set): a stopped model with a fixed colour scale is
+ * worth the few seconds.
+ */
+export const CALIBRATION_PROJECTIONS_AFTER_STOP = 2;
+
+async function reconGrid(vae: Vae, images: FloatImage[]): Promise<ReconPair[]> {
+  const grid: ReconPair[] = [];
+  for (const input of images) grid.push({ input: copyImage(input), output: await reconstructImage(vae, input) });
+  return grid;
+}
+
+/** The training settings used: with very few images, flips and rotations make more of them. */
+export function trainConfigFor(train: TrainConfig, count: number): TrainConfig {
+  if (count >= FEW_IMAGES) return train;
+  return { ...train, augment: { ...train.augment, flips: true, rot90: true } };
+}
+
+/** trainVae, with an allocation failure turned into 'out-of-memory' and a smaller setting to try. */
+async function trainWithAdvice(vae: Vae, images: FloatImage[], cfg: TrainConfig, hooks: TrainHooks): Promise<TrainResult> {
+  try {
+    return await trainVae(vae, images, cfg, hooks);
+  } catch (e) {
+    if (!isAllocationFailure(e)) throw e;
+    const { size } = vae.config;
+    const smaller = size > 16 ? `a working size of ${size / 2}×${size / 2}` : 'fewer filters';
+    throw new EngineError(
+      'out-of-memory',
+      `training at ${size}×${size} px in batches of ${cfg.batchSize} ran out of memory. Try ${smaller} or a batch size of ${Math.max(1, Math.floor(cfg.batchSize / 2))}.`,
+      { cause: e },
+    );
+  }
+}
+
+/**
+ * Trains `vae` (disposing it on failure). Returns the model to keep: `vae` itself, or after a
+ * Stop mid-epoch a copy with the weights of the last finished epoch (read back at each epoch's
+ * end), or null when no epoch finished.
+ */
+async function trainKeepingEpochs(
+  vae: Vae,
+  images: FloatImage[],
+  args: TrainArgs,
+  ctx: JobContext<TrainEvent>,
+): Promise<{ result: TrainResult; kept: Vae | null }> {
+  const gridImages = images.slice(0, args.gridSize);
+  let snapshot: ModelArtifacts | null = null;
+  try {
+    const result = await trainWithAdvice(vae, images, trainConfigFor(args.train, images.length), {
+      onProgress: (progress) => ctx.emit({ kind: 'progress', progress }),
+      onEpochEnd: async (e) => {
+        snapshot = await exportArtifacts(vae);
+        ctx.emit({ kind: 'epoch', ...e, grid: await reconGrid(vae, gridImages) });
+      },
+      shouldStop: ctx.shouldStop,
+    });
+    if (!result.stopped) return { result, kept: vae };
+    vae.dispose();
+    return { result, kept: snapshot === null ? null : importArtifacts(snapshot) };
+  } catch (e) {
+    vae.dispose();
+    throw e;
+  }
+}
+
+/** Calibrates on held-out images; after a Stop, on fewer projections and ignoring the (set) stop flag. */
+export function calibrateHeldOut(
+  vae: Vae,
+  heldOut: FloatImage[],
+  projection: ProjectionSettings,
+  after: 'finished' | 'stopped',
+  ctx: Pick<JobContext<unknown>, 'shouldStop'>,
+  onProgress?: (done: number, total: number) => void,
+): Promise<CalibrationSet> {
+  const stopped = after === 'stopped';
+  return calibrateModel(vae, heldOut, {
+    projection,
+    smoothSigma: smoothSigmaFor(vae.config.size),
+    projections: stopped ? CALIBRATION_PROJECTIONS_AFTER_STOP : CALIBRATION_PROJECTIONS,
+    shouldStop: stopped ? () => false : ctx.shouldStop,
+    onProgress,
+  });
+}
+
+/**
+ * Trains a new model. Returns it only when at least one epoch finished (a stop before that
+ * keeps the previous model); the caller swaps it in, which disposes the old one.
+ */
+export async function trainJob(store: ImageStore, args: TrainArgs, ctx: JobContext<TrainEvent>): Promise<{ info: TrainResultInfo; model: LoadedModel | null }> {
+  ctx.emit({ kind: 'phase', phase: 'preparing' });
+  const items = store.list('normal');
+  if (items.length === 0) throw new EngineError('empty-dataset', 'There are no normal images to train on.');
+  const channels = store.datasetChannels('normal');
+  const config: VaeConfig = { ...args.vae, channels };
+  const images = items.map((it) => store.working(it, config.size, channels));
+  ctx.emit({ kind: 'phase', phase: 'training' });
+  const { result, kept: vae } = await trainKeepingEpochs(createVae(config, args.train.seed), images, args, ctx);
+  if (vae === null) return { info: { model: null, history: result.history }, model: null };
+  try {
+    ctx.emit({ kind: 'phase', phase: 'calibrating' });
+    const heldOut = result.validation.length > 0 ? result.validation : images.slice(0, CALIBRATION_PROJECTIONS);
+    const calibration = await calibrateHeldOut(vae, heldOut, args.projection, result.stopped ? 'stopped' : 'finished', ctx);
+    const description = describe({
+      appVersion: APP_VERSION,
+      config,
+      train: args.train,
+      calibration,
+      trainedAt: new Date().toISOString(),
+      epochsDone: result.epochsDone,
+      stopped: result.stopped,
+      finalLoss: result.history.at(-1)?.loss ?? null,
+    });
+    return { info: { model: description, history: result.history }, model: { vae, description } };
+  } catch (e) {
+    vae.dispose();
+    throw e;
+  }
+}
