@@ -31,7 +31,10 @@ export const createDatasetSlice =
           const blobs = new Map(entries.map((e) => [e.id, e.blob]));
           const added: TestItem[] = accepted.map((a) => ({ ...a, blob: blobs.get(a.id) }));
           set({ test: [...get().test, ...added] });
-          get().scoreMissing();
+          // The main use: upload a test image and see its overlay, without a click more.
+          const first = added[0];
+          if (get().selectedId === null && first) get().select(first.id);
+          else get().scoreMissing();
         }
       } catch (e) {
         set({ failure: toFailure(e, what) });

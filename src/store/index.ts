@@ -8,6 +8,7 @@ import { createTrainingSlice } from './training';
 import { createModelSlice } from './model';
 import { createResultsSlice } from './results';
 import { createNoticeSlice } from './notices';
+import { createCameraSlice } from './camera';
 import type { AppState, StoreDeps } from './types';
 
 export type AppStore = StoreApi<AppState>;
@@ -22,6 +23,7 @@ export function createAppStore(deps: StoreDeps, settings: Settings = DEFAULT_SET
       ...createModelSlice(deps)(...a),
       ...createResultsSlice(deps)(...a),
       ...createNoticeSlice(deps)(...a),
+      ...createCameraSlice(deps)(...a),
       backend: { kind: 'starting' },
       failure: null,
 

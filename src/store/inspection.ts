@@ -87,7 +87,7 @@ export const createInspectionSlice =
 
     return {
       selectedId: null,
-      view: { method: 'projection', opacity: 0.6, colormap: 'inferno', thresholds: {}, sort: 'score-desc' },
+      view: { method: 'projection', opacity: 0.6, colormap: 'inferno', thresholds: {}, sort: 'score-desc', datasetFolded: false },
       inspection: { kind: 'none' },
       frame: null,
       early: null,

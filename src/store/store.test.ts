@@ -124,6 +124,26 @@ describe('training and inspection', () => {
     expect(client.of('score')).toHaveLength(1);
   });
 
+  it('folds the normal images away after training, and uploading a test image with none selected inspects it at once', async () => {
+    await store.getState().loadDemo();
+    const training = store.getState().train();
+    client.last('train').resolve({ model, history: [] });
+    await training;
+    expect(store.getState().view.datasetFolded).toBe(true);
+    expect(store.getState().selectedId).toBeNull();
+    const adding = store.getState().addFiles('test', [{ name: 'part.png', blob: new Blob(['x']) }, { name: 'other.png', blob: new Blob(['y']) }]);
+    client.last('addImages').resolve({ accepted: [info('u1'), info('u2')], rejected: [] });
+    await adding;
+    expect(store.getState().selectedId).toBe('u1');
+    expect(status().state).toBe('projecting');
+    expect((client.last('inspect').args as { testId: string }).testId).toBe('u1');
+    // With an image selected, a later upload only adds (and scores) the new ones.
+    const more = store.getState().addFiles('test', [{ name: 'third.png', blob: new Blob(['z']) }]);
+    client.last('addImages').resolve({ accepted: [info('u3')], rejected: [] });
+    await more;
+    expect(store.getState().selectedId).toBe('u1');
+  });
+
   it('Stop cancels the job and says it is stopping', async () => {
     await store.getState().loadDemo();
     void store.getState().train();

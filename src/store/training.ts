@@ -66,7 +66,7 @@ export const createTrainingSlice =
           const r = await job.result;
           set({ training: { kind: 'finished', stopped: r.model?.stopped ?? true, epochsDone: r.model?.epochsDone ?? 0 } });
           if (r.model) {
-            set({ model: r.model, scores: {}, ...NO_INSPECTION });
+            set({ model: r.model, scores: {}, view: { ...get().view, datasetFolded: true }, ...NO_INSPECTION });
             // The status rests at 'trained'; the list fills with scores, the person picks an image.
             get().scoreMissing();
           }

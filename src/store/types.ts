@@ -2,7 +2,7 @@
 import type { BackendChoice } from '../engine/backend';
 import type { ModelDescription, ProjectionSettings, TrainProgress } from '../engine/types';
 import type { MlClientLike } from '../worker/client';
-import type { BatchRow, EvaluationResult, ImageInfo, ImageScores, InspectFrame, InspectResidual, InspectResult, ModelFile, ReconPair, Rejection, TrainPhase } from '../worker/protocol';
+import type { BatchRow, EvaluationResult, ImageInfo, ImageScores, InspectFrame, InspectResidual, InspectResult, LiveResult, ModelFile, ReconPair, Rejection, RgbaImage, TrainPhase } from '../worker/protocol';
 import type { Settings } from './defaults';
 import type { Failure } from './errors';
 
@@ -56,9 +56,22 @@ export interface ViewOptions {
   /** Pixel threshold of the contour per method, in map units; absent = the calibrated one. */
   thresholds: Partial<Record<'residual' | 'projection', number>>;
   sort: SortOrder;
+  /** The normal-images area folded to a narrow bar (after training, so the viewer gets the room). */
+  datasetFolded: boolean;
 }
 
-export interface AppState extends KeepState, NoticeState {
+export type CameraState = { kind: 'off' } | { kind: 'starting' } | { kind: 'live'; label: string; frames: number; fps: number } | { kind: 'failed'; message: string };
+
+export interface CameraSlice {
+  camera: CameraState;
+  /** The latest inspected camera frame. */
+  live: LiveResult | null;
+  setCamera(camera: CameraState): void;
+  /** Inspects one frame (false when the camera is off, there is no model, or it failed). */
+  inspectLiveFrame(frame: RgbaImage): Promise<boolean>;
+}
+
+export interface AppState extends KeepState, NoticeState, CameraSlice {
   // backend
   backend: BackendState;
   initBackend(override: string | null): Promise<void>;

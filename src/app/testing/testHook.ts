@@ -24,6 +24,8 @@ export interface ManifoldLensHook {
   model(): { epochsDone: number; stopped: boolean; size: number; channels: number; calibratedAt: ProjectionSettings | null } | null;
   /** The maps, masks and labels of the last batch; the viewer's scale. */
   evaluationData(): Promise<EvaluationData | null>;
+  /** The latest inspected camera frame: its scores and projection map. */
+  live(): { frames: number; residual: number; projection: number; map: number[] } | null;
   heatScale(): { method: string; scaleMax: number; threshold: number | null; colormap: string };
 }
 
@@ -66,6 +68,12 @@ export function installTestHook(store: AppStore, client: MlClientLike): void {
       return m ? { epochsDone: m.epochsDone, stopped: m.stopped, size: m.config.size, channels: m.config.channels, calibratedAt: m.calibration.at } : null;
     },
     evaluationData: () => client.call('evaluationData', {}).result,
+    live: () => {
+      const s = store.getState();
+      const l = s.live;
+      const frames = s.camera.kind === 'live' ? s.camera.frames : 0;
+      return l ? { frames, residual: l.residual.score, projection: l.projection.score, map: Array.from(l.projection.map) } : null;
+    },
     heatScale: () => {
       const s = store.getState();
       const method = mainMethod(s);

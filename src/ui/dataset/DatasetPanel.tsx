@@ -20,25 +20,47 @@ function useBoxSize(): [RefObject<HTMLDivElement | null>, { width: number; heigh
   return [ref, size];
 }
 
-function Summary() {
-  const { count, size, channels } = useApp(
+function Summary({ inline = false }: { inline?: boolean }) {
+  const { count, size, trained, channels } = useApp(
     useShallow((s) => ({
       count: s.normal.length,
-      size: s.settings.model.size,
+      size: s.model?.config.size ?? s.settings.model.size,
+      trained: s.model !== null,
       channels: s.normal.length === 0 ? null : s.normal.every((i) => i.channels === 1) ? 'grayscale' : 'colour',
     })),
   );
   if (count === 0) return null;
+  const Tag = inline ? 'span' : 'p';
   return (
-    <p className="summary" data-testid="normal-summary">
-      <strong>{count}</strong> normal image{count === 1 ? '' : 's'} · {channels} · trained at {size}×{size} px
-    </p>
+    <Tag className="summary" data-testid="normal-summary">
+      <strong>{count}</strong> normal image{count === 1 ? '' : 's'} · {channels} · {trained ? 'trained' : 'will train'} at {size}×{size} px
+    </Tag>
+  );
+}
+
+/** The folded area: a narrow bar that brings the normal images back with one click. */
+function FoldedDataset() {
+  const { store } = useServices();
+  return (
+    <section className="panel folded" aria-labelledby="dataset-title">
+      <button type="button" className="unfold" onClick={() => store.getState().setView({ datasetFolded: false })} aria-expanded="false">
+        <span className="step">1</span>
+        <span id="dataset-title">Normal images</span>
+        <Summary inline />
+      </button>
+    </section>
   );
 }
 
 export function DatasetPanel() {
+  const folded = useApp((s) => s.view.datasetFolded);
+  return folded ? <FoldedDataset /> : <DatasetArea />;
+}
+
+function DatasetArea() {
   const { store } = useServices();
   const normal = useApp((s) => s.normal);
+  const trained = useApp((s) => s.model !== null);
   const busy = useApp((s) => s.loading !== null || s.training.kind === 'running');
   const [gridRef, box] = useBoxSize();
   const remove = useCallback((id: string) => void store.getState().removeImage('normal', id), [store]);
@@ -46,6 +68,11 @@ export function DatasetPanel() {
     <section className="panel" aria-labelledby="dataset-title">
       <h2 id="dataset-title">
         <span className="step">1</span> Normal images
+        {trained && (
+          <button type="button" className="btn ghost fold" onClick={() => store.getState().setView({ datasetFolded: true })} aria-expanded="true">
+            Fold
+          </button>
+        )}
       </h2>
       <DropZone label="Normal images" testId="normal-drop" disabled={busy} onFiles={(files) => void store.getState().addFiles('normal', files)}>
         {normal.length === 0 ? (

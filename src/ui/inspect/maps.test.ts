@@ -54,7 +54,7 @@ describe('scaleFor', () => {
   });
 
   it('a threshold the person set wins over the calibrated one', () => {
-    const s = state({ model: model({ residual: cal(2) }), view: { method: 'residual', opacity: 1, colormap: 'inferno', thresholds: { residual: 0.7 }, sort: 'name' } });
+    const s = state({ model: model({ residual: cal(2) }), view: { method: 'residual', opacity: 1, colormap: 'inferno', thresholds: { residual: 0.7 }, sort: 'name', datasetFolded: false } });
     expect(scaleFor(s, 'residual').threshold).toBe(0.7);
   });
 });

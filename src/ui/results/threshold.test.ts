@@ -46,7 +46,7 @@ describe('calibrated scale and threshold', () => {
   });
 
   it('lets the slider move the threshold, and the verdict follows it', () => {
-    const moved = scaleFor(state({ model, view: { method: 'projection', opacity: 0.6, colormap: 'inferno', thresholds: { projection: 6 }, sort: 'name' } }), 'projection');
+    const moved = scaleFor(state({ model, view: { method: 'projection', opacity: 0.6, colormap: 'inferno', thresholds: { projection: 6 }, sort: 'name', datasetFolded: false } }), 'projection');
     expect(moved.threshold).toBe(6);
     expect(verdictOf(5, cal.imageThreshold)).toBe('anomalous');
     expect(verdictOf(5, moved.threshold)).toBe('normal');

@@ -5,7 +5,8 @@ import type { FloatImage, ProjectionSettings } from '../../engine/types';
 import { copyImage, type JobContext } from '../runtime/context';
 import type { LoadedModel } from '../runtime/modelSlot';
 import type { ImageStore, StoredImage } from '../dataset/images';
-import type { ImageScores, InspectArgs, InspectFrame, InspectResidual, InspectResult } from '../protocol';
+import { toFloatImage } from '../../engine/data/image';
+import type { ImageScores, InspectArgs, InspectFrame, InspectResidual, InspectResult, LiveArgs, LiveResult } from '../protocol';
 
 function testInput(store: ImageStore, { description }: LoadedModel, item: StoredImage): FloatImage {
   const { size, channels } = description.config;
@@ -70,4 +71,13 @@ export async function scoreJob(store: ImageStore, model: LoadedModel, testIds: s
     ctx.emit({ testId: item.id, residual: s.residual.score, projection: s.projection.score }),
   );
   return { stopped };
+}
+
+/** A camera frame (square RGBA) at the model's size and channels, through the pipeline. */
+export async function inspectLive(model: LoadedModel, { frame, settings }: LiveArgs, ctx: JobContext<never>): Promise<LiveResult> {
+  const { size, channels } = model.description.config;
+  const pixels = { width: frame.width, height: frame.height, channels: 4 as const, data: frame.data };
+  const x0 = toFloatImage(pixels, { size, channels, fit: 'crop' });
+  const s = complete(await scoreImage(model.vae, x0, { projection: settings, smoothSigma: smoothSigmaFor(size), shouldStop: ctx.shouldStop }));
+  return { x0, residual: s.residual, projection: s.projection };
 }

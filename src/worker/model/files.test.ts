@@ -87,4 +87,21 @@ describe('model files', () => {
     expect(restored.model.calibration).toEqual(info.calibration);
     expect(restored.settings).toBeNull();
   });
+
+  it('reads a file of the first layout: calibration settings, epochs and stop flag from metadata.json', async () => {
+    const parts = unzipSync(await packed());
+    const json = JSON.parse(strFromU8(parts['model.json']!));
+    const { at, ...calibration } = json.meta.calibration;
+    const oldMeta = { ...json.meta, calibration };
+    delete oldMeta.epochsDone;
+    delete oldMeta.stopped;
+    const md = JSON.parse(strFromU8(parts['metadata.json']!));
+    const oldMd = { ...md, calibratedWith: at, epochsDone: 7, stopped: true };
+    delete oldMd.calibration;
+    const file = zipSync({ 'model.json': strToU8(JSON.stringify({ ...json, meta: oldMeta })), 'weights.bin': parts['weights.bin']!, 'metadata.json': strToU8(JSON.stringify(oldMd)) });
+    const { loaded, restored } = loadModelParts(unpackModelFile(file));
+    loaded.vae.dispose();
+    expect(restored.model.calibration).toEqual(info.calibration);
+    expect(restored.model).toMatchObject({ epochsDone: 7, stopped: true });
+  });
 });

@@ -1,5 +1,6 @@
 /** Inspection calls: one image live (frames), many images' scores, a batch with its metrics. */
 import type { AnomalyMethod, AnomalyResult, FloatImage, ProjectionSettings } from '../../engine/types';
+import type { RgbaImage } from './dataset';
 
 export interface InspectArgs {
   testId: string;
@@ -74,7 +75,21 @@ export interface EvaluationResult {
   metrics: Partial<Record<AnomalyMethod, MethodMetrics>>;
 }
 
+/** A camera frame: square RGBA (the page crops the centre), scaled to the model's size in the worker. */
+export interface LiveArgs {
+  frame: RgbaImage;
+  settings: ProjectionSettings;
+}
+
+export interface LiveResult {
+  x0: FloatImage;
+  residual: AnomalyResult;
+  projection: AnomalyResult;
+}
+
 export interface InspectionCalls {
+  /** One live camera frame through the scoring pipeline (no events: the next frame waits for it). */
+  inspectLive: { args: LiveArgs; result: LiveResult; event: never };
   inspect: { args: InspectArgs; result: InspectResult; event: InspectResidual | InspectFrame };
   score: { args: BatchArgs; result: { stopped: boolean }; event: ImageScores };
   evaluate: { args: BatchArgs; result: EvaluationResult; event: BatchRow };
