@@ -96,7 +96,11 @@ export const createInspectionSlice =
       scoring: null,
 
       select(id) {
-        if (id === get().selectedId) return;
+        if (id === get().selectedId) {
+          // Selected on upload before a model existed: a click now inspects it.
+          if (get().inspection.kind === 'none') void get().inspectSelected();
+          return;
+        }
         set({ selectedId: id, ...NO_INSPECTION });
         if (id === null) cancelAll();
         else void get().inspectSelected();
