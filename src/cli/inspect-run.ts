@@ -1,0 +1,111 @@
+/**
+ * The inspect command: a model file exported from the page scores a folder of images through the
+ * page's own loader, working-image path and scoring pipeline, so its maps are the page's maps.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BackendChoice } from '../engine/backend';
+import { errorMessage } from '../engine/errors';
+import { smoothSigmaFor } from '../engine/limits';
+import { scoreImage } from '../engine/score/pipeline';
+import { isStale, scaleFor, verdictOf } from '../engine/score/threshold';
+import type { AnomalyResult, ModelDescription, ProjectionSettings } from '../engine/types';
+import type { LoadedModel } from '../worker/runtime/modelSlot';
+import { INSPECT_USAGE, InputError, parseInspectArgs, type InspectArgs } from './inspect-args';
+import { listImages, workingImage, type ImageFile } from './inspect-images';
+import { buildModel, calibrationNote, chooseSettings, describeSettings, readModelFile } from './inspect-model';
+import { outputStems, resultsCsv, writeMaps, type ResultRow } from './inspect-output';
+import { useNodeBackend } from './node-backend';
+
+export type Log = (line: string) => void;
+
+/** The backend line for a terminal (the engine's reason is worded for the page's URL override). */
+export function backendLine(asked: 'wasm' | 'cpu', choice: BackendChoice): string {
+  if (choice.name === asked) return `backend: ${asked}`;
+  const failed = choice.tried.find((t) => t.name === asked && !t.ok);
+  return `backend: ${choice.name} (--backend ${asked} did not start: ${failed?.reason ?? 'unavailable'})`;
+}
+
+interface Job {
+  args: InspectArgs;
+  model: LoadedModel;
+  settings: ProjectionSettings;
+  log: Log;
+}
+
+function rowsOf(job: Job, file: ImageFile, results: AnomalyResult[]): ResultRow[] {
+  const cal = job.model.description.calibration;
+  return results.map((r) => {
+    const { threshold } = scaleFor(cal, r.method, undefined, 0);
+    const verdict = verdictOf(r.score, threshold);
+    const thresholdStale = isStale(cal, r.method, job.settings);
+    return { file: file.rel, method: r.method, score: r.score, threshold, verdict, thresholdStale, width: r.width, height: r.height, settings: job.settings };
+  });
+}
+
+async function scoreOne(job: Job, file: ImageFile, stem: string): Promise<ResultRow[]> {
+  const { config, calibration } = job.model.description;
+  const x0 = await workingImage(file, config.size, config.channels);
+  const s = await scoreImage(job.model.vae, x0, { projection: job.settings, smoothSigma: smoothSigmaFor(config.size), methods: ['residual', 'projection'] });
+  const results = [s.residual, s.projection].filter((r): r is AnomalyResult => r !== null);
+  for (const r of results) {
+    // The page's fixed colour scale: the calibration's, or the image's own maximum without one.
+    await writeMaps(job.args.out, stem, r, job.args.colormap, scaleFor(calibration, r.method, undefined, r.score).scaleMax);
+  }
+  return rowsOf(job, file, results);
+}
+
+/** Scores every image; a file that fails to decode is named and skipped, like a non-image. */
+async function scoreAll(job: Job, files: ImageFile[]): Promise<ResultRow[]> {
+  const stems = outputStems(files.map((f) => f.rel));
+  const rows: ResultRow[] = [];
+  for (const [i, file] of files.entries()) {
+    job.log(`${i + 1}/${files.length} ${file.rel}`);
+    try {
+      rows.push(...(await scoreOne(job, file, stems[i] as string)));
+    } catch (e) {
+      job.log(`skipped ${file.rel}: ${errorMessage(e)}`);
+    }
+  }
+  return rows;
+}
+
+function describeModel(d: ModelDescription): string {
+  const { size, channels, latent } = d.config;
+  return `model: ${size} px ${channels === 1 ? 'gray' : 'colour'}, latent ${latent}, ${d.epochsDone} epochs${d.stopped ? ' (stopped early)' : ''}, trained ${d.trainedAt}`;
+}
+
+async function inspect(args: InspectArgs, log: Log): Promise<void> {
+  const parts = await readModelFile(args.model);
+  const files = await listImages(args.dir, log);
+  log(backendLine(args.backend, await useNodeBackend(args.backend)));
+  const { loaded, restored } = buildModel(args.model, parts);
+  try {
+    const { settings, source } = chooseSettings(restored, args.projection);
+    log(describeModel(loaded.description));
+    log(`projection: ${describeSettings(settings)} (${Object.keys(args.projection).length > 0 ? 'the command line over ' : ''}${source})`);
+    const note = calibrationNote(loaded.description.calibration, settings);
+    if (note) log(note);
+    await mkdir(args.out, { recursive: true });
+    const rows = await scoreAll({ args, model: loaded, settings, log }, files);
+    if (rows.length === 0) throw new InputError(`none of the ${files.length} images in ${args.dir} could be read.`);
+    await writeFile(join(args.out, 'results.csv'), resultsCsv(rows));
+    const scored = new Set(rows.map((r) => r.file)).size;
+    log(`wrote the maps of ${scored} of ${files.length} images and results.csv to ${args.out}`);
+  } finally {
+    loaded.vae.dispose();
+  }
+}
+
+/** Runs the command; 0 when done, 2 for a mistake in the input (one line on `log`), 1 for a failure. */
+export async function runInspect(argv: string[], log: Log, out: Log = console.log): Promise<number> {
+  try {
+    const parsed = parseInspectArgs(argv);
+    if (parsed.kind === 'help') out(INSPECT_USAGE);
+    else await inspect(parsed.args, log);
+    return 0;
+  } catch (e) {
+    log(`inspect: ${errorMessage(e)}`);
+    return e instanceof InputError ? 2 : 1;
+  }
+}
