@@ -1,7 +1,7 @@
 /**
- * Long tasks in the real app (issue 6: "long tasks over 50 ms during training and projection,
- * target 0"). Drives the production build as a person would, through the automation contract of
- * issue 3: "Try the demo", "Train", status data-state, a test item. A PerformanceObserver
+ * Long tasks (over 50 ms, target 0) in the real app during training and projection. Drives the
+ * build as a person would, through the page's automation contract: "Try the demo", "Train",
+ * status data-state, a test item. A PerformanceObserver
  * (longtask, buffered) and a MutationObserver on the status, both installed before the app's
  * own scripts, time-stamp every long task and state change on the page's clock.
  */

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { errorMessage, isEngineError } from '../engine/errors';
+import { DEFAULT_PROJECTION } from '../engine/limits';
 import { isStale } from '../engine/score/threshold';
 import type { CalibrationSet, ProjectionSettings } from '../engine/types';
 import type { RestoredModel } from '../worker/protocol';
@@ -12,7 +13,6 @@ import { loadModelParts, unpackModelFile } from '../worker/model/files';
 import { InputError } from './inspect-args';
 
 /** The app's slider defaults (README, "Choosing the defaults"), for a file that saved none. */
-export const DEFAULT_PROJECTION: ProjectionSettings = { alpha: 3, lambda: 0.1, iterations: 40, variant: 'weighted' };
 
 type Unpacked = ReturnType<typeof unpackModelFile>;
 

@@ -1,5 +1,10 @@
 /** Limits and fixed rules shared by the engine, the worker and the page (no tf here, so the page may import it). */
 
+import type { ProjectionSettings } from './types';
+
+/** The projection defaults, chosen on the procedural benchmark (README, "Choosing the defaults"). */
+export const DEFAULT_PROJECTION: ProjectionSettings = { alpha: 3, lambda: 0.1, iterations: 40, variant: 'weighted' };
+
 /** Fewer normal images than this: training forces augmentation on (flips and 90° turns). */
 export const FEW_IMAGES = 5;
 

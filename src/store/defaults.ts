@@ -4,6 +4,7 @@
  * ALGORITHM.md (energy summed over the pixels of one image, images in [0, 1]); the lead tunes
  * them from the benchmark.
  */
+import { DEFAULT_PROJECTION } from '../engine/limits';
 import type { ProjectionSettings, TrainConfig } from '../engine/types';
 
 export interface ModelSettings {
@@ -33,8 +34,7 @@ export const DEFAULT_SETTINGS: Settings = {
     augment: { flips: true, rot90: true, maxShift: 0 },
     seed: 1,
   },
-  // Chosen on the procedural benchmark (README, "Choosing the defaults"): npm run eval sweeps.
-  projection: { alpha: 3, lambda: 0.1, iterations: 40, variant: 'weighted' },
+  projection: DEFAULT_PROJECTION,
 };
 
 /** Send x_t to the page every this many projection steps. */
