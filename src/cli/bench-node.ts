@@ -3,7 +3,7 @@ import { benchBackend } from '../engine/bench/measure';
 import type { BenchOptions, BenchRow } from '../engine/bench/types';
 import { errorMessage } from '../engine/errors';
 import { failedRow } from './bench-rows';
-import { useNodeBackend } from './node-backend';
+import { backendLine, useNodeBackend } from './node-backend';
 
 export type NodeBackend = 'wasm' | 'cpu';
 
@@ -14,7 +14,7 @@ export async function benchNode(backends: NodeBackend[], o: BenchOptions): Promi
     try {
       const choice = await useNodeBackend(name);
       if (choice.name !== name) throw new Error(`${name} is unavailable: ${choice.tried.map((t) => t.reason).join('; ')}`);
-      o.log?.(`node: ${choice.reason}`);
+      o.log?.(`node: ${backendLine(name, choice)}`);
       const ms = await benchBackend(o);
       rows.push(...ms.map((m) => ({ ...m, where: 'node' as const, longTasksOver50ms: null })));
     } catch (e) {

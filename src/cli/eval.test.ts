@@ -58,12 +58,13 @@ describe('npm run eval --data DIR', () => {
     expect(code, stderr).toBe(0);
     expect(stdout).toMatch(/gray_stone/);
     expect(stdout).toMatch(/mean/);
+    expect(stdout).toMatch(/AUPRO residual/);
     expect(stderr).toMatch(/epoch 2\/2/);
     const report = JSON.parse(await readFile(out, 'utf8'));
     expect(Object.keys(report.categories)).toEqual(['gray_stone', 'tiles']);
     expect(report.settings).toMatchObject({ size: 16, epochs: 2, iterations: [3] });
     for (const cat of Object.values(report.categories) as Record<string, Record<string, number>>[]) {
-      for (const metric of ['pixelAuroc', 'imageAuroc'])
+      for (const metric of ['pixelAuroc', 'aupro', 'imageAuroc'])
         for (const method of ['residual', 'projection']) {
           expect(cat[metric]![method]).toBeGreaterThanOrEqual(0);
           expect(cat[metric]![method]).toBeLessThanOrEqual(1);

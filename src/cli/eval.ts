@@ -1,6 +1,6 @@
 /**
  * npm run eval [-- --data DIR] [--size 32] [--epochs 30] ... [--json FILE]
- * Trains a VAE per category and prints pixel and image ROC AUC for the plain
+ * Trains a VAE per category and prints pixel ROC AUC, AUPRO (FPR <= 0.3) and image ROC AUC for the plain
  * residual and for the energy-based projection. Progress goes to stderr,
  * the table to stdout, the full report to --json FILE.
  */
@@ -10,7 +10,7 @@ import { errorMessage } from '../engine/errors';
 import type { ProjectionSettings } from '../engine/types';
 import { mvtecCategories, proceduralCategories, type EvalCategory } from './eval-data';
 import { evaluateCategory, type CategoryReport, type EvalSettings } from './evaluate';
-import { useNodeBackend } from './node-backend';
+import { backendLine, useNodeBackend } from './node-backend';
 import { formatTable } from './table';
 
 const USAGE = `usage: npm run eval -- [--data DIR] [--size N] [--epochs N] [--latent N] [--width N] [--beta X]
@@ -56,9 +56,10 @@ function settingsFromArgs(): EvalSettings {
 async function main(): Promise<void> {
   if (values.help) return void console.log(USAGE);
   const s = settingsFromArgs();
-  const backend = await useNodeBackend(values.backend === 'cpu' ? 'cpu' : 'wasm');
+  const asked = values.backend === 'cpu' ? 'cpu' : 'wasm';
+  const backend = await useNodeBackend(asked);
   const log = (line: string) => console.error(line);
-  log(`backend: ${backend.name} (${backend.reason})`);
+  log(backendLine(asked, backend));
   const source = await categorySource(s);
   const categories: Record<string, CategoryReport> = {};
   for (const name of source.names) {
@@ -86,6 +87,7 @@ function meanOf(cats: Record<string, CategoryReport>) {
   const avg = (f: (r: CategoryReport) => number) => rs.reduce((a, r) => a + f(r), 0) / Math.max(1, rs.length);
   return {
     pixelAuroc: { residual: avg((r) => r.pixelAuroc.residual), projection: avg((r) => r.pixelAuroc.projection) },
+    aupro: { residual: avg((r) => r.aupro.residual), projection: avg((r) => r.aupro.projection) },
     imageAuroc: { residual: avg((r) => r.imageAuroc.residual), projection: avg((r) => r.imageAuroc.projection) },
     trainSeconds: avg((r) => r.trainSeconds),
     msPerProjectionStep: avg((r) => r.msPerProjectionStep),

@@ -2,6 +2,7 @@
 import { createVae } from '../engine/model/vae';
 import { trainVae } from '../engine/train/train';
 import { scoreImage } from '../engine/score/pipeline';
+import { pixelAupro } from '../engine/metrics/pro';
 import { imageAuroc, pixelAuroc } from '../engine/metrics/roc';
 import type { AnomalyResult, ProjectionSettings } from '../engine/types';
 import type { EvalCategory } from './eval-data';
@@ -28,13 +29,19 @@ export interface MethodPair {
   projection: number;
 }
 
-export interface SweepEntry extends ProjectionSettings {
+/** The scores of one method on one category's test set. */
+export interface MethodScores {
   pixelAuroc: number;
+  /** Per-region overlap area up to FPR 0.3, over 0.3 (MVTec AD); NaN without a defect region. */
+  aupro: number;
   imageAuroc: number;
 }
 
+export interface SweepEntry extends ProjectionSettings, MethodScores {}
+
 export interface CategoryReport {
   pixelAuroc: MethodPair;
+  aupro: MethodPair;
   imageAuroc: MethodPair;
   trainSeconds: number;
   msPerProjectionStep: number;
@@ -71,14 +78,15 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
       const projections: AnomalyResult[] = [];
       for (const t of cat.test) projections.push((await scoreImage(vae, t.image, { projection: settings, smoothSigma: s.sigma, methods: ['projection'] })).projection!);
       if (sweep.length === 0) stepMs = (performance.now() - t1) / (settings.iterations * cat.test.length);
-      const entry = { ...settings, ...aurocs(cat, projections) };
+      const entry = { ...settings, ...methodScores(cat, projections) };
       sweep.push(entry);
-      log(`${cat.name}: ${entry.variant} alpha ${entry.alpha} lambda ${entry.lambda} T ${entry.iterations}: pixel ${entry.pixelAuroc.toFixed(4)} image ${entry.imageAuroc.toFixed(4)}`);
+      log(`${cat.name}: ${entry.variant} alpha ${entry.alpha} lambda ${entry.lambda} T ${entry.iterations}: pixel ${entry.pixelAuroc.toFixed(4)} aupro ${entry.aupro.toFixed(4)} image ${entry.imageAuroc.toFixed(4)}`);
     }
-    const residual = aurocs(cat, residuals);
+    const residual = methodScores(cat, residuals);
     const chosen = sweep[0]!;
     return {
       pixelAuroc: { residual: residual.pixelAuroc, projection: chosen.pixelAuroc },
+      aupro: { residual: residual.aupro, projection: chosen.aupro },
       imageAuroc: { residual: residual.imageAuroc, projection: chosen.imageAuroc },
       trainSeconds, msPerProjectionStep: stepMs, finalLoss,
       trainImages: cat.train.length, testImages: cat.test.length, sweep,
@@ -97,9 +105,11 @@ function grid(s: EvalSettings): ProjectionSettings[] {
   return out;
 }
 
-function aurocs(cat: EvalCategory, results: AnomalyResult[]): { pixelAuroc: number; imageAuroc: number } {
+function methodScores(cat: EvalCategory, results: AnomalyResult[]): MethodScores {
+  const masks = cat.test.map((t) => t.mask);
   return {
-    pixelAuroc: pixelAuroc(results, cat.test.map((t) => t.mask)),
+    pixelAuroc: pixelAuroc(results, masks),
+    aupro: pixelAupro(results, masks),
     imageAuroc: imageAuroc(results, cat.test.map((t) => t.label)),
   };
 }

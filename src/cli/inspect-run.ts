@@ -4,7 +4,6 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BackendChoice } from '../engine/backend';
 import { errorMessage } from '../engine/errors';
 import { smoothSigmaFor } from '../engine/limits';
 import { scoreImage } from '../engine/score/pipeline';
@@ -15,16 +14,9 @@ import { INSPECT_USAGE, InputError, parseInspectArgs, type InspectArgs } from '.
 import { listImages, workingImage, type ImageFile } from './inspect-images';
 import { buildModel, calibrationNote, chooseSettings, describeSettings, readModelFile } from './inspect-model';
 import { outputStems, resultsCsv, writeMaps, type ResultRow } from './inspect-output';
-import { useNodeBackend } from './node-backend';
+import { backendLine, useNodeBackend } from './node-backend';
 
 export type Log = (line: string) => void;
-
-/** The backend line for a terminal (the engine's reason is worded for the page's URL override). */
-export function backendLine(asked: 'wasm' | 'cpu', choice: BackendChoice): string {
-  if (choice.name === asked) return `backend: ${asked}`;
-  const failed = choice.tried.find((t) => t.name === asked && !t.ok);
-  return `backend: ${choice.name} (--backend ${asked} did not start: ${failed?.reason ?? 'unavailable'})`;
-}
 
 interface Job {
   args: InspectArgs;

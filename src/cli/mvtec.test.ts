@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -69,6 +69,26 @@ describe('readMvtecLayout', () => {
     await category('bottle', 'crack');
     const cats = await readMvtecLayout(join(root, 'bottle'));
     expect(cats.map((c) => [c.name, c.test.length])).toEqual([['bottle', 3]]);
+  });
+
+  it('follows symbolic links to category folders, image folders and images; skips a broken link', async () => {
+    const elsewhere = join(root, 'elsewhere');
+    await category('data/real', 'crack');
+    const linked = join(elsewhere, 'linked');
+    await mkdir(join(elsewhere, 'shared-good'), { recursive: true });
+    await writeFile(join(elsewhere, 'shared-good', '000.png'), PNG_BYTES);
+    await writeFile(join(elsewhere, 'one.png'), PNG_BYTES);
+    await mkdir(join(linked, 'train'), { recursive: true });
+    await symlink(join(elsewhere, 'shared-good'), join(linked, 'train', 'good'));
+    await mkdir(join(linked, 'test', 'good'), { recursive: true });
+    await symlink(join(elsewhere, 'one.png'), join(linked, 'test', 'good', '000.png'));
+    await symlink(join(elsewhere, 'missing.png'), join(linked, 'test', 'good', '001.png'));
+    const data = join(root, 'data');
+    await symlink(linked, join(data, 'linked'));
+    const cats = await readMvtecLayout(data);
+    expect(cats.map((c) => c.name)).toEqual(['linked', 'real']);
+    expect(cats[0]?.train).toEqual([join(data, 'linked/train/good/000.png')]);
+    expect(cats[0]?.test.map((t) => t.path)).toEqual([join(data, 'linked/test/good/000.png')]);
   });
 
   it('says what layout it expects when there are no categories', async () => {

@@ -6,9 +6,9 @@
  * Entries of DIR that are not category folders (files, folders without train/ and test/) are
  * skipped; DIR may also be one category folder itself. Every inconsistency is one EngineError
  * 'bad-dataset-folder' line naming the path. Paths are sorted, so runs are deterministic.
+ * Symbolic links count as what they point to (a category folder linked from elsewhere is read).
  */
-import type { Dirent } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { EngineError, errorMessage } from '../engine/errors';
 
@@ -40,18 +40,39 @@ function byString(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-async function list(dir: string): Promise<Dirent[]> {
+/** A folder entry, with a symbolic link resolved to its target; a broken link is neither. */
+interface Entry {
+  name: string;
+  isFile: boolean;
+  isDirectory: boolean;
+}
+
+async function entriesOf(dir: string): Promise<Entry[]> {
+  const names = (await readdir(dir)).sort(byString);
+  return Promise.all(
+    names.map(async (name): Promise<Entry> => {
+      try {
+        const st = await stat(join(dir, name));
+        return { name, isFile: st.isFile(), isDirectory: st.isDirectory() };
+      } catch {
+        return { name, isFile: false, isDirectory: false };
+      }
+    }),
+  );
+}
+
+async function list(dir: string): Promise<Entry[]> {
   try {
-    return (await readdir(dir, { withFileTypes: true })).sort((a, b) => byString(a.name, b.name));
+    return await entriesOf(dir);
   } catch (e) {
     fail(`${dir}: cannot read folder (${errorMessage(e)}).`);
   }
 }
 
 /** Listing of a folder, or null when it does not exist. */
-async function listIfExists(dir: string): Promise<Dirent[] | null> {
+async function listIfExists(dir: string): Promise<Entry[] | null> {
   try {
-    return (await readdir(dir, { withFileTypes: true })).sort((a, b) => byString(a.name, b.name));
+    return await entriesOf(dir);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     fail(`${dir}: cannot read folder (${errorMessage(e)}).`);
@@ -62,12 +83,12 @@ function isImageName(name: string): boolean {
   return !name.startsWith('.') && IMAGE_EXT.has(extname(name).toLowerCase());
 }
 
-function images(entries: Dirent[]): string[] {
-  return entries.filter((e) => e.isFile() && isImageName(e.name)).map((e) => e.name);
+function images(entries: Entry[]): string[] {
+  return entries.filter((e) => e.isFile && isImageName(e.name)).map((e) => e.name);
 }
 
-function subdirs(entries: Dirent[]): string[] {
-  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
+function subdirs(entries: Entry[]): string[] {
+  return entries.filter((e) => e.isDirectory && !e.name.startsWith('.')).map((e) => e.name);
 }
 
 function stem(name: string): string {

@@ -14,3 +14,10 @@ export async function useNodeBackend(name: 'wasm' | 'cpu'): Promise<BackendChoic
   const order = name === 'wasm' ? (['wasm', 'cpu'] as const) : (['cpu'] as const);
   return chooseBackend({ override: name, order, wasmPaths: wasmDir() });
 }
+
+/** The backend line for a terminal (the engine's reason is worded for the page's URL override). */
+export function backendLine(asked: 'wasm' | 'cpu', choice: BackendChoice): string {
+  if (choice.name === asked) return `backend: ${asked}`;
+  const failed = choice.tried.find((t) => t.name === asked && !t.ok);
+  return `backend: ${choice.name} (--backend ${asked} did not start: ${failed?.reason ?? 'unavailable'})`;
+}

@@ -9,13 +9,13 @@ export function textTable(header: string[], rows: string[][]): string {
 
 const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : 'n/a');
 
-export function formatTable(
-  cats: Record<string, CategoryReport>,
-  mean: { pixelAuroc: MethodPair; imageAuroc: MethodPair; trainSeconds: number; msPerProjectionStep: number },
-): string {
-  const header = ['category', 'pixel AUROC residual', 'pixel AUROC projection', 'image AUROC residual', 'image AUROC projection', 'train s', 'ms/proj step'];
-  const row = (name: string, r: { pixelAuroc: MethodPair; imageAuroc: MethodPair; trainSeconds: number; msPerProjectionStep: number }) => [
-    name, f4(r.pixelAuroc.residual), f4(r.pixelAuroc.projection), f4(r.imageAuroc.residual), f4(r.imageAuroc.projection),
+type TableRow = Pick<CategoryReport, 'pixelAuroc' | 'aupro' | 'imageAuroc' | 'trainSeconds' | 'msPerProjectionStep'>;
+
+export function formatTable(cats: Record<string, CategoryReport>, mean: TableRow): string {
+  const header = ['category', 'pixel AUROC residual', 'pixel AUROC projection', 'AUPRO residual', 'AUPRO projection', 'image AUROC residual', 'image AUROC projection', 'train s', 'ms/proj step'];
+  const pair = (p: MethodPair) => [f4(p.residual), f4(p.projection)];
+  const row = (name: string, r: TableRow) => [
+    name, ...pair(r.pixelAuroc), ...pair(r.aupro), ...pair(r.imageAuroc),
     r.trainSeconds.toFixed(1), r.msPerProjectionStep.toFixed(2),
   ];
   return textTable(header, [...Object.entries(cats).map(([n, r]) => row(n, r)), row('mean', mean)]);

@@ -65,6 +65,7 @@ export const createTrainingSlice =
         try {
           const r = await job.result;
           set({ training: { kind: 'finished', stopped: r.model?.stopped ?? true, epochsDone: r.model?.epochsDone ?? 0 } });
+          if (r.diverged) set({ notice: { kind: 'training-diverged', text: r.diverged } });
           if (r.model) {
             set({ model: r.model, scores: {}, view: { ...get().view, datasetFolded: true }, ...NO_INSPECTION });
             // The status rests at 'trained'; the list fills with scores, the person picks an image.

@@ -169,7 +169,7 @@ export interface KeepState {
 }
 
 export interface Notice {
-  kind: 'backend-lost' | 'backend-restarted';
+  kind: 'backend-lost' | 'backend-restarted' | 'training-diverged';
   text: string;
 }
 

@@ -120,6 +120,30 @@ describe('trainVae', () => {
     vae.dispose();
   });
 
+  it('stops on a NaN loss with a clear message and keeps the weights of the last good epoch', async () => {
+    const vae = createVae(vaeCfg, 7);
+    const before = tf.memory().numTensors;
+    let good: number[][] = [];
+    const result = await trainVae(vae, stripes(8), trainCfg({ epochs: 4, batchSize: 2, validationSplit: 0 }), {
+      onEpochEnd: async (e) => {
+        if (e.epoch !== 2) return;
+        good = await Promise.all(vae.variables.map(async (v) => Array.from(await v.data())));
+        // Poisons one weight: every later forward pass, and so the loss, is NaN.
+        const w = vae.variables[0]!;
+        const poisoned = tf.mul(w, NaN);
+        w.assign(poisoned);
+        poisoned.dispose();
+      },
+    });
+    expect(result).toMatchObject({ stopped: true, epochsDone: 2 });
+    expect(result.history.map((h) => h.epoch)).toEqual([1, 2]);
+    expect(result.diverged).toMatch(/epoch 3.*NaN or infinite.*weights of epoch 2 are kept.*learning rate/);
+    const kept = await Promise.all(vae.variables.map(async (v) => Array.from(await v.data())));
+    expect(kept).toEqual(good);
+    expect(tf.memory().numTensors).toBe(before);
+    vae.dispose();
+  });
+
   it('trains on a single image, which is also the validation set', async () => {
     const vae = createVae(vaeCfg, 4);
     const image = stripes(1);

@@ -43,6 +43,11 @@ export interface TrainResult {
   history: EpochSummary[];
   /** The held-out images, for calibration. */
   validation: FloatImage[];
+  /**
+   * Set when the loss became NaN or infinite: training stopped there (`stopped` is true) and the
+   * weights are those of the last epoch whose losses were finite (the initial ones before epoch 1).
+   */
+  diverged: string | null;
 }
 
 interface Loop {
@@ -142,15 +147,17 @@ function emitProgress(loop: Loop, epoch: number, step: number, recent: Losses): 
   });
 }
 
-/** Runs the steps of one epoch; null when shouldStop ended it early. */
-async function runEpoch(loop: Loop, epoch: number): Promise<{ mean: number; last: Losses } | null> {
+type EpochOutcome = { kind: 'done'; mean: number; last: Losses } | { kind: 'stopped' } | { kind: 'diverged'; step: number };
+
+/** Runs the steps of one epoch; ends early when shouldStop says so or a read loss is not finite. */
+async function runEpoch(loop: Loop, epoch: number): Promise<EpochOutcome> {
   const steps = loop.plan.stepsPerEpoch;
   const order = epochOrder(loop.train.length, loop.plan, loop.rng);
   const window = new LossWindow();
   let next: Tensor4D | null = null;
   try {
     for (let step = 0; step < steps; step++) {
-      if (loop.hooks.shouldStop?.()) return null;
+      if (loop.hooks.shouldStop?.()) return { kind: 'stopped' };
       const x = next ?? batchTensor(loop, order, step);
       next = null;
       try {
@@ -164,11 +171,12 @@ async function runEpoch(loop: Loop, epoch: number): Promise<{ mean: number; last
       if (!last) next = batchTensor(loop, order, step + 1);
       if (last || window.pendingCount >= READ_EVERY) {
         const recent = await window.read();
+        if (!Number.isFinite(recent.loss)) return { kind: 'diverged', step: step + 1 };
         if (!last) emitProgress(loop, epoch, step + 1, recent);
       }
       await yieldToEventLoop();
     }
-    return { mean: window.epochMean().loss, last: window.lastRead };
+    return { kind: 'done', mean: window.epochMean().loss, last: window.lastRead };
   } finally {
     next?.dispose();
     window.dispose();
@@ -194,6 +202,32 @@ async function validationLoss(vae: Vae, images: FloatImage[], cfg: TrainConfig):
   return total / images.length;
 }
 
+/** Copies of the variables at the end of the last good epoch, to go back to after a divergence. */
+class GoodWeights {
+  private saved: tf.Tensor[];
+  constructor(private readonly vae: Vae) {
+    this.saved = vae.variables.map((v) => tf.keep(v.clone()));
+  }
+  save(): void {
+    tf.dispose(this.saved);
+    this.saved = this.vae.variables.map((v) => tf.keep(v.clone()));
+  }
+  restore(): void {
+    this.vae.variables.forEach((v, i) => {
+      const t = this.saved[i];
+      if (t) v.assign(t);
+    });
+  }
+  dispose(): void {
+    tf.dispose(this.saved);
+  }
+}
+
+function divergedText(epoch: number, where: string): string {
+  const kept = epoch > 1 ? `the weights of epoch ${epoch - 1} are kept` : 'no epoch finished, so nothing was kept';
+  return `Training stopped in epoch ${epoch}: the ${where} loss became NaN or infinite (the model diverged); ${kept}. Lower the learning rate or the KL weight and train again.`;
+}
+
 /**
  * Trains `vae` in place on `images` (all vae.config.size square, vae.config.channels).
  * Deterministic for a seed on a given backend. Throws 'empty-dataset' or 'invalid-argument'.
@@ -207,18 +241,28 @@ export async function trainVae(vae: Vae, images: FloatImage[], cfg: TrainConfig,
   const totalSteps = cfg.epochs * plan.stepsPerEpoch;
   const loop: Loop = { vae, cfg, hooks, rng, train, plan, optimizer, startMs: performance.now(), stepsDone: 0, totalSteps, valLoss: null };
   const history: EpochSummary[] = [];
+  const good = new GoodWeights(vae);
+  const end = (epochsDone: number, stopped: boolean, diverged: string | null = null): TrainResult => ({ epochsDone, stopped, history, validation, diverged });
+  const diverge = (epoch: number, where: string): TrainResult => {
+    good.restore();
+    return end(epoch - 1, true, divergedText(epoch, where));
+  };
   try {
     for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
       const stats = await runEpoch(loop, epoch);
-      if (stats === null) return { epochsDone: epoch - 1, stopped: true, history, validation };
+      if (stats.kind === 'stopped') return end(epoch - 1, true);
+      if (stats.kind === 'diverged' || !Number.isFinite(stats.mean)) return diverge(epoch, 'training');
       loop.valLoss = validation.length > 0 ? await validationLoss(vae, validation, cfg) : null;
+      if (loop.valLoss !== null && !Number.isFinite(loop.valLoss)) return diverge(epoch, 'validation');
+      good.save();
       emitProgress(loop, epoch, plan.stepsPerEpoch, stats.last);
       const summary: EpochSummary = { epoch, loss: stats.mean, valLoss: loop.valLoss };
       history.push(summary);
       await hooks.onEpochEnd?.(summary);
     }
-    return { epochsDone: cfg.epochs, stopped: false, history, validation };
+    return end(cfg.epochs, false);
   } finally {
+    good.dispose();
     optimizer.dispose();
   }
 }

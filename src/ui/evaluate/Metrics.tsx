@@ -1,4 +1,4 @@
-/** Evaluation against the ground-truth masks: AUROC and F1-max per method, and the ROC curves. */
+/** Evaluation against the ground-truth masks: AUROC, AUPRO and F1-max per method, and the ROC curves. */
 import type { AnomalyMethod } from '../../engine/types';
 import type { MethodMetrics } from '../../worker/protocol';
 import { useApp } from '../context';
@@ -9,8 +9,17 @@ const METHODS: { key: AnomalyMethod; label: string }[] = [
   { key: 'projection', label: 'Projection' },
 ];
 
-const COLUMNS: { key: keyof Pick<MethodMetrics, 'pixelAuroc' | 'imageAuroc' | 'pixelF1Max' | 'imageF1Max'>; label: string }[] = [
+type Column = { key: keyof Pick<MethodMetrics, 'pixelAuroc' | 'aupro' | 'imageAuroc' | 'pixelF1Max' | 'imageF1Max'>; label: string; title?: string };
+
+const COLUMNS: Column[] = [
   { key: 'pixelAuroc', label: 'Pixel AUROC' },
+  {
+    key: 'aupro',
+    label: 'AUPRO (FPR ≤ 0.3)',
+    title:
+      'Per-region overlap, the MVTec AD localization metric: each connected defect region counts equally whatever its size. ' +
+      'The area under the mean region overlap plotted against the false-positive rate on normal pixels, from 0 to 0.3, divided by 0.3 (1 = perfect).',
+  },
   { key: 'imageAuroc', label: 'Image AUROC' },
   { key: 'pixelF1Max', label: 'Pixel F1-max' },
   { key: 'imageF1Max', label: 'Image F1-max' },
@@ -27,7 +36,7 @@ export function Metrics() {
     return (
       <p className="muted small" data-testid="metrics-empty">
         {hasMasks
-          ? 'Press Inspect all to compute pixel and image ROC AUC and F1-max against the masks.'
+          ? 'Press Inspect all to compute pixel and image ROC AUC, AUPRO and F1-max against the masks.'
           : 'Metrics need ground truth: the demo set, or masks named <name>_mask.png (or an MVTec ground_truth folder) dropped with the test images.'}
       </p>
     );
@@ -39,7 +48,7 @@ export function Metrics() {
           <tr>
             <th scope="col">Method</th>
             {COLUMNS.map((c) => (
-              <th key={c.key} scope="col">
+              <th key={c.key} scope="col" title={c.title}>
                 {c.label}
               </th>
             ))}

@@ -1,6 +1,6 @@
 /**
  * The results table as CSV and JSON: one row per image and method (file name, score,
- * threshold, verdict, ground truth, settings, AUCs). Pure functions, tested in Node.
+ * threshold, verdict, ground truth, settings, AUCs and AUPRO). Pure functions, tested in Node.
  */
 import { verdictOf } from '../../engine/score/threshold';
 import type { AnomalyMethod } from '../../engine/types';
@@ -23,7 +23,7 @@ export interface ResultsExport {
 }
 
 const METHODS: AnomalyMethod[] = ['residual', 'projection'];
-const COLUMNS = ['file', 'method', 'score', 'threshold', 'verdict', 'ground_truth', 'alpha', 'lambda', 'iterations', 'working_size', 'channels', 'pixel_auroc', 'image_auroc', 'pixel_f1_max', 'image_f1_max'];
+const COLUMNS = ['file', 'method', 'score', 'threshold', 'verdict', 'ground_truth', 'alpha', 'lambda', 'iterations', 'working_size', 'channels', 'pixel_auroc', 'aupro', 'image_auroc', 'pixel_f1_max', 'image_f1_max'];
 
 function cell(v: string | number | null | undefined): string {
   if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) return '';
@@ -33,7 +33,7 @@ function cell(v: string | number | null | undefined): string {
 
 function metricsOf(e: ResultsExport, m: AnomalyMethod): (number | null)[] {
   const x = e.evaluation?.metrics[m];
-  return x ? [x.pixelAuroc, x.imageAuroc, x.pixelF1Max, x.imageF1Max] : [null, null, null, null];
+  return x ? [x.pixelAuroc, x.aupro, x.imageAuroc, x.pixelF1Max, x.imageF1Max] : [null, null, null, null, null];
 }
 
 export function resultsCsv(e: ResultsExport): string {
@@ -58,7 +58,7 @@ export function resultsJson(e: ResultsExport): string {
   const metrics = Object.fromEntries(
     METHODS.filter((m) => e.evaluation?.metrics[m]).map((m) => {
       const x = e.evaluation?.metrics[m];
-      return [m, { pixelAuroc: finite(x?.pixelAuroc), imageAuroc: finite(x?.imageAuroc), pixelF1Max: finite(x?.pixelF1Max), imageF1Max: finite(x?.imageF1Max) }];
+      return [m, { pixelAuroc: finite(x?.pixelAuroc), aupro: finite(x?.aupro), imageAuroc: finite(x?.imageAuroc), pixelF1Max: finite(x?.pixelF1Max), imageF1Max: finite(x?.imageF1Max) }];
     }),
   );
   const rows = e.rows.flatMap((r) =>

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createVae } from '../../engine/model/vae';
+import { pixelAupro } from '../../engine/metrics/pro';
 import { imageAuroc, pixelAuroc } from '../../engine/metrics/roc';
 import { useCpu } from '../../engine/testing/cpu';
 import type { AnomalyResult } from '../../engine/types';
@@ -43,6 +44,8 @@ describe('Evaluator', () => {
       const results: AnomalyResult[] = data.maps[method].map((m, i) => ({ method, score: data.scores[method][i]!, map: Float32Array.from(m), width: 16, height: 16 }));
       const masks = data.masks.map((m) => ({ width: 16, height: 16, data: Uint8Array.from(m) }));
       expect(r.metrics[method]?.pixelAuroc).toBe(pixelAuroc(results, masks));
+      expect(r.metrics[method]?.aupro).toBe(pixelAupro(results, masks));
+      expect(r.metrics[method]?.aupro).toBeGreaterThanOrEqual(0);
       expect(r.metrics[method]?.imageAuroc).toBe(imageAuroc(results, data.labels));
       expect(r.metrics[method]?.pixelRoc.fpr.at(-1)).toBe(1);
     }

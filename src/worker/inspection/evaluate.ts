@@ -5,6 +5,7 @@
  * with a mask is labelled by it (an empty mask = normal); when any image of the batch has a
  * mask, images without one count as normal (MVTec's test/good has no masks).
  */
+import { pixelAupro } from '../../engine/metrics/pro';
 import { f1Max, imageAuroc, pixelAuroc, rocCurve } from '../../engine/metrics/roc';
 import type { AnomalyMethod, AnomalyResult, Mask } from '../../engine/types';
 import type { JobContext } from '../runtime/context';
@@ -55,6 +56,7 @@ function methodMetrics(results: AnomalyResult[], masks: Mask[], labels: number[]
   const img = results.map((r) => r.score);
   return {
     pixelAuroc: pixelAuroc(results, masks),
+    aupro: pixelAupro(results, masks),
     imageAuroc: imageAuroc(results, labels),
     pixelF1Max: f1Max(pix.scores, pix.labels).f1,
     imageF1Max: f1Max(img, labels).f1,

@@ -61,6 +61,8 @@ export interface RocPoints {
 
 export interface MethodMetrics {
   pixelAuroc: number;
+  /** Area under the per-region overlap curve up to FPR 0.3, over 0.3 (MVTec AD); NaN without a defect region. */
+  aupro: number;
   imageAuroc: number;
   pixelF1Max: number;
   imageF1Max: number;

@@ -33,6 +33,8 @@ export interface TrainResultInfo {
   /** Null when training stopped before its first epoch finished (the previous model stays). */
   model: ModelDescription | null;
   history: EpochRecord[];
+  /** Why training ended early when the loss became NaN or infinite (the last good epoch is kept), else null. */
+  diverged: string | null;
 }
 
 export interface TrainingCalls {

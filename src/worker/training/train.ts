@@ -115,7 +115,7 @@ export async function trainJob(store: ImageStore, args: TrainArgs, ctx: JobConte
   const images = items.map((it) => store.working(it, config.size, channels));
   ctx.emit({ kind: 'phase', phase: 'training' });
   const { result, kept: vae } = await trainKeepingEpochs(createVae(config, args.train.seed), images, args, ctx);
-  if (vae === null) return { info: { model: null, history: result.history }, model: null };
+  if (vae === null) return { info: { model: null, history: result.history, diverged: result.diverged }, model: null };
   try {
     ctx.emit({ kind: 'phase', phase: 'calibrating' });
     const heldOut = result.validation.length > 0 ? result.validation : images.slice(0, CALIBRATION_PROJECTIONS);
@@ -130,7 +130,7 @@ export async function trainJob(store: ImageStore, args: TrainArgs, ctx: JobConte
       stopped: result.stopped,
       finalLoss: result.history.at(-1)?.loss ?? null,
     });
-    return { info: { model: description, history: result.history }, model: { vae, description } };
+    return { info: { model: description, history: result.history, diverged: result.diverged }, model: { vae, description } };
   } catch (e) {
     vae.dispose();
     throw e;
