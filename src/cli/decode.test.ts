@@ -5,6 +5,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTiff } from '../../e2e/tiff-writer';
 import { isEngineError } from '../engine/errors';
 import type { PixelImage } from '../engine/types';
 import { decodeImageBuffer, decodeImageFile, sniffFormat } from './decode';
@@ -157,6 +158,39 @@ describe('decodeImageFile: JPEG', () => {
   });
 });
 
+describe('decodeImageFile: TIFF', () => {
+  it('keeps the channels of 8 and 16-bit gray, gray + alpha, RGB and RGBA, 16 bits scaled by 255 / 65535', async () => {
+    for (const samples of [1, 2, 3, 4] as const) {
+      const img = image(5, 3, samples);
+      const path = join(dir, `rt${samples}.tif`);
+      await writeFile(path, makeTiff({ width: 5, height: 3, samples, bits: 8, sample: (x, y, s) => img.data[(y * 5 + x) * samples + s] ?? 0, compression: 'lzw' }));
+      const out = await decodeImageFile(path);
+      expect(out).toMatchObject({ width: 5, height: 3, channels: samples });
+      expect(Array.from(out.data)).toEqual(Array.from(img.data));
+    }
+    const values = [0, 0x1234, 0x8000, 0xffff];
+    const sixteen = decodeImageBuffer(makeTiff({ width: 4, height: 1, samples: 1, bits: 16, sample: (x) => values[x] ?? 0 }, 'MM'), 'sixteen.tif');
+    expect(Array.from(sixteen.data)).toEqual(values.map((v) => Math.floor((v * 255) / 65535 + 0.5)));
+  });
+
+  it('names the file and what is not supported, and refuses a huge one from its header', () => {
+    const jpegInTiff = makeTiff({ width: 2, height: 2, samples: 3, bits: 8, sample: () => 0, compression: 7 });
+    expect(() => decodeImageBuffer(jpegInTiff, 'scan.tif')).toThrow(
+      'scan.tif: TIFF with JPEG compression (7) is not supported; save it as uncompressed, LZW or Deflate TIFF, or as PNG.',
+    );
+    const huge = makeTiff({ width: 4, height: 4, samples: 1, bits: 8, sample: () => 0, tags: { 256: [20000], 257: [20000] } });
+    let code = '';
+    try {
+      decodeImageBuffer(huge, 'huge.tif');
+    } catch (e) {
+      code = isEngineError(e) ? `${e.code} ${e.message}` : 'other';
+    }
+    expect(code).toBe('image-too-large huge.tif: 20000 x 20000 pixels is over the 40 megapixel limit.');
+    expect(sniffFormat(Uint8Array.from([0x49, 0x49, 0x2b, 0]))).toBe('tiff');
+    expect(() => decodeImageBuffer(Uint8Array.from([0x49, 0x49, 0x2b, 0, 8, 0, 0, 0]), 'big.tif')).toThrow(/^big\.tif: a BigTIFF image/);
+  });
+});
+
 describe('decodeImageFile: bad files', () => {
   it('refuses a PDF renamed .png, naming the file', async () => {
     const path = join(dir, 'report.png');
@@ -164,7 +198,7 @@ describe('decodeImageFile: bad files', () => {
     const r = await rejection(decodeImageFile(path));
     expect(r.code).toBe('bad-image');
     expect(r.message).toContain(path);
-    expect(r.message).toMatch(/not a PNG or JPEG/);
+    expect(r.message).toMatch(/not a PNG, JPEG or TIFF/);
   });
 
   it('refuses a truncated PNG, a zero-byte file and a missing file', async () => {

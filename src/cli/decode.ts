@@ -1,6 +1,7 @@
 /**
- * Image files -> PixelImage for the eval CLI (Node only). The format is detected from the first
- * bytes, never from the extension, so a renamed PDF is refused with a clear message.
+ * Image files -> PixelImage for the eval and inspect CLIs (Node only). The format is detected from
+ * the first bytes, never from the extension, so a renamed PDF is refused with a clear message.
+ * TIFF goes through the worker's own TIFF code, so both read the same pixels.
  */
 import { readFile } from 'node:fs/promises';
 import jpeg from 'jpeg-js';
@@ -8,20 +9,24 @@ import { PNG } from 'pngjs';
 import { EngineError, errorMessage, isEngineError } from '../engine/errors';
 import { MAX_PIXELS, validatePixelImage } from '../engine/data/image';
 import type { PixelImage } from '../engine/types';
+import { tiffVersion } from '../worker/dataset/header-size';
+import { decodeTiff } from '../worker/dataset/tiff';
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const JPEG_MAGIC = [0xff, 0xd8, 0xff];
 
-export type ImageFormat = 'png' | 'jpeg';
+export type ImageFormat = 'png' | 'jpeg' | 'tiff';
 
 function startsWith(buf: Uint8Array, magic: number[]): boolean {
   return buf.length >= magic.length && magic.every((b, i) => buf[i] === b);
 }
 
-/** 'png' or 'jpeg' from the magic bytes, null for anything else. */
+/** 'png', 'jpeg' or 'tiff' (BigTIFF too, to be refused by name) from the magic bytes, null for anything else. */
 export function sniffFormat(buf: Uint8Array): ImageFormat | null {
   if (startsWith(buf, PNG_MAGIC)) return 'png';
   if (startsWith(buf, JPEG_MAGIC)) return 'jpeg';
+  const tiff = tiffVersion(buf)?.version;
+  if (tiff === 42 || tiff === 43) return 'tiff';
   return null;
 }
 
@@ -92,15 +97,28 @@ function decodeJpeg(buf: Uint8Array, name: string): PixelImage {
   return grayIfPossible(img.width, img.height, img.data);
 }
 
-/** Decodes PNG (1 to 16 bit, gray, gray + alpha, RGB, RGBA, palette) or JPEG (gray or colour) bytes. */
+/** The first page of a TIFF (8 or 16-bit gray, gray + alpha, RGB, RGBA), with its channels kept. */
+function decodeTiffFile(buf: Uint8Array, name: string): PixelImage {
+  try {
+    const { width, height, channels, data } = decodeTiff(buf, (w, h) => {
+      if (w * h > MAX_PIXELS) throw tooLarge(name, w, h);
+    });
+    return { width, height, channels, data };
+  } catch (e) {
+    if (isEngineError(e, 'image-too-large')) throw e;
+    throw new EngineError(isEngineError(e) ? e.code : 'bad-image', `${name}: ${errorMessage(e)}.`, { cause: e });
+  }
+}
+
+/** Decodes PNG (1 to 16 bit, gray, gray + alpha, RGB, RGBA, palette), JPEG (gray or colour) or TIFF bytes. */
 export function decodeImageBuffer(buf: Uint8Array, name: string): PixelImage {
   if (buf.length === 0) throw new EngineError('bad-image', `${name}: empty file (0 bytes).`);
   const format = sniffFormat(buf);
   if (format === null) {
     const head = Array.from(buf.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    throw new EngineError('bad-image', `${name}: not a PNG or JPEG image (file starts with bytes ${head}).`);
+    throw new EngineError('bad-image', `${name}: not a PNG, JPEG or TIFF image (file starts with bytes ${head}).`);
   }
-  const img = format === 'png' ? decodePng(buf, name) : decodeJpeg(buf, name);
+  const img = format === 'png' ? decodePng(buf, name) : format === 'jpeg' ? decodeJpeg(buf, name) : decodeTiffFile(buf, name);
   try {
     validatePixelImage(img);
   } catch (e) {

@@ -8,7 +8,7 @@ import { COLORMAPS, type ColormapName } from '../render/colormap';
 
 export const INSPECT_USAGE = `usage: npm run inspect -- --model MODEL.zip DIR --out OUT [--backend wasm|cpu]
   [--alpha X] [--lambda X] [--iterations N] [--variant weighted|plain] [--colormap ${COLORMAPS.join('|')}]
-Scores every PNG or JPEG under DIR (sub-folders and symbolic links followed) with a model exported
+Scores every PNG, JPEG or TIFF under DIR (sub-folders and symbolic links followed) with a model exported
 from the page, and writes per image and method a heat map PNG and the raw map as little-endian
 float32 (<name>.<method>.f32), plus OUT/results.csv. The projection settings default to those saved
 in the model file.`;

@@ -1,5 +1,5 @@
 /**
- * The inspect command's inputs: every PNG or JPEG under a folder, and each one as the page's
+ * The inspect command's inputs: every PNG, JPEG or TIFF under a folder, and each one as the page's
  * worker makes its working image.
  */
 import { open, readdir, realpath, stat } from 'node:fs/promises';
@@ -16,7 +16,7 @@ export interface ImageFile {
   rel: string;
 }
 
-/** Enough bytes for the PNG signature, the longer of the two magic numbers sniffFormat knows. */
+/** Enough bytes for the PNG signature, the longest magic number sniffFormat knows. */
 const MAGIC_BYTES = 8;
 
 async function head(path: string): Promise<Uint8Array> {
@@ -55,7 +55,7 @@ async function visit(w: Walk, path: string): Promise<void> {
   } catch (e) {
     return w.log(`skipped ${rel}: cannot read it (${errorMessage(e)})`);
   }
-  if (sniffFormat(bytes) === null) return w.log(`skipped ${rel}: not a PNG or JPEG image`);
+  if (sniffFormat(bytes) === null) return w.log(`skipped ${rel}: not a PNG, JPEG or TIFF image`);
   w.found.push({ path, rel });
 }
 
@@ -79,7 +79,7 @@ export async function listImages(dir: string, log: (line: string) => void): Prom
   if (!st.isDirectory()) throw new InputError(`${dir} is not a folder: give the folder of images to inspect.`);
   const w: Walk = { root: dir, seen: new Set(), found: [], log };
   await walkFolder(w, dir);
-  if (w.found.length === 0) throw new InputError(`no PNG or JPEG images in ${dir} (sub-folders included).`);
+  if (w.found.length === 0) throw new InputError(`no PNG, JPEG or TIFF images in ${dir} (sub-folders included).`);
   return w.found;
 }
 

@@ -99,7 +99,7 @@ describe('npm run inspect', () => {
     const before = tf.memory().numTensors;
     expect(await runInspect(['--model', modelPath(), images(), '--out', out, '--backend', 'cpu'], (l) => log.push(l))).toBe(0);
     expect(tf.memory().numTensors).toBe(before);
-    expect(log).toContain('skipped notes.txt: not a PNG or JPEG image');
+    expect(log).toContain('skipped notes.txt: not a PNG, JPEG or TIFF image');
     expect(log).toContain('3/3 linked/c.png');
     expect(log).toContain('backend: cpu');
 
@@ -165,7 +165,7 @@ describe('npm run inspect', () => {
       [[images(), '--out', join(root, 'x')], /--model MODEL\.zip is missing/],
       [['--model', modelPath(), join(root, 'nowhere'), '--out', join(root, 'x')], /nowhere does not exist/],
       [['--model', modelPath(), '--out', join(root, 'x')], /DIR is missing/],
-      [['--model', modelPath(), join(root, 'no-images'), '--out', join(root, 'x')], /no PNG or JPEG images/],
+      [['--model', modelPath(), join(root, 'no-images'), '--out', join(root, 'x')], /no PNG, JPEG or TIFF images/],
     ];
     await mkdir(join(root, 'no-images', 'sub'), { recursive: true });
     await writeFile(join(root, 'no-images', 'sub', 'notes.txt'), 'not an image');

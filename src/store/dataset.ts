@@ -3,11 +3,21 @@ import type { StateCreator } from 'zustand/vanilla';
 import { DEMO } from './defaults';
 import { toFailure } from './errors';
 import { NO_INSPECTION } from './inspection';
+import type { ImageInfo } from '../worker/protocol';
 import type { AppState, StoreDeps, TestItem } from './types';
 
 type DatasetSlice = Pick<AppState, 'normal' | 'test' | 'rejected' | 'loading' | 'addFiles' | 'loadDemo' | 'removeImage' | 'clearSet' | 'dismissRejected'>;
 
 let nextFileId = 1;
+
+/** One sentence for the notes on accepted files, naming a few of them. */
+export function fileNotesText(accepted: ImageInfo[]): string | null {
+  const noted = accepted.filter((a) => a.note !== undefined);
+  if (noted.length === 0) return null;
+  const shown = noted.slice(0, 3).map((a) => `${a.name}: ${a.note}`);
+  const more = noted.length > 3 ? ` (and ${noted.length - 3} more files like these)` : '';
+  return `${shown.join('; ')}${more}.`;
+}
 
 export const createDatasetSlice =
   ({ client }: StoreDeps): StateCreator<AppState, [], [], DatasetSlice> =>
@@ -26,6 +36,8 @@ export const createDatasetSlice =
         const job = client.call('addImages', { set: which, files: entries }, { onEvent: (e) => set({ loading: { what, done: e.done, total: e.total } }) });
         const { accepted, rejected } = await job.result;
         set({ rejected: rejected.length > 0 ? { set: which, files: rejected } : null });
+        const notes = fileNotesText(accepted);
+        if (notes !== null) set({ notice: { kind: 'file-notes', text: notes } });
         if (which === 'normal') set({ normal: [...get().normal, ...accepted] });
         else {
           const blobs = new Map(entries.map((e) => [e.id, e.blob]));

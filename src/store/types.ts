@@ -169,7 +169,8 @@ export interface KeepState {
 }
 
 export interface Notice {
-  kind: 'backend-lost' | 'backend-restarted' | 'training-diverged';
+  /** 'file-notes': how some accepted files were read (e.g. one page of a multi-page TIFF). */
+  kind: 'backend-lost' | 'backend-restarted' | 'training-diverged' | 'file-notes';
   text: string;
 }
 

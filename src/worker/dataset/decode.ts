@@ -1,15 +1,16 @@
 /**
  * Decoding dropped files in the worker, so a large photo never blocks the page:
  * createImageBitmap decodes (with EXIF orientation applied), an OffscreenCanvas reads the
- * pixels back at a capped size. Files are sniffed first (sniff.ts): empty, non-image, truncated
- * and over-limit files are refused with a reason before any decoding. Works under lib
- * "webworker" and "dom" alike.
+ * pixels back at a capped size. TIFF, which browsers cannot decode, is decoded by tiff.ts and
+ * then takes the same bitmap -> canvas path, so stored pixels and thumbnails are made alike.
+ * Files are sniffed first (sniff.ts): empty, non-image, truncated and over-limit files are
+ * refused with a reason before any decoding. Works under lib "webworker" and "dom" alike.
  */
 import { MAX_PIXELS } from '../../engine/data/image';
 import { EngineError } from '../../engine/errors';
 import type { PixelImage } from '../../engine/types';
 import type { RgbaImage } from '../protocol';
-import { HEAD_BYTES, sniff, TAIL_BYTES } from './sniff';
+import { HEAD_BYTES, sniff, type SniffedFormat, TAIL_BYTES } from './sniff';
 
 /** Longest side kept of a decoded image: the largest working size, so any size can be trained later. */
 export const MAX_STORED_SIDE = 256;
@@ -23,6 +24,8 @@ export interface Decoded {
   /** RGBA, longest side at most MAX_STORED_SIDE. */
   pixels: PixelImage;
   thumb: RgbaImage;
+  /** Something the person should know about how the file was read (e.g. one page of several). */
+  note?: string;
 }
 
 export function fitInside(width: number, height: number, max: number): { width: number; height: number } {
@@ -45,14 +48,16 @@ async function bytes(blob: Blob, from: number, to: number): Promise<Uint8Array> 
 }
 
 /** Refuses what is not a complete image of an allowed size, before decoding a single pixel. */
-export async function checkFile(blob: Blob): Promise<void> {
+export async function checkFile(blob: Blob): Promise<SniffedFormat> {
   const head = await bytes(blob, 0, HEAD_BYTES);
   const tail = await bytes(blob, Math.max(0, blob.size - TAIL_BYTES), blob.size);
   const s = sniff(head, tail, blob.size);
   if (s.kind === 'empty') throw new EngineError('bad-image', 'the file is empty (0 bytes)');
   if (s.kind === 'other') throw new EngineError('bad-image', `${s.what}, not an image`);
+  if (s.kind === 'unsupported') throw new EngineError('bad-image', s.reason);
   if (!s.complete) throw new EngineError('bad-image', `the ${s.format.toUpperCase()} file is cut short (truncated); copy it again from its source`);
   if (s.width !== null && s.height !== null) checkPixels(s.width, s.height);
+  return s.format;
 }
 
 function checkPixels(width: number, height: number): void {
@@ -64,18 +69,29 @@ function checkPixels(width: number, height: number): void {
   }
 }
 
-async function openBitmap(blob: Blob): Promise<ImageBitmap> {
-  await checkFile(blob);
+/**
+ * The first page, checked again for its size: the header may lie past the bytes sniffed. The
+ * TIFF decoder (about 47 kB gzipped with its inflate) is loaded with the first TIFF only.
+ */
+async function openTiff(blob: Blob): Promise<{ bmp: ImageBitmap; note?: string }> {
+  const { decodeTiff, tiffNote, toRgba } = await import('./tiff');
+  const img = decodeTiff(new Uint8Array(await blob.arrayBuffer()), checkPixels);
+  const bmp = await createImageBitmap(new ImageData(toRgba(img), img.width, img.height), { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+  return { bmp, note: tiffNote(img) };
+}
+
+async function openBitmap(blob: Blob): Promise<{ bmp: ImageBitmap; note?: string }> {
+  if ((await checkFile(blob)) === 'tiff') return openTiff(blob);
   try {
     // 'from-image' applies a JPEG's EXIF orientation, so a rotated photo is stored upright.
-    return await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+    return { bmp: await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none', colorSpaceConversion: 'none' }) };
   } catch (e) {
     throw new EngineError('bad-image', 'the image data is damaged: this browser could not decode it', { cause: e });
   }
 }
 
 export async function decodeImage(blob: Blob): Promise<Decoded> {
-  const bmp = await openBitmap(blob);
+  const { bmp, note } = await openBitmap(blob);
   try {
     const { width, height } = bmp;
     checkPixels(width, height);
@@ -83,7 +99,7 @@ export async function decodeImage(blob: Blob): Promise<Decoded> {
     const small = fitInside(width, height, THUMB_SIDE);
     const pixels: PixelImage = { width: stored.width, height: stored.height, channels: 4, data: readPixels(bmp, stored.width, stored.height) };
     const thumb: RgbaImage = { width: small.width, height: small.height, data: readPixels(bmp, small.width, small.height) };
-    return { width, height, pixels, thumb };
+    return { width, height, pixels, thumb, ...(note === undefined ? {} : { note }) };
   } finally {
     bmp.close();
   }

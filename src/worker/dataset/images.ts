@@ -88,7 +88,7 @@ export class ImageStore {
           seen.set(hash, f.name);
           this.sets[set].set(f.id, { id: f.id, name: f.name, source: { kind: 'pixels', pixels: d.pixels }, hash });
           const channels = detectChannels([d.pixels]);
-          result.accepted.push({ id: f.id, name: f.name, width: d.width, height: d.height, channels, thumb: d.thumb, hasMask: false });
+          result.accepted.push({ id: f.id, name: f.name, width: d.width, height: d.height, channels, thumb: d.thumb, hasMask: false, note: d.note });
         }
       } catch (e) {
         // Anything that fails for one file (engine or browser error) refuses that file only.

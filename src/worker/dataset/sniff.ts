@@ -1,15 +1,18 @@
 /**
  * What a file is, from its first bytes (never its name or MIME type, which people rename), and
- * for PNG and JPEG the image size from the header, so a huge image is refused before any pixel
+ * the image size from its header (header-size.ts), so a huge image is refused before any pixel
  * is decoded. Plain byte code: runs in the worker and in Node tests.
  */
+import { avifSize, BIGTIFF_REASON, bmpSize, gifSize, jpegSize, pngSize, type Size, tiffSize, tiffVersion, webpSize } from './header-size';
 
-export type SniffedFormat = 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp' | 'avif';
+export type SniffedFormat = 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp' | 'avif' | 'tiff';
 
 export type Sniffed =
   | { kind: 'image'; format: SniffedFormat; width: number | null; height: number | null; complete: boolean }
   | { kind: 'empty' }
-  | { kind: 'other'; what: string };
+  | { kind: 'other'; what: string }
+  /** An image format this app knows but cannot read; `reason` is the whole sentence. */
+  | { kind: 'unsupported'; reason: string };
 
 /** Bytes read from the start (headers) and the end (end markers) of a file. */
 export const HEAD_BYTES = 256 * 1024;
@@ -25,35 +28,9 @@ const OTHER: { sig: readonly number[]; what: string }[] = [
   { sig: [0x25, 0x50, 0x44, 0x46], what: 'a PDF document' },
   { sig: [0x50, 0x4b, 0x03, 0x04], what: 'a ZIP archive (or an Office document)' },
   { sig: [0x1f, 0x8b], what: 'a gzip archive' },
-  { sig: [0x49, 0x49, 0x2a, 0x00], what: 'a TIFF image, which browsers cannot decode' },
-  { sig: [0x4d, 0x4d, 0x00, 0x2a], what: 'a TIFF image, which browsers cannot decode' },
   { sig: [0x7f, 0x45, 0x4c, 0x46], what: 'a program (ELF)' },
   { sig: [0x4d, 0x5a], what: 'a program (EXE)' },
 ];
-
-function pngSize(head: Uint8Array): { width: number; height: number } | null {
-  if (head.length < 24 || ascii(head, 12, 16) !== 'IHDR') return null;
-  const v = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  return { width: v.getUint32(16), height: v.getUint32(20) };
-}
-
-/** Walks the JPEG markers to the first SOFn frame header (baseline, progressive, ...). */
-function jpegSize(head: Uint8Array): { width: number; height: number } | null {
-  let p = 2;
-  while (p + 9 < head.length) {
-    if (head[p] !== 0xff) return null;
-    const marker = head[p + 1] ?? 0;
-    if (marker === 0xff) {
-      p++;
-      continue;
-    }
-    const len = ((head[p + 2] ?? 0) << 8) | (head[p + 3] ?? 0);
-    const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isSof) return { height: ((head[p + 5] ?? 0) << 8) | (head[p + 6] ?? 0), width: ((head[p + 7] ?? 0) << 8) | (head[p + 8] ?? 0) };
-    p += 2 + len;
-  }
-  return null;
-}
 
 function lastIndexOf(b: Uint8Array, sig: readonly number[]): number {
   for (let i = b.length - sig.length; i >= 0; i--) if (startsWith(b, sig, i)) return i;
@@ -76,8 +53,19 @@ function imageFormat(head: Uint8Array): SniffedFormat | null {
   if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'WEBP') return 'webp';
   if (ascii(head, 0, 2) === 'BM') return 'bmp';
   if (ascii(head, 4, 8) === 'ftyp' && /avi[fs]/.test(ascii(head, 8, 12))) return 'avif';
+  if (tiffVersion(head)?.version === 42) return 'tiff';
   return null;
 }
+
+const SIZE_READERS: Record<SniffedFormat, (head: Uint8Array) => Size | null> = {
+  png: pngSize,
+  jpeg: jpegSize,
+  gif: gifSize,
+  webp: webpSize,
+  bmp: bmpSize,
+  avif: avifSize,
+  tiff: tiffSize,
+};
 
 /**
  * `head` is the file's first bytes (HEAD_BYTES or all), `tail` its last TAIL_BYTES, `size` its
@@ -88,11 +76,12 @@ export function sniff(head: Uint8Array, tail: Uint8Array, size: number): Sniffed
   if (size === 0) return { kind: 'empty' };
   const format = imageFormat(head);
   if (format === null) {
+    if (tiffVersion(head)?.version === 43) return { kind: 'unsupported', reason: BIGTIFF_REASON };
     const known = OTHER.find((o) => startsWith(head, o.sig));
     if (known) return { kind: 'other', what: known.what };
-    return { kind: 'other', what: looksLikeText(head) ? 'a text file' : 'not in an image format this app reads (PNG, JPEG, GIF, WebP, BMP, AVIF)' };
+    return { kind: 'other', what: looksLikeText(head) ? 'a text file' : 'not in an image format this app reads (PNG, JPEG, GIF, WebP, BMP, AVIF, TIFF)' };
   }
-  const dims = format === 'png' ? pngSize(head) : format === 'jpeg' ? jpegSize(head) : null;
+  const dims = SIZE_READERS[format](head);
   let complete = true;
   if (format === 'png') complete = lastIndexOf(tail, [0x49, 0x45, 0x4e, 0x44]) >= 0;
   if (format === 'jpeg') complete = lastIndexOf(tail, [0xff, 0xd9]) >= 0;

@@ -29,6 +29,8 @@ export interface ImageInfo {
   /** Demo images: the defect kind ('good' = none). */
   kind?: string;
   hasMask: boolean;
+  /** Something the person should know about how the file was read (e.g. one page of several). */
+  note?: string;
 }
 
 export interface Rejection {
