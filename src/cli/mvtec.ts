@@ -27,7 +27,7 @@ export interface MvtecCategory {
   test: MvtecTestItem[];
 }
 
-const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg']);
+const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg', '.tif', '.tiff']);
 const EXPECTED =
   'expected DIR/<category>/train/good/*.png, DIR/<category>/test/<type>/*.png and DIR/<category>/ground_truth/<type>/<name>_mask.png';
 

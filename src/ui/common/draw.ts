@@ -19,8 +19,8 @@ const MAX_VIEW_SIDE = 1024;
 
 /**
  * Decodes a dropped image on the main thread for display at its own resolution (capped at
- * MAX_VIEW_SIDE, the browser decodes off-thread). Returns null for anything undecodable:
- * the worker has already refused such files with a reason.
+ * MAX_VIEW_SIDE, the browser decodes off-thread). Returns null for anything undecodable: the
+ * worker has either refused such a file with a reason or read it itself (TIFF).
  */
 export async function decodeForView(blob: Blob): Promise<Rgba | null> {
   let bmp: ImageBitmap;

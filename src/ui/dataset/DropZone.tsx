@@ -40,7 +40,8 @@ export function DropZone({ label, onFiles, disabled, children, testId }: Props) 
             className="visually-hidden"
             type="file"
             multiple
-            accept="image/*"
+            // TIFF named too: some systems do not count .tif as image/* in the file picker.
+            accept="image/*,.tif,.tiff"
             aria-label={label}
             disabled={disabled}
             onChange={(e) => {

@@ -1,6 +1,7 @@
 /**
  * The selected test image as it is shown under the heat map: a dropped file at its own
- * resolution (decoded here, capped), or a demo image at the working size (from the worker).
+ * resolution (decoded here, capped), or the worker's stored pixels: a demo image at the working
+ * size, or a file the page cannot decode (TIFF) at the size the worker keeps it.
  */
 import { useEffect, useState } from 'react';
 import { floatToRgba } from '../../render/image';
@@ -8,6 +9,9 @@ import type { Rgba } from '../../render/types';
 import type { TestItem } from '../../store';
 import { useServices } from '../context';
 import { decodeForView } from '../common/draw';
+
+/** The side at which the worker hands back a file the page cannot decode (the most it keeps). */
+const WORKER_VIEW_SIDE = 256;
 
 export function useBaseImage(item: TestItem | null, size: number): Rgba | null {
   const { client } = useServices();
@@ -18,13 +22,18 @@ export function useBaseImage(item: TestItem | null, size: number): Rgba | null {
     const done = (img: Rgba | null) => {
       if (live && img) setState({ id: item.id, img });
     };
-    if (item.blob) {
-      decodeForView(item.blob).then(done, (e: unknown) => console.warn('No preview for', item.name, e));
-    } else {
+    const fromWorker = (side: number) =>
       client
-        .call('testImage', { testId: item.id, size })
+        .call('testImage', { testId: item.id, size: side })
         .result.then((f) => done(floatToRgba(f)))
         .catch((e: unknown) => console.warn('No preview for', item.name, e));
+    if (item.blob) {
+      decodeForView(item.blob).then(
+        (img) => (img ? done(img) : fromWorker(WORKER_VIEW_SIDE)),
+        (e: unknown) => console.warn('No preview for', item.name, e),
+      );
+    } else {
+      void fromWorker(size);
     }
     return () => {
       live = false;
