@@ -104,8 +104,9 @@ export class AppPage {
   }
 
   /** Distinct colours on the overlay canvas: 1 means blank. */
-  overlayColours(): Promise<number> {
-    return this.page.getByRole('img', { name: 'Anomaly overlay' }).evaluate((c) => {
+  /** Distinct colours on an overlay canvas (up to 1000), found by its accessible name. */
+  overlayColours(name = 'Anomaly overlay'): Promise<number> {
+    return this.page.getByRole('img', { name, exact: true }).evaluate((c) => {
       const canvas = c as HTMLCanvasElement;
       const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
       const seen = new Set<number>();
