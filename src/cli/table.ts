@@ -12,7 +12,7 @@ const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : 'n/a');
 type TableRow = Pick<CategoryReport, 'pixelAuroc' | 'aupro' | 'imageAuroc' | 'trainSeconds' | 'msPerProjectionStep'>;
 
 export function formatTable(cats: Record<string, CategoryReport>, mean: TableRow): string {
-  const header = ['category', 'pixel AUROC residual', 'pixel AUROC projection', 'AUPRO residual', 'AUPRO projection', 'image AUROC residual', 'image AUROC projection', 'train s', 'ms/proj step'];
+  const header = ['category', 'pixel AUROC residual', 'pixel AUROC projection', 'AUPRO residual', 'AUPRO projection', 'image AUROC residual', 'image AUROC projection', 'train s', 'ms/proj step/image'];
   const pair = (p: MethodPair) => [f4(p.residual), f4(p.projection)];
   const row = (name: string, r: TableRow) => [
     name, ...pair(r.pixelAuroc), ...pair(r.aupro), ...pair(r.imageAuroc),

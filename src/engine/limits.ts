@@ -12,3 +12,11 @@ export const FEW_IMAGES = 5;
 export function smoothSigmaFor(size: number): number {
   return size / 64;
 }
+
+/**
+ * Images projected together in one batch at a working size: 16 at 64 px, fewer in proportion
+ * to the pixels above it (memory grows with batch x pixels), at least 1.
+ */
+export function projectionBatchFor(size: number): number {
+  return Math.max(1, Math.min(16, Math.floor((16 * 64 * 64) / (size * size))));
+}

@@ -26,7 +26,7 @@ describe('benchSize', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(m.tensorsLeaked).toBe(0);
     expect(m.skipped).toEqual([]);
-    for (const v of [m.trainStepMs, m.projectionStepMs, m.forwardMs, m.forwardBackwardMs, m.trainForwardBackwardMs, m.projectionLoopStepMs, m.trainLoopStepMs]) {
+    for (const v of [m.trainStepMs, m.projectionStepMs, m.projectionBatchStepMs, m.batchProjectionSpeedup, m.forwardMs, m.forwardBackwardMs, m.trainForwardBackwardMs, m.projectionLoopStepMs, m.trainLoopStepMs]) {
       expect(v).toBeGreaterThan(0);
     }
     // The peak of a training step holds at least the model's weights and Adam's two slots per weight.

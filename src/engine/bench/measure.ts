@@ -11,9 +11,9 @@ import { profileKernels, warmUpTrainStep } from './profile';
 import { runLoops } from './loops';
 import { blockSize, median, round, sample } from './stats';
 import type { BenchMeasurement, BenchOptions } from './types';
-import { createWorkloads, type RunCalls, type Workloads } from './workloads';
+import { createWorkloads, PROJECTION_BATCH, type RunCalls, type Workloads } from './workloads';
 
-type Timed = 'forwardMs' | 'forwardBackwardMs' | 'projectionStepMs' | 'trainStepMs' | 'trainForwardBackwardMs';
+type Timed = 'forwardMs' | 'forwardBackwardMs' | 'projectionStepMs' | 'projectionBatchStepMs' | 'trainStepMs' | 'trainForwardBackwardMs';
 
 interface Job {
   key: Timed;
@@ -31,6 +31,7 @@ const ORDER: Job[] = [
   { key: 'forwardMs', pick: (w) => w.forward, share: 0.1 },
   { key: 'forwardBackwardMs', pick: (w) => w.forwardBackward, share: 0.15 },
   { key: 'projectionStepMs', pick: (w) => w.projection, share: 0.15 },
+  { key: 'projectionBatchStepMs', pick: (w) => w.projectionBatch, share: 0.1 },
   // The training warm-up runs under tf.profile: the peak memory costs no extra step.
   { key: 'trainStepMs', pick: (w) => w.trainStep, share: 0.3, warm: warmUpTrainStep },
   { key: 'trainForwardBackwardMs', pick: (w) => w.trainForwardBackward, share: 0.1, extra: true },
@@ -47,6 +48,8 @@ export function emptyMeasurement(
     size,
     trainStepMs: null,
     projectionStepMs: null,
+    projectionBatchStepMs: null,
+    batchProjectionSpeedup: null,
     forwardMs: null,
     forwardBackwardMs: null,
     projectionOverForwardBackward: null,
@@ -134,6 +137,9 @@ async function measureSize(size: number, o: BenchOptions): Promise<{ m: BenchMea
     w = createWorkloads(config, o.batch);
     floorMs = await timeAll(w, m, o, deadline);
     await pairedRatio(w, m, o, deadline);
+    if (m.projectionStepMs !== null && m.projectionBatchStepMs !== null) {
+      m.batchProjectionSpeedup = round((PROJECTION_BATCH * m.projectionStepMs) / m.projectionBatchStepMs);
+    }
     if (o.extras) {
       await profileKernels(w, m, deadline);
       await runLoops(w, m, deadline);

@@ -17,6 +17,10 @@ export interface BenchMeasurement {
   trainStepMs: number | null;
   /** One projection step (project.ts projectionStep) at batch 1. */
   projectionStepMs: number | null;
+  /** One projection step of 16 images projected together (workloads.ts PROJECTION_BATCH). */
+  projectionBatchStepMs: number | null;
+  /** Throughput of the batched step over 16 single steps: 16 x projectionStepMs / projectionBatchStepMs. */
+  batchProjectionSpeedup: number | null;
   /** f(x) = reconstruct(x) at batch 1. */
   forwardMs: number | null;
   /** Value and input gradient of sum((x - f(x))^2) at batch 1: the yardstick of a projection step. */

@@ -19,6 +19,9 @@ export const BENCH_PROJECTION: ProjectionSettings = { alpha: 1, lambda: 0.1, ite
 const BETA = 0.01;
 const LEARNING_RATE = 1e-3;
 
+/** Images in the batched projection step (the batch the app projects at 64 px). */
+export const PROJECTION_BATCH = 16;
+
 export type RunCalls = (calls: number) => Promise<void>;
 
 export interface Workloads {
@@ -28,6 +31,8 @@ export interface Workloads {
   forward: RunCalls;
   forwardBackward: RunCalls;
   projection: RunCalls;
+  /** One projection step of PROJECTION_BATCH images together. */
+  projectionBatch: RunCalls;
   trainForwardBackward: RunCalls;
   trainStep: RunCalls;
   /** The body of one training step, for tf.profile. */
@@ -71,6 +76,8 @@ export function createWorkloads(config: VaeConfig, batch: number, seed = 1): Wor
   const x1 = tf.tensor4d(randomImages(1, config, seed + 2), [1, size, size, channels]);
   const x0 = tf.clone(x1);
   let xt: Tensor4D = tf.clone(x1);
+  const xb0 = tf.tensor4d(randomImages(PROJECTION_BATCH, config, seed + 4), [PROJECTION_BATCH, size, size, channels]);
+  let xbt: Tensor4D = tf.clone(xb0);
   const optimizer = tf.train.adam(LEARNING_RATE);
   const rng = mulberry32(seed + 3);
   const gradOfEnergy = tf.valueAndGrad(reconEnergy(vae));
@@ -107,6 +114,13 @@ export function createWorkloads(config: VaeConfig, batch: number, seed = 1): Wor
         xt = next;
         return energy;
       }),
+    projectionBatch: (calls) =>
+      repeatAndSync(calls, () => {
+        const { energy, next } = projectionStep(vae, xbt, xb0, BENCH_PROJECTION);
+        xbt.dispose();
+        xbt = next;
+        return energy;
+      }),
     trainForwardBackward: (calls) =>
       repeatAndSync(calls, () =>
         withBatch((x) => {
@@ -118,7 +132,7 @@ export function createWorkloads(config: VaeConfig, batch: number, seed = 1): Wor
     trainStep: (calls) => repeatAndSync(calls, oneTrainStep),
     oneTrainStep,
     dispose: () => {
-      tf.dispose([x1, x0, xt]);
+      tf.dispose([x1, x0, xt, xb0, xbt]);
       optimizer.dispose();
       vae.dispose();
     },

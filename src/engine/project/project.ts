@@ -12,11 +12,11 @@
  */
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Scalar, Tensor4D } from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
 import { EngineError } from '../errors';
 import type { Autoencoder } from '../model/autoencoder';
 import type { FloatImage, ProjectionFrame, ProjectionSettings } from '../types';
-import { checkImageForModel, imageToTensor, tensorToImage, validateEvery, validateSettings } from './validate';
+import { imagesToTensor, tensorToImages, validateEvery, validateSettings } from './validate';
 
 export interface ProjectOptions {
   /** Report x_t as an image every `every` steps (default 1). */
@@ -26,18 +26,25 @@ export interface ProjectOptions {
 }
 
 export interface EnergyAndGrad {
-  /** E(x), a scalar. */
+  /** E(x) summed over the batch, a scalar (one image: its energy). */
   energy: Scalar;
+  /** E of each image of the batch, [N]. */
+  energies: Tensor1D;
   /** dE/dx, same shape as x. */
   grad: Tensor4D;
   /** x - f(x) from the same forward pass that gave the gradient. */
   residual: Tensor4D;
 }
 
+/** Per-image sums over H, W and C of a [N, H, W, C] tensor: [N]. */
+const perImageSum = (t: Tensor4D): Tensor1D => tf.sum(t, [1, 2, 3]);
+
 /**
  * E(x), its gradient and the residual x - f(x) with ONE forward and one backward pass through
- * the model. valueAndGrad only returns the scalar, so the residual is kept out of its forward
- * scope with tf.keep and handed back as a clone that the caller's tidy owns.
+ * the model, for a batch [N, H, W, C]: the images do not interact (the network works per image,
+ * E is a sum of per-image energies), so the gradient of the batch's total is each image's own.
+ * valueAndGrad only returns the scalar, so the residual is kept out of its forward scope with
+ * tf.keep and handed back as a clone that the caller's tidy owns.
  *
  * The L1 term's gradient is added in closed form as lambda * sign(x - x0): tfjs's Abs gradient
  * is -1 at 0, which at x = x0 (every pixel of the first step) would push the whole image up;
@@ -51,72 +58,80 @@ export function energyAndGrad(model: Autoencoder, x: Tensor4D, x0: Tensor4D, lam
     aux.residual = tf.keep(r);
     return tf.sum(tf.square(r));
   };
-  const { value, grad } = tf.valueAndGrad(reconEnergy)(x);
+  const { grad } = tf.valueAndGrad(reconEnergy)(x);
   const kept = aux.residual;
   if (kept === undefined) {
     throw new EngineError('invalid-argument', 'The model did not produce a reconstruction.');
   }
   const residual = tf.clone(kept);
   kept.dispose();
-  const d = tf.sub(x, x0);
-  return {
-    energy: tf.add(value, tf.mul(lambda, tf.sum(tf.abs(d)))),
-    grad: tf.add(grad, tf.mul(lambda, tf.sign(d))),
-    residual,
-  };
+  const d = tf.sub<Tensor4D>(x, x0);
+  const energies = tf.add<Tensor1D>(perImageSum(tf.square(residual)), tf.mul(lambda, perImageSum(tf.abs(d))));
+  return { energy: tf.sum(energies), energies, grad: tf.add(grad, tf.mul(lambda, tf.sign(d))), residual };
 }
 
-/** E(x) alone (forward only): used for the final x_T, which takes no further step. */
-export function energyOf(model: Autoencoder, x: Tensor4D, x0: Tensor4D, lambda: number): Scalar {
+/** E of each image of the batch (forward only), [N]: used for the final x_T, which takes no further step. */
+export function energiesOf(model: Autoencoder, x: Tensor4D, x0: Tensor4D, lambda: number): Tensor1D {
   return tf.tidy(() => {
-    const r = tf.sub(x, model.reconstruct(x));
-    return tf.add(tf.sum(tf.square(r)), tf.mul(lambda, tf.sum(tf.abs(tf.sub(x, x0)))));
+    const r = tf.sub<Tensor4D>(x, model.reconstruct(x));
+    return tf.add<Tensor1D>(perImageSum(tf.square(r)), tf.mul(lambda, perImageSum(tf.abs(tf.sub<Tensor4D>(x, x0)))));
   });
 }
 
-/** One projection step: E(x_t) and x_{t+1}. Both returned tensors belong to the caller. */
+/** E(x) summed over the batch (forward only), a scalar. */
+export function energyOf(model: Autoencoder, x: Tensor4D, x0: Tensor4D, lambda: number): Scalar {
+  return tf.tidy(() => tf.sum(energiesOf(model, x, x0, lambda)));
+}
+
+/** One projection step of a batch: E of each image at x_t, [N], and x_{t+1}. Both belong to the caller. */
 export function projectionStep(
   model: Autoencoder,
   x: Tensor4D,
   x0: Tensor4D,
   s: ProjectionSettings,
-): { energy: Scalar; next: Tensor4D } {
+): { energy: Tensor1D; next: Tensor4D } {
   return tf.tidy(() => {
-    const { energy, grad, residual } = energyAndGrad(model, x, x0, s.lambda);
+    const { energies, grad, residual } = energyAndGrad(model, x, x0, s.lambda);
     const direction = s.variant === 'weighted' ? tf.mul(grad, tf.square(residual)) : grad;
     const next = tf.clipByValue(tf.sub<Tensor4D>(x, tf.mul(direction, s.alpha)), 0, 1);
-    return { energy, next };
+    return { energy: energies, next };
   });
 }
 
-async function readScalar(t: Scalar): Promise<number> {
-  const [v = Number.NaN] = await t.data();
-  return v;
+/** One frame of a batch's projection: the energy of every image, and x_t of every image when reported. */
+export interface BatchFrame {
+  iteration: number;
+  energies: number[];
+  images?: FloatImage[];
+}
+
+async function readVector(t: Tensor1D): Promise<number[]> {
+  return Array.from(await t.data<'float32'>());
 }
 
 /**
- * Projects x0 towards the model's normal manifold (see the file comment).
- * Yields {iteration: 0, energy} first, then a frame with the image every `every` steps, and
- * always the last iteration with the image (x_T, or the current x_t when shouldStop ended it
- * early; its iteration is then < s.iterations). The generator pauses at each yield, so a
- * consumer that needs the event loop (a worker waiting for a cancel message) can await there.
- * Each step costs one forward and one backward pass; the final frame adds one forward pass for
- * E(x_T). Energies are read back only for yielded frames.
- * Every tensor is freed when the generator ends, throws or is closed with return().
+ * Projects a batch of images together towards the model's normal manifold (see the file
+ * comment): one forward and one backward pass per step for the whole batch, every image moving
+ * exactly as it would alone. Yields {iteration: 0, energies} first, then a frame with the images
+ * every `every` steps, and always the last iteration with the images (x_T, or the current x_t
+ * when shouldStop ended it early; its iteration is then < s.iterations). The generator pauses at
+ * each yield, so a consumer that needs the event loop (a worker waiting for a cancel message)
+ * can await there. The final frame adds one forward pass for E(x_T). Energies are read back
+ * only for yielded frames. Every tensor is freed when the generator ends, throws or is closed.
  * @throws EngineError 'invalid-argument' (on the first next(), as generators run lazily) for bad
- *   settings or an image that does not fit the model.
+ *   settings, no image, or an image that does not fit the model.
  */
-export async function* project(
+export async function* projectBatch(
   model: Autoencoder,
-  x0: FloatImage,
+  x0s: FloatImage[],
   s: ProjectionSettings,
   opts: ProjectOptions = {},
-): AsyncGenerator<ProjectionFrame> {
+): AsyncGenerator<BatchFrame> {
   validateSettings(s);
   const every = opts.every ?? 1;
   validateEvery(every);
-  checkImageForModel(model.config, x0);
-  const x0t = imageToTensor(x0);
+  const x0t = imagesToTensor(model.config, x0s);
+  const channels = x0s[0]?.channels ?? 1;
   let x: Tensor4D = tf.clone(x0t);
   try {
     let t = 0;
@@ -126,9 +141,9 @@ export async function* project(
       x = next;
       try {
         if (t % every === 0) {
-          const frame: ProjectionFrame = { iteration: t, energy: await readScalar(energy) };
-          // x0 is the caller's own image: frame 0 carries only its energy.
-          if (t > 0) frame.image = await tensorToImage(xt, x0.channels);
+          const frame: BatchFrame = { iteration: t, energies: await readVector(energy) };
+          // x0 is the caller's own images: frame 0 carries only the energies.
+          if (t > 0) frame.images = await tensorToImages(xt, channels);
           yield frame;
         }
       } finally {
@@ -136,25 +151,32 @@ export async function* project(
         xt.dispose();
       }
     }
-    yield await finalFrame(model, x, x0t, s.lambda, t, x0.channels);
+    const final = energiesOf(model, x, x0t, s.lambda);
+    try {
+      yield { iteration: t, energies: await readVector(final), images: await tensorToImages(x, channels) };
+    } finally {
+      final.dispose();
+    }
   } finally {
     x.dispose();
     x0t.dispose();
   }
 }
 
-async function finalFrame(
+/**
+ * Projects one image (projectBatch with a batch of one), frames as ProjectionFrame: the
+ * animation in the page and the energy curve use this.
+ */
+export async function* project(
   model: Autoencoder,
-  x: Tensor4D,
-  x0: Tensor4D,
-  lambda: number,
-  iteration: number,
-  channels: FloatImage['channels'],
-): Promise<ProjectionFrame> {
-  const energy = energyOf(model, x, x0, lambda);
-  try {
-    return { iteration, energy: await readScalar(energy), image: await tensorToImage(x, channels) };
-  } finally {
-    energy.dispose();
+  x0: FloatImage,
+  s: ProjectionSettings,
+  opts: ProjectOptions = {},
+): AsyncGenerator<ProjectionFrame> {
+  for await (const f of projectBatch(model, [x0], s, opts)) {
+    const frame: ProjectionFrame = { iteration: f.iteration, energy: f.energies[0] ?? Number.NaN };
+    const image = f.images?.[0];
+    if (image) frame.image = image;
+    yield frame;
   }
 }

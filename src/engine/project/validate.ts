@@ -66,3 +66,23 @@ export async function tensorToImage(t: Tensor4D, channels: FloatImage['channels'
   const [, height = 0, width = 0] = t.shape;
   return { width, height, channels, data: values.slice() };
 }
+
+/** Splits a [N, H, W, C] tensor into N images, each with its own buffer. */
+export async function tensorToImages(t: Tensor4D, channels: FloatImage['channels']): Promise<FloatImage[]> {
+  const [n = 0, height = 0, width = 0] = t.shape;
+  const values = await t.data<'float32'>();
+  const per = height * width * channels;
+  return Array.from({ length: n }, (_, i) => ({ width, height, channels, data: values.slice(i * per, (i + 1) * per) }));
+}
+
+/** A batch [N, H, W, C] of images that all fit the model; throws before any tensor is made. */
+export function imagesToTensor(config: VaeConfig, images: FloatImage[]): Tensor4D {
+  const first = images[0];
+  if (!first) throw invalid('A batch needs at least one image.');
+  for (const img of images) checkImageForModel(config, img);
+  if (images.length === 1) return imageToTensor(first);
+  const per = first.data.length;
+  const data = new Float32Array(per * images.length);
+  images.forEach((img, i) => data.set(img.data, i * per));
+  return tf.tensor4d(data, [images.length, first.height, first.width, first.channels]);
+}

@@ -1,12 +1,12 @@
 /**
  * A model's calibration: the held-out NORMAL images go through the scoring pipeline and their
  * maps fix each method's threshold and colour scale (calibrate.ts). Projections cost a full run
- * each, so only the first `projections` held-out images are projected.
+ * each (batched), so only the first `projections` held-out images are projected.
  */
 import type { Autoencoder } from '../model/autoencoder';
 import type { AnomalyResult, CalibrationSet, FloatImage, ProjectionSettings } from '../types';
 import { calibrate } from './calibrate';
-import { scoreImage } from './pipeline';
+import { scoreBatch } from './pipeline';
 
 export interface CalibrateModelOptions {
   projection: ProjectionSettings;
@@ -23,22 +23,24 @@ export interface CalibrateModelOptions {
  * ends a projection early, only the residual's calibration is returned (`at` null).
  */
 export async function calibrateModel(model: Autoencoder, heldOut: FloatImage[], o: CalibrateModelOptions): Promise<CalibrationSet> {
-  const score = (x: FloatImage, method: 'residual' | 'projection') =>
-    scoreImage(model, x, { projection: o.projection, smoothSigma: o.smoothSigma, methods: [method], shouldStop: o.shouldStop });
   const toProject = heldOut.slice(0, o.projections);
   const total = heldOut.length + toProject.length;
   const residual: AnomalyResult[] = [];
-  for (const x of heldOut) {
-    residual.push((await score(x, 'residual')).residual as AnomalyResult);
-    o.onProgress?.(residual.length, total);
-  }
+  await scoreBatch(model, heldOut, {
+    projection: o.projection, smoothSigma: o.smoothSigma, methods: ['residual'],
+    onScored: (_, s) => {
+      if (s.residual) residual.push(s.residual);
+      o.onProgress?.(residual.length, total);
+    },
+  });
   const projection: AnomalyResult[] = [];
-  for (const x of toProject) {
-    const s = await score(x, 'projection');
-    if (s.stopped || !s.projection) return { residual: calibrate(residual), at: null };
-    projection.push(s.projection);
-    o.onProgress?.(residual.length + projection.length, total);
-  }
-  if (projection.length === 0) return { residual: calibrate(residual), at: null };
+  const run = await scoreBatch(model, toProject, {
+    projection: o.projection, smoothSigma: o.smoothSigma, methods: ['projection'], shouldStop: o.shouldStop,
+    onScored: (_, s) => {
+      if (s.projection) projection.push(s.projection);
+      o.onProgress?.(residual.length + projection.length, total);
+    },
+  });
+  if (run.stopped || projection.length === 0) return { residual: calibrate(residual), at: null };
   return { residual: calibrate(residual), projection: calibrate(projection), at: { ...o.projection } };
 }

@@ -1,12 +1,14 @@
 /**
  * The one scoring pipeline: model, image and settings -> AnomalyResult for the plain residual and
  * for the projection (weighted or plain, as the settings say). Live inspection, batch scoring,
- * calibration and the eval CLI all call scoreImage; none builds a result of its own.
+ * calibration and the eval CLI all call scoreImage (one image, with frames) or scoreBatch (many,
+ * projected together in batches); none builds a result of its own.
  */
 import type { Autoencoder } from '../model/autoencoder';
-import { runProjection } from '../project/run';
+import { projectionBatchFor } from '../limits';
+import { runProjection, runProjectionBatch } from '../project/run';
 import type { AnomalyMethod, AnomalyResult, FloatImage, ProjectionFrame, ProjectionSettings } from '../types';
-import { anomalyMap, reconstructImage, toResult } from './score';
+import { anomalyMap, reconstructImage, reconstructImages, toResult } from './score';
 
 export interface ScoreOptions {
   projection: ProjectionSettings;
@@ -55,4 +57,55 @@ export async function scoreImage(model: Autoencoder, x0: FloatImage, o: ScoreOpt
   out.energies = run.energies;
   out.stopped = run.stopped;
   return out;
+}
+
+export interface BatchScoreOptions {
+  projection: ProjectionSettings;
+  smoothSigma: number;
+  methods?: readonly AnomalyMethod[];
+  /** Images per forward/backward pass (default projectionBatchFor(the model's size)). */
+  batch?: number;
+  /** Polled before every projection step; true ends the batch job. */
+  shouldStop?(): boolean;
+  /** Each image's result as soon as its batch is done, with its index in x0s. */
+  onScored?(index: number, scored: Scored): void;
+}
+
+/**
+ * Scores many images with the requested methods, `batch` at a time: one forward pass per batch
+ * for the residuals, one forward and one backward pass per step for the whole batch's
+ * projection. Each image gets the result scoreImage would give it alone (to float rounding).
+ * Returns the results of the batches finished, and whether shouldStop ended the job (the batch
+ * under way is then left out, so every returned result is complete).
+ */
+export async function scoreBatch(model: Autoencoder, x0s: FloatImage[], o: BatchScoreOptions): Promise<{ scored: Scored[]; stopped: boolean }> {
+  const methods = o.methods ?? BOTH_METHODS;
+  const batch = Math.max(1, Math.floor(o.batch ?? projectionBatchFor(model.config.size)));
+  const scored: Scored[] = [];
+  for (let start = 0; start < x0s.length; start += batch) {
+    if (o.shouldStop?.() === true) return { scored, stopped: true };
+    const chunk = x0s.slice(start, start + batch);
+    const out: Scored[] = chunk.map(() => ({ recon: null, residual: null, projected: null, projection: null, energies: [], stopped: false }));
+    if (methods.includes('residual')) {
+      const recons = await reconstructImages(model, chunk);
+      chunk.forEach((x0, i) => {
+        const s = out[i]!;
+        s.recon = recons[i] ?? null;
+        s.residual = s.recon && toResult('residual', x0, s.recon, o.smoothSigma);
+      });
+    }
+    if (methods.includes('projection')) {
+      const runs = await runProjectionBatch(model, chunk, o.projection, { shouldStop: o.shouldStop });
+      if (runs.some((r) => r.stopped)) return { scored, stopped: true };
+      chunk.forEach((x0, i) => {
+        const run = runs[i]!;
+        Object.assign(out[i]!, { projected: run.xT, projection: toResult('projection', x0, run.xT, o.smoothSigma), energies: run.energies });
+      });
+    }
+    out.forEach((s, i) => {
+      scored.push(s);
+      o.onScored?.(start + i, s);
+    });
+  }
+  return { scored, stopped: false };
 }

@@ -8,8 +8,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { EngineError } from '../errors';
 import type { Autoencoder } from '../model/autoencoder';
-import { checkImageBuffer, checkImageForModel, imageToTensor, tensorToImage } from '../project/validate';
+import { checkImageBuffer, checkImageForModel, imagesToTensor, imageToTensor, tensorToImage, tensorToImages } from '../project/validate';
 import type { AnomalyMethod, AnomalyResult, FloatImage } from '../types';
+
+/** f(x) of every image in one forward pass of the batch; each must have the model's size and channels. */
+export async function reconstructImages(model: Autoencoder, xs: FloatImage[]): Promise<FloatImage[]> {
+  const out = tf.tidy(() => model.reconstruct(imagesToTensor(model.config, xs)));
+  try {
+    return await tensorToImages(out, xs[0]?.channels ?? 1);
+  } finally {
+    out.dispose();
+  }
+}
 
 /** f(x) = decode(mu(encode(x))) as an image; x must have the model's size and channels. */
 export async function reconstructImage(model: Autoencoder, x: FloatImage): Promise<FloatImage> {

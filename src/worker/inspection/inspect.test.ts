@@ -58,14 +58,17 @@ describe('worker jobs on the cpu backend', () => {
     expect(r.energies.length).toBe(frames.length);
   });
 
-  it('score sends one event per image and stops between images when cancelled', async () => {
+  it('score sends one event per image, scored as alone, and a cancel during a batch leaves no partial result', async () => {
     const ids = store.list('test').map((t) => t.id);
-    const all = context<{ testId: string }>();
+    const all = context<{ testId: string; projection: number }>();
     expect(await scoreJob(store, model, ids, args.projection, all as never)).toEqual({ stopped: false });
     expect(all.events.map((e) => e.testId)).toEqual(ids);
-    const two = context<{ testId: string }>(2);
-    expect(await scoreJob(store, model, ids, args.projection, two as never)).toEqual({ stopped: true });
-    expect(two.events).toHaveLength(2);
+    const alone = await inspectJob(store, model, { testId: ids[1] ?? '', settings: args.projection, every: 3 }, context() as never);
+    expect(Math.abs((all.events[1]?.projection ?? 0) - alone.projection.score)).toBeLessThan(1e-5);
+    let polls = 0;
+    const cancelled = { ...context<{ testId: string }>(), shouldStop: () => ++polls > 2 };
+    expect(await scoreJob(store, model, ids, args.projection, cancelled as never)).toEqual({ stopped: true });
+    expect(cancelled.events).toHaveLength(0);
   });
 });
 

@@ -1,6 +1,6 @@
 /** The worker's inspection jobs: one image live (frames), or many images' scores. */
-import { smoothSigmaFor } from '../../engine/limits';
-import { scoreImage, type Scored } from '../../engine/score/pipeline';
+import { projectionBatchFor, smoothSigmaFor } from '../../engine/limits';
+import { scoreBatch, scoreImage, type Scored } from '../../engine/score/pipeline';
 import type { FloatImage, ProjectionSettings } from '../../engine/types';
 import { copyImage, type JobContext } from '../runtime/context';
 import type { LoadedModel } from '../runtime/modelSlot';
@@ -43,7 +43,8 @@ export function complete(s: Scored): BothScored {
 
 /**
  * Both methods on each listed test image that is still loaded (an image removed while the job
- * waited is skipped), calling `onImage` as it goes. Returns true when cancelled.
+ * waited is skipped), projected together a batch at a time, calling `onImage` as each batch
+ * ends. Only one batch of working images is made at a time. Returns true when cancelled.
  */
 export async function scoreEach(
   store: ImageStore,
@@ -53,14 +54,20 @@ export async function scoreEach(
   shouldStop: () => boolean,
   onImage: (item: StoredImage, scored: BothScored) => void,
 ): Promise<boolean> {
-  const smoothSigma = smoothSigmaFor(model.description.config.size);
-  for (const testId of testIds) {
+  const { size } = model.description.config;
+  const batch = projectionBatchFor(size);
+  for (let start = 0; start < testIds.length; start += batch) {
     if (shouldStop()) return true;
-    if (!store.has('test', testId)) continue;
-    const item = store.get('test', testId);
-    const s = await scoreImage(model.vae, testInput(store, model, item), { projection: settings, smoothSigma, shouldStop });
-    if (s.stopped) return true;
-    onImage(item, complete(s));
+    const items = testIds.slice(start, start + batch).filter((id) => store.has('test', id)).map((id) => store.get('test', id));
+    if (items.length === 0) continue;
+    const run = await scoreBatch(model.vae, items.map((item) => testInput(store, model, item)), {
+      projection: settings,
+      smoothSigma: smoothSigmaFor(size),
+      batch: items.length,
+      shouldStop,
+      onScored: (i, s) => onImage(items[i]!, complete(s)),
+    });
+    if (run.stopped) return true;
   }
   return false;
 }
