@@ -1,10 +1,12 @@
 /**
  * npm run bench [-- --quick] [--out FILE] [--where node|chromium|all] [--sizes 32,64,128]
- *   [--backends wasm,cpu,webgpu,webgl] [--repeats N] [--no-app]
+ *   [--backends wasm,cpu,webgpu,webgl] [--repeats N] [--no-app] [--no-torch]
  * Speed of the engine per backend and size, side by side in one run: in Node (wasm, cpu) and in
  * Chromium through Playwright (webgpu, webgl, wasm, cpu), plus the real app's main-thread long
- * tasks while it trains and projects. Progress goes to stderr, the table to stdout, every figure
- * to bench/results-<date>.json. The CPU of this machine is shared: read medians, not single runs.
+ * tasks while it trains and projects. In Node, PyTorch runs the same network beside tfjs-wasm
+ * (bench/torch_vae.py) when python3 has torch; --no-torch turns it off. Progress goes to stderr,
+ * the tables to stdout, every figure to bench/results-<date>.json. The CPU of this machine is
+ * shared: read medians, not single runs.
  */
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
@@ -14,6 +16,7 @@ import type { BenchEnv, BenchOptions, BenchRow } from '../engine/bench/types';
 import { errorMessage } from '../engine/errors';
 import { benchNode, type NodeBackend } from './bench-node';
 import { defaultOutPath, formatBenchTable, formatKernelProfiles, writeResults } from './bench-report';
+import { benchTorchBeside } from './bench-torch-compare';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NODE_BACKENDS: NodeBackend[] = ['wasm', 'cpu'];
@@ -25,12 +28,13 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false }, out: { type: 'string' }, where: { type: 'string', default: 'all' },
     sizes: { type: 'string' }, backends: { type: 'string' }, repeats: { type: 'string' }, 'no-app': { type: 'boolean', default: false },
+    'no-torch': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 
 const USAGE = `usage: npm run bench -- [--quick] [--out FILE] [--where node|chromium|all] [--sizes 32,64,128]
-  [--backends wasm,cpu,webgpu,webgl] [--repeats N] [--no-app]`;
+  [--backends wasm,cpu,webgpu,webgl] [--repeats N] [--no-app] [--no-torch]`;
 
 interface Plan {
   where: 'node' | 'chromium' | 'all';
@@ -113,13 +117,23 @@ async function main(): Promise<void> {
   const started = Date.now();
   log(`bench: ${env.cpus} CPUs, load ${env.loadAverage.join(' ')} (shared machine: expect noise)`);
   const rows: BenchRow[] = [];
-  if (p.where !== 'chromium') rows.push(...(await benchNode(p.nodeBackends, p.node)));
+  let torchText = '';
+  if (p.where !== 'chromium') {
+    const nodeRows = await benchNode(p.nodeBackends, p.node);
+    rows.push(...nodeRows);
+    if (values['no-torch'] !== true) {
+      const torch = await benchTorchBeside(nodeRows, p.node);
+      rows.push(...torch.rows);
+      torchText = torch.text;
+    }
+  }
   if (p.where !== 'node') rows.push(...(await runChromium(p, log)));
   const out = values.out ? path.resolve(values.out) : defaultOutPath(ROOT, new Date());
   await writeResults(out, rows.map((r) => ({ ...r, env })));
   console.log(formatBenchTable(rows));
   const profiles = formatKernelProfiles(rows);
   if (profiles.length > 0) console.log(`\n${profiles}`);
+  if (torchText.length > 0) console.log(`\n${torchText}`);
   log(`bench: ${Math.round((Date.now() - started) / 1000)} s; wrote ${path.relative(process.cwd(), out) || out}`);
 }
 

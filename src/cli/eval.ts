@@ -8,7 +8,8 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../engine/errors';
 import type { ProjectionSettings } from '../engine/types';
-import { mvtecCategories, proceduralCategories, type EvalCategory } from './eval-data';
+import { highResCategories, mvtecCategories, proceduralCategories, type EvalCategory } from './eval-data';
+import type { EvalMode } from './eval-modes';
 import { evaluateCategory, type CategoryReport, type EvalSettings } from './evaluate';
 import { backendLine, useNodeBackend } from './node-backend';
 import { formatTable } from './table';
@@ -16,7 +17,11 @@ import { formatTable } from './table';
 const USAGE = `usage: npm run eval -- [--data DIR] [--size N] [--epochs N] [--latent N] [--width N] [--beta X]
   [--batch N] [--lr X] [--alpha X[,X..]] [--lambda X[,X..]] [--iterations N[,N..]] [--variant weighted|plain[,..]] [--sigma X]
   [--normal N] [--test N] [--seed N] [--backend wasm|cpu] [--json FILE]
-Lists of values sweep the projection on the same trained model; the first combination is the one reported.`;
+  [--mode whole|patches] [--scale S] [--stride N] [--patches N] [--highres WxH]
+Lists of values sweep the projection on the same trained model; the first combination is the one reported.
+--mode patches trains on random size x size crops (--patches per image) of the images at --scale and
+scores test images tile by tile (--stride, default size/2), maps at the scaled image's resolution.
+--highres WxH makes the procedural images W x H with 3 to 12 px defects instead of size x size.`;
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +31,8 @@ const { values } = parseArgs({
     lambda: { type: 'string', default: '0.1' }, iterations: { type: 'string', default: '40' }, variant: { type: 'string', default: 'weighted' }, sigma: { type: 'string', default: '1' },
     normal: { type: 'string', default: '96' }, test: { type: 'string', default: '30' }, seed: { type: 'string', default: '1' },
     backend: { type: 'string', default: 'wasm' }, json: { type: 'string' }, help: { type: 'boolean', default: false },
+    mode: { type: 'string', default: 'whole' }, scale: { type: 'string', default: '1' }, stride: { type: 'string' },
+    patches: { type: 'string', default: '16' }, highres: { type: 'string' },
   },
 });
 
@@ -44,8 +51,23 @@ function variants(raw: string | undefined): ProjectionSettings['variant'][] {
   });
 }
 
+function mode(raw: string | undefined): EvalMode {
+  if (raw !== 'whole' && raw !== 'patches') throw new Error(`--mode must be whole or patches, got "${raw}"`);
+  return raw;
+}
+
+/** --highres WxH as [W, H]. */
+function highres(raw: string): [number, number] {
+  const m = /^(\d+)x(\d+)$/.exec(raw);
+  if (!m) throw new Error(`--highres must be WxH, e.g. 512x384, got "${raw}"`);
+  return [Number(m[1]), Number(m[2])];
+}
+
 function settingsFromArgs(): EvalSettings {
+  const size = num('size', values.size);
   return {
+    mode: mode(values.mode), scale: num('scale', values.scale), stride: values.stride === undefined ? Math.max(1, size / 2) : num('stride', values.stride),
+    patchesPerImage: num('patches', values.patches),
     size: num('size', values.size), epochs: num('epochs', values.epochs), latent: num('latent', values.latent),
     width: num('width', values.width), beta: num('beta', values.beta), batch: num('batch', values.batch),
     learningRate: num('lr', values.lr), alphas: list('alpha', values.alpha), lambdas: list('lambda', values.lambda),
@@ -68,7 +90,7 @@ async function main(): Promise<void> {
     log(`${name}: ${cat.train.length} normal images, ${cat.test.length} test images`);
     categories[name] = await evaluateCategory(cat, s, log);
   }
-  const report = { settings: { ...s, backend: backend.name, data: values.data ?? 'procedural' }, categories, mean: meanOf(categories) };
+  const report = { settings: { ...s, backend: backend.name, data: values.data ?? (values.highres ? `procedural ${values.highres}` : 'procedural') }, categories, mean: meanOf(categories) };
   console.log(formatTable(report.categories, report.mean));
   if (values.json) await writeFile(values.json, JSON.stringify(report, null, 2) + '\n');
 }
@@ -76,9 +98,10 @@ async function main(): Promise<void> {
 async function categorySource(s: EvalSettings): Promise<{ names: string[]; load: (name: string) => Promise<EvalCategory> }> {
   if (values.data) {
     const mv = await mvtecCategories(values.data);
-    return { names: mv.names, load: (name) => mv.load(name, s.size) };
+    return { names: mv.names, load: (name) => (s.mode === 'patches' ? mv.loadNative(name) : mv.load(name, s.size)) };
   }
-  const cats = proceduralCategories(s.size, s.seed, num('normal', values.normal), num('test', values.test));
+  const [normal, test] = [num('normal', values.normal), num('test', values.test)];
+  const cats = values.highres ? highResCategories(...highres(values.highres), s.seed, normal, test) : proceduralCategories(s.size, s.seed, normal, test);
   return { names: cats.map((c) => c.name), load: async (name) => cats.find((c) => c.name === name)! };
 }
 

@@ -1,13 +1,13 @@
 /** Train on one category's normal images, then score its test images with both methods. */
 import { createVae } from '../engine/model/vae';
 import { trainVae } from '../engine/train/train';
-import { scoreBatch } from '../engine/score/pipeline';
 import { pixelAupro } from '../engine/metrics/pro';
 import { imageAuroc, pixelAuroc } from '../engine/metrics/roc';
-import type { AnomalyResult, ProjectionSettings } from '../engine/types';
+import type { AnomalyResult, Mask, ProjectionSettings } from '../engine/types';
 import type { EvalCategory } from './eval-data';
+import { modeScorer, trainingImages, type ModeSettings } from './eval-modes';
 
-export interface EvalSettings {
+export interface EvalSettings extends ModeSettings {
   size: number;
   epochs: number;
   latent: number;
@@ -61,7 +61,7 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
   const vae = createVae({ size: s.size, channels: first.channels, latent: s.latent, width: s.width }, s.seed);
   try {
     const t0 = performance.now();
-    const trained = await trainVae(vae, cat.train, {
+    const trained = await trainVae(vae, trainingImages(cat, s), {
       epochs: s.epochs, batchSize: s.batch, learningRate: s.learningRate, beta: s.beta,
       validationSplit: 0.1, augment: { flips: true, rot90: true, maxShift: 0 }, seed: s.seed,
     }, {
@@ -70,9 +70,8 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
     const trainSeconds = (performance.now() - t0) / 1000;
     const finalLoss = trained.history.at(-1)?.loss ?? NaN;
     const first = grid(s)[0]!;
-    const images = cat.test.map((t) => t.image);
-    const results = async (projection: ProjectionSettings, method: 'residual' | 'projection'): Promise<AnomalyResult[]> =>
-      (await scoreBatch(vae, images, { projection, smoothSigma: s.sigma, methods: [method] })).scored.map((r) => r[method]!);
+    const scorer = modeScorer(vae, cat, s);
+    const results = (projection: ProjectionSettings, method: 'residual' | 'projection') => scorer.score(projection, method);
     const residuals = await results(first, 'residual');
     const sweep: SweepEntry[] = [];
     let stepMs = 0;
@@ -80,11 +79,11 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
       const t1 = performance.now();
       const projections = await results(settings, 'projection');
       if (sweep.length === 0) stepMs = (performance.now() - t1) / (settings.iterations * cat.test.length);
-      const entry = { ...settings, ...methodScores(cat, projections) };
+      const entry = { ...settings, ...methodScores(cat, scorer.masks, projections) };
       sweep.push(entry);
       log(`${cat.name}: ${entry.variant} alpha ${entry.alpha} lambda ${entry.lambda} T ${entry.iterations}: pixel ${entry.pixelAuroc.toFixed(4)} aupro ${entry.aupro.toFixed(4)} image ${entry.imageAuroc.toFixed(4)}`);
     }
-    const residual = methodScores(cat, residuals);
+    const residual = methodScores(cat, scorer.masks, residuals);
     const chosen = sweep[0]!;
     return {
       pixelAuroc: { residual: residual.pixelAuroc, projection: chosen.pixelAuroc },
@@ -107,8 +106,7 @@ function grid(s: EvalSettings): ProjectionSettings[] {
   return out;
 }
 
-function methodScores(cat: EvalCategory, results: AnomalyResult[]): MethodScores {
-  const masks = cat.test.map((t) => t.mask);
+function methodScores(cat: EvalCategory, masks: Mask[], results: AnomalyResult[]): MethodScores {
   return {
     pixelAuroc: pixelAuroc(results, masks),
     aupro: pixelAupro(results, masks),

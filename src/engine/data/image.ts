@@ -161,6 +161,13 @@ export function randomCrop(img: FloatImage, size: number, rng: () => number): Fl
   return cropResize(img, x0, y0, side, side, size, size);
 }
 
+/** Decoded pixels -> a float image at their own size (no resampling), `channels` as toFloatImage makes them. */
+export function pixelsToFloat(img: PixelImage, channels: Channels): FloatImage {
+  validatePixelImage(img);
+  const data = resampleRows(pixelRowReader(img, 0, 0, channels), img.width, img.height, channels, img.width, img.height);
+  return { width: img.width, height: img.height, channels, data };
+}
+
 /**
  * A ground-truth mask image -> a binary Mask of width x height (nearest-neighbour resize, so no
  * new values appear at edges). A pixel is anomalous when its brightest colour channel, scaled by
@@ -186,4 +193,18 @@ export function maskFromPixels(img: PixelImage, width: number, height: number): 
     }
   }
   return { width, height, data: out };
+}
+
+/** Nearest-neighbour resize of a mask to the map's size (masks come at the image's own size). */
+export function resizeMask(mask: Mask, width: number, height: number): Mask {
+  if (mask.width === width && mask.height === height) return mask;
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const sy = Math.min(mask.height - 1, Math.floor(((y + 0.5) * mask.height) / height));
+    for (let x = 0; x < width; x++) {
+      const sx = Math.min(mask.width - 1, Math.floor(((x + 0.5) * mask.width) / width));
+      data[y * width + x] = (mask.data[sy * mask.width + sx] ?? 0) > 0 ? 1 : 0;
+    }
+  }
+  return { width, height, data };
 }

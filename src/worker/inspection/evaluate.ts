@@ -13,23 +13,10 @@ import type { LoadedModel } from '../runtime/modelSlot';
 import type { ImageStore } from '../dataset/images';
 import type { BatchArgs, BatchRow, EvaluationResult, MethodMetrics } from '../protocol';
 import { scoreEach } from './inspect';
+import { resizeMask } from '../../engine/data/image';
 
 const METHODS: AnomalyMethod[] = ['residual', 'projection'];
 const ROC_POINTS = 200;
-
-/** Nearest-neighbour resize of a mask to the map's size (masks come at the image's own size). */
-export function resizeMask(mask: Mask, width: number, height: number): Mask {
-  if (mask.width === width && mask.height === height) return mask;
-  const data = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) {
-    const sy = Math.min(mask.height - 1, Math.floor(((y + 0.5) * mask.height) / height));
-    for (let x = 0; x < width; x++) {
-      const sx = Math.min(mask.width - 1, Math.floor(((x + 0.5) * mask.width) / width));
-      data[y * width + x] = (mask.data[sy * mask.width + sx] ?? 0) > 0 ? 1 : 0;
-    }
-  }
-  return { width, height, data };
-}
 
 /** A batch's maps and masks, in the order of its images. */
 export interface Collected {

@@ -56,8 +56,8 @@ function fabricParams(size: number, rng: Rng): FabricParams {
  * checkerboard of crossings. Threads are rounded (sin profile), slightly wavy, and each thread
  * has its own brightness, with fibre noise on top.
  */
-function fabric(size: number, rng: Rng, seed: number): Float32Array {
-  const p = fabricParams(size, rng);
+function fabric(size: number, rng: Rng, seed: number, featureSize: number): Float32Array {
+  const p = fabricParams(featureSize, rng);
   const out = new Float32Array(size * size * 3);
   const twoPi = 2 * Math.PI;
   for (let y = 0; y < size; y++) {
@@ -112,8 +112,8 @@ function gridDistance(t: number, cell: number): [number, number] {
  * Square tiles on a randomly offset grid with grout lines between them. Each tile has its own
  * shade, a soft bevel towards its edges and a mottled glaze; the grout is rough.
  */
-function tiles(size: number, rng: Rng, seed: number): Float32Array {
-  const p = tileParams(size, rng);
+function tiles(size: number, rng: Rng, seed: number, featureSize: number): Float32Array {
+  const p = tileParams(featureSize, rng);
   const out = new Float32Array(size * size * 3);
   const bevel = p.tile * 0.15;
   for (let y = 0; y < size; y++) {
@@ -155,8 +155,8 @@ function stoneParams(size: number, rng: Rng): StoneParams {
 }
 
 /** Granular stone: multi-octave value noise between two palette colours, fine grain and dark/light speckles. */
-function stone(size: number, rng: Rng, seed: number): Float32Array {
-  const p = stoneParams(size, rng);
+function stone(size: number, rng: Rng, seed: number, featureSize: number): Float32Array {
+  const p = stoneParams(featureSize, rng);
   const out = new Float32Array(size * size * 3);
   const dark: Rgb = [0.13, 0.12, 0.12];
   const light: Rgb = [0.95, 0.94, 0.91];
@@ -178,9 +178,14 @@ function stone(size: number, rng: Rng, seed: number): Float32Array {
   return out;
 }
 
-const GENERATORS: Record<TextureFamily, (size: number, rng: Rng, seed: number) => Float32Array> = { fabric, tiles, stone };
+const GENERATORS: Record<TextureFamily, (size: number, rng: Rng, seed: number, featureSize: number) => Float32Array> = { fabric, tiles, stone };
 
-/** RGB pixels (size x size x 3) of one texture; the seed fixes every parameter and every noise value. */
-export function textureRgb(family: TextureFamily, size: number, seed: number): Float32Array {
-  return GENERATORS[family](size, mulberry32(seed), seed);
+/**
+ * RGB pixels (size x size x 3) of one texture; the seed fixes every parameter and every noise
+ * value. Thread periods, tile and stone scales are drawn for an image of `featureSize` px (default
+ * size: the pattern spans the image alike at any size); a larger size then shows more of the same
+ * pattern at the same pixel scale, as a high-resolution photo of a part does.
+ */
+export function textureRgb(family: TextureFamily, size: number, seed: number, featureSize = size): Float32Array {
+  return GENERATORS[family](size, mulberry32(seed), seed, featureSize);
 }

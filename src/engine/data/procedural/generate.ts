@@ -17,7 +17,7 @@ export const MIN_DEFECT_PIXELS = 4;
 const MAX_ATTEMPTS = 16;
 
 /** Salts that separate the random streams derived from one seed. */
-const SALT = { texture: 11, defect: 23, foreign: 37, demoNormal: 41, demoTest: 43, demoOrder: 47 } as const;
+export const SALT = { texture: 11, defect: 23, foreign: 37, demoNormal: 41, demoTest: 43, demoOrder: 47 } as const;
 
 function checkArgs(size: number, channels: Channels): void {
   if (!Number.isInteger(size) || size < 8 || size > 1024) {
@@ -61,7 +61,7 @@ function drawDefectSize(size: number, rng: () => number): number {
  * Mask = pixels where some channel moved by more than DEFECT_EPSILON; every other pixel is reset
  * to the normal value, so outside the mask the image equals the normal image exactly.
  */
-function exactMask(normal: FloatImage, image: FloatImage): Mask {
+export function exactMask(normal: FloatImage, image: FloatImage): Mask {
   const c = image.channels;
   const n = image.width * image.height;
   const mask = new Uint8Array(n);
@@ -74,7 +74,7 @@ function exactMask(normal: FloatImage, image: FloatImage): Mask {
   return { width: image.width, height: image.height, data: mask };
 }
 
-function countOnes(m: Mask): number {
+export function countOnes(m: Mask): number {
   let n = 0;
   for (let i = 0; i < m.data.length; i++) n += m.data[i] as number;
   return n;

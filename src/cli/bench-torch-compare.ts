@@ -1,0 +1,120 @@
+/**
+ * PyTorch beside tfjs-wasm in the Node bench: for every size the wasm backend measured, the
+ * same network (checked by its parameter count), batch and thread count run through
+ * bench/torch_vae.py, and a table of both times per workload with their ratio.
+ */
+import { sizeOf } from '../engine/model/init';
+import { weightSpecs } from '../engine/model/vae';
+import { emptyMeasurement } from '../engine/bench/measure';
+import type { BenchOptions, BenchRow } from '../engine/bench/types';
+import { PROJECTION_BATCH } from '../engine/bench/workloads';
+import { findTorchPython, runTorchScript, type TorchFigures } from './bench-torch';
+import { textTable } from './table';
+
+/** A bench row measured by PyTorch: the JSON file keeps which torch, threads and parameter counts. */
+export interface TorchRow extends BenchRow {
+  pytorch: Omit<TorchFigures, 'trainStepMs' | 'projectionStepMs' | 'projectionBatchStepMs'> & { python: string; tfjsParams: number };
+}
+
+export interface TorchBeside {
+  rows: TorchRow[];
+  /** The comparison table, or the note that says why there is none. */
+  text: string;
+}
+
+type ModelOptions = Pick<BenchOptions, 'latent' | 'width' | 'channels' | 'batch' | 'repeats' | 'sizeBudgetMs' | 'log'>;
+
+/** Parameters of the engine's VAE for a config, from the same specs its weights are made from. */
+export function engineParamCount(config: { size: number; channels: 1 | 3; latent: number; width: number; depth?: number }): number {
+  return weightSpecs(config).reduce((n, spec) => n + sizeOf(spec.shape), 0);
+}
+
+/**
+ * Threads of the tfjs wasm backend: 1, since backend.ts turns the threaded build off; read
+ * from the backend all the same, so that PyTorch gets as many if that ever changes.
+ */
+async function wasmThreads(): Promise<number> {
+  try {
+    const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+    return getThreadsCount();
+  } catch {
+    return 1;
+  }
+}
+
+function torchRow(size: number, o: ModelOptions, python: string, f: TorchFigures, tfjsParams: number): TorchRow {
+  const { trainStepMs, projectionStepMs, projectionBatchStepMs, ...about } = f;
+  const row: TorchRow = {
+    where: 'node',
+    ...emptyMeasurement('pytorch', size, o),
+    trainStepMs,
+    projectionStepMs,
+    projectionBatchStepMs,
+    longTasksOver50ms: null,
+    pytorch: { ...about, python, tfjsParams },
+  };
+  if (projectionStepMs !== null && projectionBatchStepMs !== null) {
+    row.batchProjectionSpeedup = Math.round(((PROJECTION_BATCH * projectionStepMs) / projectionBatchStepMs) * 100) / 100;
+  }
+  if (f.params !== tfjsParams) row.skipped.push(`parameter counts differ: tfjs ${tfjsParams}, PyTorch ${f.params}`);
+  return row;
+}
+
+const ms = (v: number | null) => (v === null ? '-' : v.toFixed(1));
+const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? '-' : (a / b).toFixed(2));
+
+function paramsLine(size: number, r: TorchRow): string {
+  const { params, tfjsParams } = r.pytorch;
+  const verdict = params === tfjsParams ? 'same' : 'DIFFERENT: the PyTorch mirror is not the engine network';
+  return `${size}px parameters: tfjs ${tfjsParams.toLocaleString('en-US')}, PyTorch ${params.toLocaleString('en-US')} (${verdict})`;
+}
+
+/** One line per workload and size: tfjs-wasm ms, PyTorch ms, tfjs / PyTorch. */
+export function formatTorchComparison(wasmRows: BenchRow[], torchRows: TorchRow[], notes: string[] = []): string {
+  const body: string[][] = [];
+  const lines: string[] = [];
+  for (const t of torchRows) {
+    const w = wasmRows.find((r) => r.size === t.size);
+    if (w === undefined) continue;
+    const threads = String(t.pytorch.threads);
+    const pairs: [string, number, number | null, number | null][] = [
+      ['train step (Adam)', t.config.batch, w.trainStepMs, t.trainStepMs],
+      ['projection step', 1, w.projectionStepMs, t.projectionStepMs],
+      ['projection step', PROJECTION_BATCH, w.projectionBatchStepMs, t.projectionBatchStepMs],
+    ];
+    for (const [name, batch, a, b] of pairs) body.push([String(t.size), name, String(batch), threads, ms(a), ms(b), ratio(a, b)]);
+    lines.push(paramsLine(t.size, t));
+  }
+  const first = torchRows[0]?.pytorch;
+  const title = first
+    ? `tfjs-wasm (Node) vs PyTorch ${first.torch} on the CPU (${first.python}, oneDNN ${first.mkldnn ? 'on' : 'off'}), same network, batch, size and threads`
+    : 'tfjs-wasm (Node) vs PyTorch';
+  const table = body.length > 0 ? [textTable(['size', 'workload', 'batch', 'threads', 'tfjs-wasm ms', 'pytorch ms', 'tfjs/pytorch'], body)] : [];
+  return [title, ...table, ...lines, ...notes].join('\n');
+}
+
+/** PyTorch rows for every size of `nodeRows` that tfjs-wasm measured, and the comparison table. */
+export async function benchTorchBeside(nodeRows: BenchRow[], o: ModelOptions, pythons?: string[]): Promise<TorchBeside> {
+  const wasmRows = nodeRows.filter((r) => r.backend === 'wasm' && r.trainStepMs !== null);
+  if (wasmRows.length === 0) return { rows: [], text: 'PyTorch rows skipped: no tfjs-wasm figures to compare with (--backends without wasm, or wasm failed)' };
+  const found = await findTorchPython(pythons);
+  if ('note' in found) return { rows: [], text: found.note };
+  const threads = await wasmThreads();
+  const rows: TorchRow[] = [];
+  const notes: string[] = [];
+  for (const w of wasmRows) {
+    const config = { size: w.size, channels: o.channels, latent: o.latent, width: o.width, batch: o.batch };
+    o.log?.(`pytorch ${w.size}px (${found.python}, ${threads} thread${threads === 1 ? '' : 's'})`);
+    // About the share of a size's budget that tfjs gives its own training step.
+    const out = await runTorchScript(found.python, config, { threads, repeats: o.repeats, budgetS: (0.3 * o.sizeBudgetMs) / 1000 });
+    if (!out.ok) {
+      notes.push(out.note);
+      o.log?.(out.note);
+      continue;
+    }
+    const row = torchRow(w.size, o, out.python, out.figures, engineParamCount(config));
+    o.log?.(`  pytorch ${w.size}px train ${row.trainStepMs} ms, projection ${row.projectionStepMs} ms, batch ${PROJECTION_BATCH} ${row.projectionBatchStepMs} ms; ${paramsLine(w.size, row)}`);
+    rows.push(row);
+  }
+  return { rows, text: formatTorchComparison(wasmRows, rows, notes) };
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { BenchRow } from '../engine/bench/types';
+import { engineParamCount, formatTorchComparison, type TorchRow } from './bench-torch-compare';
+import { findTorchPython, parseTorchOutput, runTorchBench, runTorchScript, type TorchConfig } from './bench-torch';
+
+/** The app's default model (store/defaults.ts) with the bench's colour images and batch. */
+const DEFAULT: TorchConfig = { size: 64, channels: 3, latent: 32, width: 16, batch: 16 };
+/** Grayscale, a narrower net, a given depth past the default and past the width cap (6 levels at 128 px). */
+const OTHER: TorchConfig = { size: 128, channels: 1, latent: 8, width: 4, batch: 4, depth: 6 };
+
+// Torch is optional (the bench prints a note without it): the count checks need it.
+const found = await findTorchPython();
+const torchAvailable = 'python' in found;
+
+async function torchParams(config: TorchConfig): Promise<number> {
+  if (!('python' in found)) throw new Error(found.note);
+  const out = await runTorchScript(found.python, config, { threads: 1, repeats: 1, paramsOnly: true });
+  if (!out.ok) throw new Error(out.note);
+  return out.figures.params;
+}
+
+describe('parseTorchOutput', () => {
+  it('reads the last JSON line, times in ms', () => {
+    const line = JSON.stringify({ torch: '1.13.1', threads: 1, params: 616659, mkldnn: true, trainStepMs: 140.5, projectionStepMs: 22, projectionBatchStepMs: 130 });
+    const f = parseTorchOutput(`some warning\n${line}\n`);
+    expect(f).toEqual({ torch: '1.13.1', threads: 1, params: 616659, mkldnn: true, trainStepMs: 140.5, projectionStepMs: 22, projectionBatchStepMs: 130 });
+  });
+
+  it('gives null times for a --params-only line', () => {
+    const f = parseTorchOutput(JSON.stringify({ torch: '2.1', threads: 2, params: 10 }));
+    expect([f.trainStepMs, f.projectionStepMs, f.projectionBatchStepMs, f.mkldnn]).toEqual([null, null, null, null]);
+  });
+
+  it('refuses output that is not the script line', () => {
+    expect(() => parseTorchOutput('Traceback (most recent call last):')).toThrow(/no JSON line/);
+    expect(() => parseTorchOutput('[1]')).toThrow(/not an object/);
+    expect(() => parseTorchOutput(JSON.stringify({ torch: '1', threads: 0, params: 1 }))).toThrow(/thread count/);
+    expect(() => parseTorchOutput(JSON.stringify({ torch: '1', threads: 1, params: 1.5 }))).toThrow(/parameter count/);
+    expect(() => parseTorchOutput(JSON.stringify({ torch: '1', threads: 1, params: 1, trainStepMs: 'x' }))).toThrow(/trainStepMs/);
+  });
+});
+
+describe('the skip path', () => {
+  it('returns a note, not an error, when the interpreter cannot import torch', async () => {
+    const out = await runTorchBench(DEFAULT, { threads: 1, repeats: 1, pythons: ['/nonexistent/python3'] });
+    expect(out.ok).toBe(false);
+    if (!out.ok) expect(out.note).toMatch(/^PyTorch rows skipped: \/nonexistent\/python3 -c 'import torch' failed: .*ENOENT/);
+  });
+
+  it('names each interpreter tried', async () => {
+    // node runs, but `-c 'import torch'` is no JavaScript it can evaluate.
+    const tried = await findTorchPython(['/nonexistent/python3', process.execPath]);
+    expect('note' in tried && tried.note.split("-c 'import torch' failed").length).toBe(3);
+  });
+});
+
+describe('formatTorchComparison', () => {
+  it('prints both times and tfjs / PyTorch per workload, and says when parameter counts differ', () => {
+    const wasm = { size: 64, trainStepMs: 300, projectionStepMs: 40, projectionBatchStepMs: 260 } as BenchRow;
+    const torch = {
+      size: 64,
+      trainStepMs: 150,
+      projectionStepMs: 20,
+      projectionBatchStepMs: 130,
+      config: { latent: 32, width: 16, channels: 3, batch: 16 },
+      pytorch: { torch: '1.13.1', threads: 1, params: 10, tfjsParams: 11, mkldnn: true, python: 'python3' },
+    } as TorchRow;
+    const text = formatTorchComparison([wasm], [torch]);
+    expect(text).toMatch(/train step \(Adam\)\s+16\s+1\s+300\.0\s+150\.0\s+2\.00/);
+    expect(text).toMatch(/projection step\s+1\s+1\s+40\.0\s+20\.0\s+2\.00/);
+    expect(text).toMatch(/projection step\s+16\s+1\s+260\.0\s+130\.0\s+2\.00/);
+    expect(text).toMatch(/parameters: tfjs 11, PyTorch 10 \(DIFFERENT/);
+  });
+});
+
+describe('bench/torch_vae.py mirrors the engine network', () => {
+  it.skipIf(!torchAvailable)('has the engine model parameter count for the default config (needs python3 with torch)', async () => {
+    expect(await torchParams(DEFAULT)).toBe(engineParamCount(DEFAULT));
+  });
+
+  it.skipIf(!torchAvailable)('has the engine model parameter count for a grayscale 128 px depth-6 config (needs python3 with torch)', async () => {
+    expect(await torchParams(OTHER)).toBe(engineParamCount(OTHER));
+  });
+});
