@@ -36,20 +36,24 @@ export function trainConfigFor(train: TrainConfig, count: number): TrainConfig {
   return { ...train, augment: { ...train.augment, flips: true, rot90: true } };
 }
 
-/** trainVae, with an allocation failure turned into 'out-of-memory' and a smaller setting to try. */
-async function trainWithAdvice(vae: Vae, images: FloatImage[], cfg: TrainConfig, hooks: TrainHooks): Promise<TrainResult> {
+/** Runs `work` with an allocation failure turned into 'out-of-memory' and a smaller setting to try. */
+async function withMemoryAdvice<T>(size: number, batchSize: number, work: () => T | Promise<T>): Promise<T> {
   try {
-    return await trainVae(vae, images, cfg, hooks);
+    return await work();
   } catch (e) {
     if (!isAllocationFailure(e)) throw e;
-    const { size } = vae.config;
     const smaller = size > 16 ? `a working size of ${size / 2}×${size / 2}` : 'fewer filters';
     throw new EngineError(
       'out-of-memory',
-      `training at ${size}×${size} px in batches of ${cfg.batchSize} ran out of memory. Try ${smaller} or a batch size of ${Math.max(1, Math.floor(cfg.batchSize / 2))}.`,
+      `training at ${size}×${size} px in batches of ${batchSize} ran out of memory. Try ${smaller} or a batch size of ${Math.max(1, Math.floor(batchSize / 2))}.`,
       { cause: e },
     );
   }
+}
+
+/** trainVae with the memory advice (the failure can come at any step). */
+function trainWithAdvice(vae: Vae, images: FloatImage[], cfg: TrainConfig, hooks: TrainHooks): Promise<TrainResult> {
+  return withMemoryAdvice(vae.config.size, cfg.batchSize, () => trainVae(vae, images, cfg, hooks));
 }
 
 /**
@@ -78,7 +82,13 @@ async function trainKeepingEpochs(
     vae.dispose();
     return { result, kept: snapshot === null ? null : importArtifacts(snapshot) };
   } catch (e) {
-    vae.dispose();
+    // After a WASM trap the module is broken and freeing can trap again: the first error is the
+    // one to report (the backend is restarted afterwards, which drops these tensors anyway).
+    try {
+      vae.dispose();
+    } catch {
+      /* reported: e */
+    }
     throw e;
   }
 }
@@ -114,7 +124,13 @@ export async function trainJob(store: ImageStore, args: TrainArgs, ctx: JobConte
   const config: VaeConfig = { ...args.vae, channels };
   const images = items.map((it) => store.working(it, config.size, channels));
   ctx.emit({ kind: 'phase', phase: 'training' });
-  const { result, kept: vae } = await trainKeepingEpochs(createVae(config, args.train.seed), images, args, ctx);
+  const { result, kept: vae } = await trainKeepingEpochs(
+    // Creating a large model can already exhaust the memory.
+    await withMemoryAdvice(config.size, args.train.batchSize, () => createVae(config, args.train.seed)),
+    images,
+    args,
+    ctx,
+  );
   if (vae === null) return { info: { model: null, history: result.history, diverged: result.diverged }, model: null };
   try {
     ctx.emit({ kind: 'phase', phase: 'calibrating' });
@@ -132,7 +148,13 @@ export async function trainJob(store: ImageStore, args: TrainArgs, ctx: JobConte
     });
     return { info: { model: description, history: result.history, diverged: result.diverged }, model: { vae, description } };
   } catch (e) {
-    vae.dispose();
+    // After a WASM trap the module is broken and freeing can trap again: the first error is the
+    // one to report (the backend is restarted afterwards, which drops these tensors anyway).
+    try {
+      vae.dispose();
+    } catch {
+      /* reported: e */
+    }
     throw e;
   }
 }
