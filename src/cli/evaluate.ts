@@ -71,13 +71,12 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
     const finalLoss = trained.history.at(-1)?.loss ?? NaN;
     const first = grid(s)[0]!;
     const scorer = modeScorer(vae, cat, s);
-    const results = (projection: ProjectionSettings, method: 'residual' | 'projection') => scorer.score(projection, method);
-    const residuals = await results(first, 'residual');
+    const residuals = await scorer.score(first, 'residual');
     const sweep: SweepEntry[] = [];
     let stepMs = 0;
     for (const settings of grid(s)) {
       const t1 = performance.now();
-      const projections = await results(settings, 'projection');
+      const projections = await scorer.score(settings, 'projection');
       if (sweep.length === 0) stepMs = (performance.now() - t1) / (settings.iterations * cat.test.length);
       const entry = { ...settings, ...methodScores(cat, scorer.masks, projections) };
       sweep.push(entry);

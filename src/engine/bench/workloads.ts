@@ -68,16 +68,29 @@ function reconEnergy(vae: Vae): (x: Tensor4D) => Scalar {
   return (x) => tf.sum(tf.square(tf.sub(x, vae.reconstruct(x))));
 }
 
+/** Projection steps from x0 that carry x_t on from call to call; dispose() frees x0 and x_t. */
+function projectionSteps(vae: Vae, x0: Tensor4D): { run: RunCalls; dispose(): void } {
+  let xt: Tensor4D = tf.clone(x0);
+  return {
+    run: (calls) =>
+      repeatAndSync(calls, () => {
+        const { energy, next } = projectionStep(vae, xt, x0, BENCH_PROJECTION);
+        xt.dispose();
+        xt = next;
+        return energy;
+      }),
+    dispose: () => tf.dispose([x0, xt]),
+  };
+}
+
 /** Builds the model, the data and the optimizer; dispose() frees every tensor they hold. */
 export function createWorkloads(config: VaeConfig, batch: number, seed = 1): Workloads {
   const vae = createVae(config, seed);
   const { size, channels, latent } = config;
   const batchData = randomImages(batch, config, seed + 1);
   const x1 = tf.tensor4d(randomImages(1, config, seed + 2), [1, size, size, channels]);
-  const x0 = tf.clone(x1);
-  let xt: Tensor4D = tf.clone(x1);
-  const xb0 = tf.tensor4d(randomImages(PROJECTION_BATCH, config, seed + 4), [PROJECTION_BATCH, size, size, channels]);
-  let xbt: Tensor4D = tf.clone(xb0);
+  const single = projectionSteps(vae, tf.clone(x1));
+  const batched = projectionSteps(vae, tf.tensor4d(randomImages(PROJECTION_BATCH, config, seed + 4), [PROJECTION_BATCH, size, size, channels]));
   const optimizer = tf.train.adam(LEARNING_RATE);
   const rng = mulberry32(seed + 3);
   const gradOfEnergy = tf.valueAndGrad(reconEnergy(vae));
@@ -107,20 +120,8 @@ export function createWorkloads(config: VaeConfig, batch: number, seed = 1): Wor
           return tf.add(tf.sum(grad), value);
         }),
       ),
-    projection: (calls) =>
-      repeatAndSync(calls, () => {
-        const { energy, next } = projectionStep(vae, xt, x0, BENCH_PROJECTION);
-        xt.dispose();
-        xt = next;
-        return energy;
-      }),
-    projectionBatch: (calls) =>
-      repeatAndSync(calls, () => {
-        const { energy, next } = projectionStep(vae, xbt, xb0, BENCH_PROJECTION);
-        xbt.dispose();
-        xbt = next;
-        return energy;
-      }),
+    projection: single.run,
+    projectionBatch: batched.run,
     trainForwardBackward: (calls) =>
       repeatAndSync(calls, () =>
         withBatch((x) => {
@@ -132,7 +133,9 @@ export function createWorkloads(config: VaeConfig, batch: number, seed = 1): Wor
     trainStep: (calls) => repeatAndSync(calls, oneTrainStep),
     oneTrainStep,
     dispose: () => {
-      tf.dispose([x1, x0, xt, xb0, xbt]);
+      x1.dispose();
+      single.dispose();
+      batched.dispose();
       optimizer.dispose();
       vae.dispose();
     },
