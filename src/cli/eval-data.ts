@@ -11,6 +11,8 @@ export interface EvalTestImage {
   mask: Mask;
   /** 1 = anomalous (has a defect), 0 = good. */
   label: 0 | 1;
+  /** The defect type ('good' for good images): the MVTec folder or the procedural kind. */
+  defect: string;
 }
 
 export interface EvalCategory {
@@ -25,7 +27,7 @@ export const PROCEDURAL_FAMILIES: readonly TextureFamily[] = ['fabric', 'tiles',
 export function highResCategories(width: number, height: number, seed: number, normal: number, test: number): EvalCategory[] {
   return PROCEDURAL_FAMILIES.map((family, i) => {
     const set = generateHighRes({ family, width, height, normal, test, seed: seed + 1000 * i });
-    return { name: family, train: set.normal, test: set.test.map((t) => ({ name: t.name, image: t.image, mask: t.mask, label: t.kind === 'good' ? 0 : 1 })) };
+    return { name: family, train: set.normal, test: set.test.map((t) => ({ name: t.name, image: t.image, mask: t.mask, label: t.kind === 'good' ? 0 : 1, defect: t.kind })) };
   });
 }
 
@@ -35,7 +37,7 @@ export function proceduralCategories(size: number, seed: number, normal: number,
     return {
       name: family,
       train: demo.normal,
-      test: demo.test.map((t) => ({ name: t.name, image: t.image, mask: t.mask, label: t.kind === 'good' ? 0 : 1 })),
+      test: demo.test.map((t) => ({ name: t.name, image: t.image, mask: t.mask, label: t.kind === 'good' ? 0 : 1, defect: t.kind })),
     };
   });
 }
@@ -67,7 +69,7 @@ async function loadMvtecCategory(cat: MvtecCategory, size: number): Promise<Eval
     const image = toFloatImage(await decodeImageFile(t.path), { size, channels });
     const mask = t.maskPath ? maskFromPixels(await decodeImageFile(t.maskPath), size, size) : emptyMask(size);
     const name = t.path.slice(cat.dir.length + 1);
-    test.push({ name, image, mask, label: t.type === 'good' ? 0 : 1 });
+    test.push({ name, image, mask, label: t.type === 'good' ? 0 : 1, defect: t.type });
   }
   return { name: cat.name, train, test };
 }
@@ -82,7 +84,7 @@ async function loadMvtecNative(cat: MvtecCategory): Promise<EvalCategory> {
   for (const t of cat.test) {
     const image = pixelsToFloat(await decodeImageFile(t.path), channels);
     const mask = t.maskPath ? maskFromPixels(await decodeImageFile(t.maskPath), image.width, image.height) : { width: image.width, height: image.height, data: new Uint8Array(image.width * image.height) };
-    test.push({ name: t.path.slice(cat.dir.length + 1), image, mask, label: t.type === 'good' ? 0 : 1 });
+    test.push({ name: t.path.slice(cat.dir.length + 1), image, mask, label: t.type === 'good' ? 0 : 1, defect: t.type });
   }
   return { name: cat.name, train, test };
 }

@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../engine/errors';
-import type { ProjectionSettings } from '../engine/types';
+import type { ProjectionSettings, ReconstructionTerm } from '../engine/types';
 import { highResCategories, mvtecCategories, proceduralCategories, type EvalCategory } from './eval-data';
 import type { EvalMode } from './eval-modes';
 import { evaluateCategory, type CategoryReport, type EvalSettings } from './evaluate';
@@ -18,6 +18,7 @@ const USAGE = `usage: npm run eval -- [--data DIR] [--size N] [--epochs N] [--la
   [--batch N] [--lr X] [--alpha X[,X..]] [--lambda X[,X..]] [--iterations N[,N..]] [--variant weighted|plain[,..]] [--sigma X]
   [--normal N] [--test N] [--seed N] [--backend wasm|cpu] [--json FILE]
   [--mode whole|patches] [--scale S] [--stride N] [--patches N] [--highres WxH]
+  [--recon l2|l1|ssim|mix] [--window 7|11] [--luma] [--ssim-weight W] [--schedule constant|cosine] [--patience N] [--budget S]
 Lists of values sweep the projection on the same trained model; the first combination is the one reported.
 --mode patches trains on random size x size crops (--patches per image) of the images at --scale and
 scores test images tile by tile (--stride, default size/2), maps at the scaled image's resolution.
@@ -33,6 +34,9 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'wasm' }, json: { type: 'string' }, help: { type: 'boolean', default: false },
     mode: { type: 'string', default: 'whole' }, scale: { type: 'string', default: '1' }, stride: { type: 'string' },
     patches: { type: 'string', default: '16' }, highres: { type: 'string' },
+    recon: { type: 'string', default: 'l2' }, window: { type: 'string', default: '11' }, luma: { type: 'boolean', default: false },
+    'ssim-weight': { type: 'string', default: '0.84' }, schedule: { type: 'string', default: 'constant' },
+    patience: { type: 'string', default: '0' }, budget: { type: 'string', default: '0' },
   },
 });
 
@@ -63,6 +67,19 @@ function highres(raw: string): [number, number] {
   return [Number(m[1]), Number(m[2])];
 }
 
+function reconstruction(): ReconstructionTerm {
+  const kind = values.recon;
+  if (kind !== 'l2' && kind !== 'l1' && kind !== 'ssim' && kind !== 'mix') throw new Error(`--recon must be l2, l1, ssim or mix, got "${kind}"`);
+  const window = num('window', values.window);
+  if (window !== 7 && window !== 11) throw new Error(`--window must be 7 or 11, got ${window}`);
+  return { kind, window, on: values.luma ? 'luma' : 'channels', ssimWeight: num('ssim-weight', values['ssim-weight']) };
+}
+
+function schedule(raw: string | undefined): EvalSettings['schedule'] {
+  if (raw !== 'constant' && raw !== 'cosine') throw new Error(`--schedule must be constant or cosine, got "${raw}"`);
+  return raw;
+}
+
 function settingsFromArgs(): EvalSettings {
   const size = num('size', values.size);
   return {
@@ -72,6 +89,7 @@ function settingsFromArgs(): EvalSettings {
     width: num('width', values.width), beta: num('beta', values.beta), batch: num('batch', values.batch),
     learningRate: num('lr', values.lr), alphas: list('alpha', values.alpha), lambdas: list('lambda', values.lambda),
     iterations: list('iterations', values.iterations), variants: variants(values.variant), sigma: num('sigma', values.sigma), seed: num('seed', values.seed),
+    reconstruction: reconstruction(), schedule: schedule(values.schedule), patience: num('patience', values.patience), budgetSec: num('budget', values.budget),
   };
 }
 

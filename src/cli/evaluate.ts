@@ -1,9 +1,9 @@
 /** Train on one category's normal images, then score its test images with both methods. */
 import { createVae } from '../engine/model/vae';
-import { trainVae } from '../engine/train/train';
+import { trainVae, type TrainEnd } from '../engine/train/train';
 import { pixelAupro } from '../engine/metrics/pro';
 import { imageAuroc, pixelAuroc } from '../engine/metrics/roc';
-import type { AnomalyResult, Mask, ProjectionSettings } from '../engine/types';
+import type { AnomalyResult, Mask, ProjectionSettings, ReconstructionTerm } from '../engine/types';
 import type { EvalCategory } from './eval-data';
 import { modeScorer, trainingImages, type ModeSettings } from './eval-modes';
 
@@ -15,6 +15,12 @@ export interface EvalSettings extends ModeSettings {
   beta: number;
   batch: number;
   learningRate: number;
+  reconstruction: ReconstructionTerm;
+  schedule: 'constant' | 'cosine';
+  /** Early stopping patience in epochs, 0 = off. */
+  patience: number;
+  /** Training time budget in seconds, 0 = none. */
+  budgetSec: number;
   /** Projection grid: every combination is scored on the SAME trained model. */
   alphas: number[];
   lambdas: number[];
@@ -44,6 +50,11 @@ export interface CategoryReport {
   aupro: MethodPair;
   imageAuroc: MethodPair;
   trainSeconds: number;
+  epochsDone: number;
+  endedBy: TrainEnd;
+  bestEpoch: number | null;
+  /** Pixel ROC AUC on the good images plus those of one defect type, per type. */
+  byDefect: Record<string, MethodPair>;
   /** Projection time per step per image, the test images projected in batches (amortised). */
   msPerProjectionStep: number;
   finalLoss: number;
@@ -58,12 +69,13 @@ type Log = (line: string) => void;
 export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: Log): Promise<CategoryReport> {
   const first = cat.train[0];
   if (!first) throw new Error(`${cat.name}: no training images`);
-  const vae = createVae({ size: s.size, channels: first.channels, latent: s.latent, width: s.width }, s.seed);
+  const vae = createVae({ size: s.size, channels: first.channels, latent: s.latent, width: s.width, reconstruction: s.reconstruction }, s.seed);
   try {
     const t0 = performance.now();
     const trained = await trainVae(vae, trainingImages(cat, s), {
       epochs: s.epochs, batchSize: s.batch, learningRate: s.learningRate, beta: s.beta,
       validationSplit: 0.1, augment: { flips: true, rot90: true, maxShift: 0 }, seed: s.seed,
+      schedule: s.schedule, patience: s.patience, ...(s.budgetSec > 0 ? { timeBudgetSec: s.budgetSec } : {}),
     }, {
       onEpochEnd: (e) => log(`${cat.name}: epoch ${e.epoch}/${s.epochs} loss ${e.loss.toFixed(2)}${e.valLoss === null ? '' : ` val ${e.valLoss.toFixed(2)}`}`),
     });
@@ -74,21 +86,27 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
     const residuals = await scorer.score(first, 'residual');
     const sweep: SweepEntry[] = [];
     let stepMs = 0;
+    let reported: AnomalyResult[] = [];
     for (const settings of grid(s)) {
       const t1 = performance.now();
       const projections = await scorer.score(settings, 'projection');
-      if (sweep.length === 0) stepMs = (performance.now() - t1) / (settings.iterations * cat.test.length);
+      if (sweep.length === 0) {
+        stepMs = (performance.now() - t1) / (settings.iterations * cat.test.length);
+        reported = projections;
+      }
       const entry = { ...settings, ...methodScores(cat, scorer.masks, projections) };
       sweep.push(entry);
       log(`${cat.name}: ${entry.variant} alpha ${entry.alpha} lambda ${entry.lambda} T ${entry.iterations}: pixel ${entry.pixelAuroc.toFixed(4)} aupro ${entry.aupro.toFixed(4)} image ${entry.imageAuroc.toFixed(4)}`);
     }
     const residual = methodScores(cat, scorer.masks, residuals);
     const chosen = sweep[0]!;
+    const byDefect = pixelAurocByDefect(cat, scorer.masks, residuals, reported);
     return {
       pixelAuroc: { residual: residual.pixelAuroc, projection: chosen.pixelAuroc },
       aupro: { residual: residual.aupro, projection: chosen.aupro },
       imageAuroc: { residual: residual.imageAuroc, projection: chosen.imageAuroc },
-      trainSeconds, msPerProjectionStep: stepMs, finalLoss,
+      trainSeconds, epochsDone: trained.epochsDone, endedBy: trained.endedBy, bestEpoch: trained.bestEpoch, byDefect,
+      msPerProjectionStep: stepMs, finalLoss,
       trainImages: cat.train.length, testImages: cat.test.length, sweep,
     };
   } finally {
@@ -102,6 +120,18 @@ function grid(s: EvalSettings): ProjectionSettings[] {
     for (const alpha of s.alphas)
       for (const lambda of s.lambdas)
         for (const iterations of s.iterations) out.push({ alpha, lambda, iterations, variant });
+  return out;
+}
+
+/** Each defect type against the good images: which defects each method finds. */
+function pixelAurocByDefect(cat: EvalCategory, masks: Mask[], residual: AnomalyResult[], projection: AnomalyResult[]): Record<string, MethodPair> {
+  const out: Record<string, MethodPair> = {};
+  const types = [...new Set(cat.test.map((t) => t.defect))].filter((d) => d !== 'good').sort();
+  for (const type of types) {
+    const keep = cat.test.map((t, i) => (t.defect === type || t.defect === 'good' ? i : -1)).filter((i) => i >= 0);
+    const pick = <T>(xs: T[]): T[] => keep.map((i) => xs[i]!);
+    out[type] = { residual: pixelAuroc(pick(residual), pick(masks)), projection: pixelAuroc(pick(projection), pick(masks)) };
+  }
   return out;
 }
 

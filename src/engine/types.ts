@@ -43,6 +43,19 @@ export interface VaeConfig {
   width: number;
   /** Stride-2 conv layers in the encoder (mirrored in the decoder); default: log2(size) - 2, at most 5. */
   depth?: number;
+  /** The reconstruction term of the training loss and of the projection's energy; default squared error. */
+  reconstruction?: ReconstructionTerm;
+}
+
+/** How far an image is from its reconstruction (model/reconstruction.ts gives the scales). */
+export interface ReconstructionTerm {
+  kind: 'l2' | 'l1' | 'ssim' | 'mix';
+  /** SSIM's Gaussian window side (sigma 1.5): 7 or 11 (default 11). */
+  window?: 7 | 11;
+  /** SSIM per channel (default) or on luma. */
+  on?: 'channels' | 'luma';
+  /** 'mix': weight of the SSIM term; the L1 term gets 1 - ssimWeight (default 0.84). */
+  ssimWeight?: number;
 }
 
 /** Training hyper-parameters. */
@@ -56,6 +69,14 @@ export interface TrainConfig {
   validationSplit: number;
   augment: AugmentConfig;
   seed: number;
+  /** 'constant' (default) or 'cosine': linear warm-up, then cosine decay to 5 % of learningRate. */
+  schedule?: 'constant' | 'cosine';
+  /** Warm-up length as a fraction of the run (cosine only; default 0.05). */
+  warmup?: number;
+  /** Early stopping: end after this many epochs in a row without a better validation loss (0 or absent: off). */
+  patience?: number;
+  /** Time budget in seconds: training ends at the epoch's end nearest to it; epochs stays the upper bound. */
+  timeBudgetSec?: number;
 }
 
 export interface AugmentConfig {
@@ -65,6 +86,9 @@ export interface AugmentConfig {
   /** Largest random shift in pixels (wrap-around), 0 = off. */
   maxShift: number;
 }
+
+/** Why training ended: all epochs, the time budget, early stopping, a stop request, or a divergence. */
+export type TrainEnd = 'epochs' | 'budget' | 'patience' | 'stop' | 'diverged';
 
 /** One progress event of the training loop. */
 export interface TrainProgress {
@@ -79,7 +103,13 @@ export interface TrainProgress {
   /** Validation loss of the last finished epoch, null before the first one or with no validation set. */
   valLoss: number | null;
   imagesPerSec: number;
+  /** Time left: from the steps left at the current pace, capped by the time budget's end. */
   etaMs: number;
+  /** Fraction of the run done, 0 to 1: steps over planned steps, or time over the budget when further. */
+  fraction: number;
+  /** The time budget in ms, null without one. */
+  budgetMs: number | null;
+  learningRate: number;
 }
 
 /** Settings of the iterative energy-based projection (ALGORITHM.md). */
@@ -97,7 +127,7 @@ export interface ProjectionSettings {
 export interface ProjectionFrame {
   /** 0 = the input x0; iterations = the final x_T. */
   iteration: number;
-  /** E(x_t) = sum (x - f(x))^2 + lambda * sum |x - x0| over the image. */
+  /** E(x_t) = L_r(x, f(x)) + lambda * sum |x - x0| over the image (L_r: the model's reconstruction term). */
   energy: number;
   /** x_t as an image; present every `every` steps and always on the last frame. */
   image?: FloatImage;

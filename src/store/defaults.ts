@@ -5,12 +5,29 @@
  * them from the benchmark.
  */
 import { DEFAULT_PROJECTION } from '../engine/limits';
-import type { ProjectionSettings, TrainConfig } from '../engine/types';
+import type { ProjectionSettings, ReconstructionTerm, TrainConfig } from '../engine/types';
 
 export interface ModelSettings {
   size: number;
   latent: number;
   width: number;
+  /** The training loss's reconstruction term, also the projection's energy; stored with the model. */
+  reconstruction: ReconstructionTerm;
+}
+
+/** The reconstruction terms the settings offer, by the name shown. */
+export const RECONSTRUCTION_CHOICES: { id: string; label: string; term: ReconstructionTerm }[] = [
+  { id: 'l2', label: 'Squared error (L2)', term: { kind: 'l2' } },
+  { id: 'l1', label: 'Absolute error (L1)', term: { kind: 'l1' } },
+  { id: 'ssim', label: 'SSIM, 11 px window', term: { kind: 'ssim', window: 11 } },
+  { id: 'ssim7', label: 'SSIM, 7 px window', term: { kind: 'ssim', window: 7 } },
+  { id: 'mix', label: 'SSIM + L1 (0.84 : 0.16)', term: { kind: 'mix', window: 11, ssimWeight: 0.84 } },
+];
+
+/** The choice matching a term (the first with its kind and window), for the select. */
+export function reconstructionChoice(term: ReconstructionTerm): string {
+  const match = RECONSTRUCTION_CHOICES.find((c) => c.term.kind === term.kind && (c.term.window ?? 11) === (term.window ?? 11));
+  return match?.id ?? 'l2';
 }
 
 /** The engine's training hyper-parameters, as the settings panel edits them. */
@@ -24,7 +41,7 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = {
-  model: { size: 64, latent: 32, width: 16 },
+  model: { size: 64, latent: 32, width: 16, reconstruction: { kind: 'l2' } },
   train: {
     epochs: 30,
     batchSize: 16,
@@ -33,6 +50,9 @@ export const DEFAULT_SETTINGS: Settings = {
     validationSplit: 0.2,
     augment: { flips: true, rot90: true, maxShift: 0 },
     seed: 1,
+    schedule: 'constant',
+    patience: 0,
+    timeBudgetSec: 0,
   },
   projection: DEFAULT_PROJECTION,
 };
@@ -58,6 +78,8 @@ export const RANGES = {
   epochs: { min: 1, max: 1000, step: 1 },
   batchSize: { min: 1, max: 256, step: 1 },
   learningRate: { min: 1e-6, max: 1 },
+  patience: { min: 0, max: 100, step: 1 },
+  budgetMin: { min: 0, max: 600, step: 0.5 },
 } as const;
 
 export interface UrlOptions {
@@ -81,7 +103,8 @@ function nearestSize(v: number | undefined): number | undefined {
 }
 
 /**
- * Settings from a query string: backend, size, latent, width, epochs, batch, lr, alpha,
+ * Settings from a query string: backend, size, latent, width, recon (l2, l1, ssim, ssim7, mix), epochs,
+ * batch, lr, budget (minutes), alpha,
  * lambda, iterations, variant (weighted or plain), test=1. Out-of-range values are clamped, unreadable ones ignored.
  */
 export function parseUrlOptions(search: string, base: Settings = DEFAULT_SETTINGS): UrlOptions {
@@ -94,12 +117,14 @@ export function parseUrlOptions(search: string, base: Settings = DEFAULT_SETTING
       size: nearestSize(num(p, 'size', { min: 1, max: 1024 }, true)) ?? m.size,
       latent: num(p, 'latent', RANGES.latent, true) ?? m.latent,
       width: num(p, 'width', RANGES.width, true) ?? m.width,
+      reconstruction: RECONSTRUCTION_CHOICES.find((c) => c.id === p.get('recon'))?.term ?? m.reconstruction,
     },
     train: {
       ...t,
       epochs: num(p, 'epochs', RANGES.epochs, true) ?? t.epochs,
       batchSize: num(p, 'batch', RANGES.batchSize, true) ?? t.batchSize,
       learningRate: num(p, 'lr', RANGES.learningRate, false) ?? t.learningRate,
+      timeBudgetSec: ((v) => (v === undefined ? t.timeBudgetSec : v * 60))(num(p, 'budget', RANGES.budgetMin, false)),
     },
     projection: {
       alpha: num(p, 'alpha', RANGES.alpha, false) ?? pr.alpha,

@@ -64,7 +64,7 @@ export const createTrainingSlice =
         job = client.call('train', args, { onEvent });
         try {
           const r = await job.result;
-          set({ training: { kind: 'finished', stopped: r.model?.stopped ?? true, epochsDone: r.model?.epochsDone ?? 0 } });
+          set({ training: { kind: 'finished', stopped: r.model?.stopped ?? true, epochsDone: r.model?.epochsDone ?? 0, endedBy: r.endedBy, bestEpoch: r.bestEpoch } });
           if (r.diverged) set({ notice: { kind: 'training-diverged', text: r.diverged } });
           if (r.model) {
             set({ model: r.model, scores: {}, view: { ...get().view, datasetFolded: true }, ...NO_INSPECTION });

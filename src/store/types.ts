@@ -1,6 +1,6 @@
 /** The store's shared shapes. Engine and worker types come in as types only: no tf here. */
 import type { BackendChoice } from '../engine/backend';
-import type { ModelDescription, ProjectionSettings, TrainProgress } from '../engine/types';
+import type { ModelDescription, ProjectionSettings, TrainEnd, TrainProgress } from '../engine/types';
 import type { MlClientLike } from '../worker/client';
 import type { BatchRow, EvaluationResult, ImageInfo, ImageScores, InspectFrame, InspectResidual, InspectResult, LiveResult, ModelFile, ReconPair, Rejection, RgbaImage, TrainPhase } from '../worker/protocol';
 import type { Settings } from './defaults';
@@ -28,7 +28,7 @@ export interface LoadingState {
 export type TrainingState =
   | { kind: 'idle' }
   | { kind: 'running'; phase: TrainPhase; epoch: number; epochs: number; stopping: boolean }
-  | { kind: 'finished'; stopped: boolean; epochsDone: number }
+  | { kind: 'finished'; stopped: boolean; epochsDone: number; endedBy: TrainEnd; bestEpoch: number | null }
   | { kind: 'failed'; message: string };
 
 export interface EpochPoint {

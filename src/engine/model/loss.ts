@@ -1,7 +1,8 @@
-/** The VAE training objective (ALGORITHM.md): per-image summed squared error + beta * KL. */
+/** The VAE training objective (ALGORITHM.md): per-image reconstruction term (model/reconstruction.ts) + beta * KL. */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
 import type { Vae } from './autoencoder';
+import { reconstructionError } from './reconstruction';
 
 /**
  * Bounds on log-variance: exp(logVar) stays finite and the KL term cannot
@@ -18,7 +19,7 @@ export function sampleLatent(mu: Tensor2D, logVar: Tensor2D, noise: Tensor2D): T
 export interface VaeLoss {
   /** recon + beta * kl. */
   loss: Scalar;
-  /** Mean over the batch of the per-image sum of squared errors. */
+  /** Mean over the batch of the per-image reconstruction term (summed squared error by default). */
   recon: Scalar;
   /** Mean over the batch of the per-image KL divergence to N(0, I). */
   kl: Scalar;
@@ -36,7 +37,7 @@ export function vaeLoss(vae: Vae, x: Tensor4D, beta: number, noise?: Tensor2D): 
     const logVar = tf.clipByValue(enc.logVar, LOG_VAR_MIN, LOG_VAR_MAX);
     const z = noise === undefined ? mu : sampleLatent(mu, logVar, noise);
     const xHat = vae.decode(z);
-    const recon = tf.div(tf.sum(tf.squaredDifference(x, xHat)), n) as Scalar;
+    const recon = tf.div(tf.sum(reconstructionError(x, xHat, vae.config.reconstruction)), n) as Scalar;
     const klSum = tf.sum(tf.sub(tf.sub(tf.add(logVar, 1), tf.square(mu)), tf.exp(logVar)));
     const kl = tf.mul(klSum, -0.5 / n) as Scalar;
     const loss = tf.add(recon, tf.mul(kl, beta)) as Scalar;

@@ -43,6 +43,16 @@ export function validateConfig(config: VaeConfig): void {
   if (depth !== undefined && !isInt(depth, 1, maxDepth)) {
     fail(`Depth must be a whole number from 1 to ${maxDepth} at size ${size}, got ${depth}.`);
   }
+  validateReconstruction(config.reconstruction);
+}
+
+function validateReconstruction(term: VaeConfig['reconstruction']): void {
+  if (term === undefined) return;
+  if (!['l2', 'l1', 'ssim', 'mix'].includes(term.kind)) fail(`The reconstruction term must be l2, l1, ssim or mix, got ${String(term.kind)}.`);
+  if (term.window !== undefined && term.window !== 7 && term.window !== 11) fail(`The SSIM window must be 7 or 11, got ${String(term.window)}.`);
+  if (term.on !== undefined && term.on !== 'channels' && term.on !== 'luma') fail(`SSIM works on channels or luma, got ${String(term.on)}.`);
+  const w = term.ssimWeight;
+  if (w !== undefined && !(typeof w === 'number' && w >= 0 && w <= 1)) fail(`The SSIM weight of the mix must be from 0 to 1, got ${String(w)}.`);
 }
 
 /** Stride-2 layers: config.depth, else log2(size) - 2 capped at 5 (16 -> 2, 32 -> 3, 64 -> 4, 128 and 256 -> 5). */

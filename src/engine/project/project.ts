@@ -1,7 +1,9 @@
 /**
  * The iterative energy-based projection (Dehaene et al., ICLR 2020; see shared/ALGORITHM.md).
  *
- *   E(x)    = sum (x - f(x))^2 + lambda * sum |x - x0|      summed over the H*W*C values of one image
+ *   E(x)    = L_r(x, f(x)) + lambda * sum |x - x0|          summed over the H*W*C values of one image
+ *
+ * L_r is the model's reconstruction term (model/reconstruction.ts): sum (x - f(x))^2 by default.
  *   x_{t+1} = clip01(x_t - alpha * grad E(x_t) ⊙ (x_t - f(x_t))^2)     ('weighted', the paper)
  *   x_{t+1} = clip01(x_t - alpha * grad E(x_t))                        ('plain', for comparison)
  *
@@ -15,6 +17,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
 import { EngineError } from '../errors';
 import type { Autoencoder } from '../model/autoencoder';
+import { reconstructionError } from '../model/reconstruction';
 import type { FloatImage, ProjectionFrame, ProjectionSettings } from '../types';
 import { imagesToTensor, tensorToImages, validateEvery, validateSettings } from './validate';
 
@@ -52,29 +55,33 @@ const perImageSum = (t: Tensor4D): Tensor1D => tf.sum(t, [1, 2, 3]);
  * Call inside tf.tidy: the returned tensors belong to the caller's scope.
  */
 export function energyAndGrad(model: Autoencoder, x: Tensor4D, x0: Tensor4D, lambda: number): EnergyAndGrad {
-  const aux: { residual?: Tensor4D } = {};
+  const aux: { residual?: Tensor4D; recon?: Tensor1D } = {};
+  const term = model.config.reconstruction;
   const reconEnergy = (xv: Tensor4D): Scalar => {
-    const r = tf.sub<Tensor4D>(xv, model.reconstruct(xv));
-    aux.residual = tf.keep(r);
-    return tf.sum(tf.square(r));
+    const y = model.reconstruct(xv);
+    aux.residual = tf.keep(tf.sub<Tensor4D>(xv, y));
+    aux.recon = tf.keep(reconstructionError(xv, y, term));
+    return tf.sum(aux.recon);
   };
   const { grad } = tf.valueAndGrad(reconEnergy)(x);
-  const kept = aux.residual;
-  if (kept === undefined) {
+  const { residual: kept, recon: keptRecon } = aux;
+  if (kept === undefined || keptRecon === undefined) {
+    tf.dispose([kept, keptRecon].filter((t) => t !== undefined));
     throw new EngineError('invalid-argument', 'The model did not produce a reconstruction.');
   }
   const residual = tf.clone(kept);
-  kept.dispose();
+  const recon = tf.clone(keptRecon);
+  tf.dispose([kept, keptRecon]);
   const d = tf.sub<Tensor4D>(x, x0);
-  const energies = tf.add<Tensor1D>(perImageSum(tf.square(residual)), tf.mul(lambda, perImageSum(tf.abs(d))));
+  const energies = tf.add<Tensor1D>(recon, tf.mul(lambda, perImageSum(tf.abs(d))));
   return { energy: tf.sum(energies), energies, grad: tf.add(grad, tf.mul(lambda, tf.sign(d))), residual };
 }
 
 /** E of each image of the batch (forward only), [N]: used for the final x_T, which takes no further step. */
 export function energiesOf(model: Autoencoder, x: Tensor4D, x0: Tensor4D, lambda: number): Tensor1D {
   return tf.tidy(() => {
-    const r = tf.sub<Tensor4D>(x, model.reconstruct(x));
-    return tf.add<Tensor1D>(perImageSum(tf.square(r)), tf.mul(lambda, perImageSum(tf.abs(tf.sub<Tensor4D>(x, x0)))));
+    const recon = reconstructionError(x, model.reconstruct(x), model.config.reconstruction);
+    return tf.add<Tensor1D>(recon, tf.mul(lambda, perImageSum(tf.abs(tf.sub<Tensor4D>(x, x0)))));
   });
 }
 

@@ -165,6 +165,46 @@ describe('trainVae', () => {
     expect(await run()).toEqual(await run());
   });
 
+  it('ends at the epoch nearest a time budget, with honest progress, keeping the best epoch', async () => {
+    const vae = createVae(vaeCfg, 8);
+    let clock = 0;
+    const events: TrainProgress[] = [];
+    const snapshots = new Map<number, number[][]>();
+    // 10 training images at batch 2: 5 steps of 100 ms, so 500 ms epochs against a 1.7 s budget.
+    const result = await trainVae(vae, checkers(12), trainCfg({ epochs: 40, batchSize: 2, timeBudgetSec: 1.7, schedule: 'cosine' }), {
+      now: () => clock,
+      shouldStop: () => ((clock += 100), false),
+      onProgress: (p) => events.push(p),
+      onEpochEnd: async (e) => void snapshots.set(e.epoch, await Promise.all(vae.variables.map(async (v) => Array.from(await v.data())))),
+    });
+    expect(result).toMatchObject({ endedBy: 'budget', stopped: true, epochsDone: 3 });
+    expect(Math.abs(clock - 1700)).toBeLessThanOrEqual(500);
+    const fractions = events.map((p) => p.fraction);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+    expect(events.every((p) => p.budgetMs === 1700 && p.etaMs <= 1700 - 100)).toBe(true);
+    // The cosine schedule follows the budget: the rate falls once warmed up.
+    expect(events.at(-1)!.learningRate).toBeLessThan(events[1]!.learningRate);
+    const vals = result.history.map((h) => h.valLoss!);
+    const best = vals.indexOf(Math.min(...vals)) + 1;
+    expect(result.bestEpoch).toBe(best);
+    expect(await Promise.all(vae.variables.map(async (v) => Array.from(await v.data())))).toEqual(snapshots.get(best));
+    vae.dispose();
+  });
+
+  it('stops early when the validation loss has not improved for `patience` epochs', async () => {
+    const vae = createVae(vaeCfg, 9);
+    // A rate this high makes the validation loss wander, so patience 1 ends the run early.
+    const result = await trainVae(vae, checkers(12), trainCfg({ epochs: 30, batchSize: 2, learningRate: 0.05, patience: 1 }));
+    const vals = result.history.map((h) => h.valLoss!);
+    expect(result.endedBy).toBe('patience');
+    expect(result.epochsDone).toBeLessThan(30);
+    // It ends at the first epoch that did not improve on the best before it.
+    const firstWorse = vals.findIndex((v, i) => i > 0 && v >= Math.min(...vals.slice(0, i)));
+    expect(result.epochsDone).toBe(firstWorse + 1);
+    expect(result.bestEpoch).toBe(firstWorse);
+    vae.dispose();
+  });
+
   it('rejects bad input with engine error codes', async () => {
     const vae = createVae(vaeCfg, 6);
     const rgb: FloatImage = { width: SIZE, height: SIZE, channels: 3, data: new Float32Array(SIZE * SIZE * 3) };
@@ -173,6 +213,8 @@ describe('trainVae', () => {
     expect(await rejects(trainVae(vae, stripes(2), trainCfg({ epochs: 0 })))).toBe('invalid-argument');
     expect(await rejects(trainVae(vae, stripes(2), trainCfg({ learningRate: -1 })))).toBe('invalid-argument');
     expect(await rejects(trainVae(vae, stripes(2), trainCfg({ validationSplit: 0.9 })))).toBe('invalid-argument');
+    expect(await rejects(trainVae(vae, stripes(2), trainCfg({ patience: 1.5 })))).toBe('invalid-argument');
+    expect(await rejects(trainVae(vae, stripes(2), trainCfg({ timeBudgetSec: -3 })))).toBe('invalid-argument');
     vae.dispose();
   });
 });

@@ -1,7 +1,9 @@
 /**
  * The training loop: Adam on the VAE's variables, seeded batches with
  * augmentation, a validation split, progress events, cancellation between
- * steps. Losses are read back from the backend only every few steps, so GPU
+ * steps; a learning-rate schedule, a time budget and early stopping
+ * (schedule.ts), and the weights of the best epoch by validation loss kept at
+ * the end. Losses are read back from the backend only every few steps, so GPU
  * backends are not forced to sync after each step.
  */
 import '../tf-setup';
@@ -12,9 +14,12 @@ import { mulberry32 } from '../data/random';
 import { EngineError } from '../errors';
 import type { Vae } from '../model/autoencoder';
 import { vaeLoss } from '../model/loss';
-import type { FloatImage, TrainConfig, TrainProgress } from '../types';
+import type { FloatImage, TrainConfig, TrainEnd, TrainProgress } from '../types';
+
+export type { TrainEnd };
 import { epochOrder, makeBatch, planBatches, splitValidation, type BatchPlan } from './batches';
 import { LossWindow, type Losses } from './losses';
+import { BestEpoch, budgetReached, etaMs, learningRateAt, runProgress } from './schedule';
 
 /** Steps between two read-backs of the losses (and two progress events). */
 export const READ_EVERY = 5;
@@ -32,14 +37,24 @@ export interface TrainHooks {
   /** Every READ_EVERY steps and at the end of each epoch (after its validation). epoch and step are 1-based. */
   onProgress?(p: TrainProgress): void;
   onEpochEnd?(e: EpochSummary): void | Promise<void>;
-  /** Checked before every step; true ends training with the weights of the last finished step. */
+  /** Checked before every step; true ends training (the weights are the best finished epoch's). */
   shouldStop?(): boolean;
+  /** The clock in ms (default performance.now); tests pass their own. */
+  now?(): number;
 }
+
 
 export interface TrainResult {
   /** Epochs finished completely. */
   epochsDone: number;
+  /** Ended before its last epoch (endedBy is not 'epochs'). */
   stopped: boolean;
+  endedBy: TrainEnd;
+  /**
+   * The epoch whose weights the model has at the end: the lowest validation loss (the last
+   * finished epoch without a validation set); null when no epoch finished.
+   */
+  bestEpoch: number | null;
   history: EpochSummary[];
   /** The held-out images, for calibration. */
   validation: FloatImage[];
@@ -58,10 +73,13 @@ interface Loop {
   train: FloatImage[];
   plan: BatchPlan;
   optimizer: tf.Optimizer;
+  now: () => number;
   startMs: number;
+  budgetMs: number | null;
   stepsDone: number;
   totalSteps: number;
   valLoss: number | null;
+  learningRate: number;
 }
 
 function invalid(message: string): never {
@@ -83,6 +101,10 @@ function validateInputs(vae: Vae, images: FloatImage[], cfg: TrainConfig): void 
   if (!(cfg.validationSplit >= 0 && cfg.validationSplit <= 0.5)) {
     invalid(`The validation split must be from 0 to 0.5, got ${cfg.validationSplit}.`);
   }
+  if (cfg.patience !== undefined && !(Number.isInteger(cfg.patience) && cfg.patience >= 0)) invalid(`Patience must be a whole number of epochs, got ${cfg.patience}.`);
+  const budget = cfg.timeBudgetSec;
+  if (budget !== undefined && !(budget >= 0 && Number.isFinite(budget))) invalid(`The time budget must be zero or more seconds, got ${budget}.`);
+  if (cfg.warmup !== undefined && !(cfg.warmup >= 0 && cfg.warmup <= 0.5)) invalid(`The warm-up must be from 0 to 0.5 of the run, got ${cfg.warmup}.`);
 }
 
 /**
@@ -112,6 +134,9 @@ function batchTensor(loop: Loop, order: number[], step: number): Tensor4D {
 /** One Adam step; returns [loss, recon, kl] of the batch, still on the backend. */
 function trainStep(loop: Loop, x: Tensor4D): Tensor1D {
   const seed = Math.floor(loop.rng() * 2 ** 31);
+  loop.learningRate = learningRateAt(loop.cfg, runProgress(loop.stepsDone, loop.totalSteps, loop.now() - loop.startMs, loop.budgetMs));
+  // Adam reads its rate at every update; the field is protected in the typings only.
+  (loop.optimizer as unknown as { learningRate: number }).learningRate = loop.learningRate;
   const parts: Scalar[] = [];
   const loss = loop.optimizer.minimize(
     () => {
@@ -133,8 +158,9 @@ function trainStep(loop: Loop, x: Tensor4D): Tensor1D {
 }
 
 function emitProgress(loop: Loop, epoch: number, step: number, recent: Losses): void {
-  const elapsedMs = performance.now() - loop.startMs;
+  const elapsedMs = loop.now() - loop.startMs;
   const images = loop.stepsDone * loop.plan.batchSize;
+  const { stepsDone, totalSteps, budgetMs } = loop;
   loop.hooks.onProgress?.({
     epoch,
     epochs: loop.cfg.epochs,
@@ -143,7 +169,10 @@ function emitProgress(loop: Loop, epoch: number, step: number, recent: Losses): 
     ...recent,
     valLoss: loop.valLoss,
     imagesPerSec: elapsedMs > 0 ? (images * 1000) / elapsedMs : 0,
-    etaMs: loop.stepsDone > 0 ? (elapsedMs / loop.stepsDone) * (loop.totalSteps - loop.stepsDone) : 0,
+    etaMs: etaMs(stepsDone, totalSteps, elapsedMs, budgetMs),
+    fraction: runProgress(stepsDone, totalSteps, elapsedMs, budgetMs),
+    budgetMs,
+    learningRate: loop.learningRate,
   });
 }
 
@@ -202,8 +231,8 @@ async function validationLoss(vae: Vae, images: FloatImage[], cfg: TrainConfig):
   return total / images.length;
 }
 
-/** Copies of the variables at the end of the last good epoch, to go back to after a divergence. */
-class GoodWeights {
+/** Copies of the variables at the end of an epoch (the best one), to go back to at the end. */
+class SavedWeights {
   private saved: tf.Tensor[];
   constructor(private readonly vae: Vae) {
     this.saved = vae.variables.map((v) => tf.keep(v.clone()));
@@ -223,8 +252,8 @@ class GoodWeights {
   }
 }
 
-function divergedText(epoch: number, where: string): string {
-  const kept = epoch > 1 ? `the weights of epoch ${epoch - 1} are kept` : 'no epoch finished, so nothing was kept';
+function divergedText(epoch: number, where: string, keptEpoch: number | null): string {
+  const kept = keptEpoch !== null ? `the weights of epoch ${keptEpoch} are kept` : 'no epoch finished, so nothing was kept';
   return `Training stopped in epoch ${epoch}: the ${where} loss became NaN or infinite (the model diverged); ${kept}. Lower the learning rate or the KL weight and train again.`;
 }
 
@@ -239,30 +268,41 @@ export async function trainVae(vae: Vae, images: FloatImage[], cfg: TrainConfig,
   const plan = planBatches(train.length, cfg.batchSize);
   const optimizer = tf.train.adam(cfg.learningRate);
   const totalSteps = cfg.epochs * plan.stepsPerEpoch;
-  const loop: Loop = { vae, cfg, hooks, rng, train, plan, optimizer, startMs: performance.now(), stepsDone: 0, totalSteps, valLoss: null };
+  const now = hooks.now ?? (() => performance.now());
+  const budgetMs = cfg.timeBudgetSec ? cfg.timeBudgetSec * 1000 : null;
+  const loop: Loop = {
+    vae, cfg, hooks, rng, train, plan, optimizer, now, startMs: now(), budgetMs, stepsDone: 0, totalSteps, valLoss: null, learningRate: cfg.learningRate,
+  };
   const history: EpochSummary[] = [];
-  const good = new GoodWeights(vae);
-  const end = (epochsDone: number, stopped: boolean, diverged: string | null = null): TrainResult => ({ epochsDone, stopped, history, validation, diverged });
-  const diverge = (epoch: number, where: string): TrainResult => {
-    good.restore();
-    return end(epoch - 1, true, divergedText(epoch, where));
+  const best = new BestEpoch(validation.length > 0 ? (cfg.patience ?? 0) : 0);
+  const saved = new SavedWeights(vae);
+  let lastDone = 0;
+  const end = (endedBy: TrainEnd, divergedIn?: { epoch: number; where: string }): TrainResult => {
+    saved.restore();
+    const bestEpoch = lastDone === 0 ? null : (best.epoch ?? lastDone);
+    const diverged = divergedIn ? divergedText(divergedIn.epoch, divergedIn.where, bestEpoch) : null;
+    return { epochsDone: lastDone, stopped: endedBy !== 'epochs', endedBy, bestEpoch, history, validation, diverged };
   };
   try {
     for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
       const stats = await runEpoch(loop, epoch);
-      if (stats.kind === 'stopped') return end(epoch - 1, true);
-      if (stats.kind === 'diverged' || !Number.isFinite(stats.mean)) return diverge(epoch, 'training');
+      if (stats.kind === 'stopped') return end('stop');
+      if (stats.kind === 'diverged' || !Number.isFinite(stats.mean)) return end('diverged', { epoch, where: 'training' });
       loop.valLoss = validation.length > 0 ? await validationLoss(vae, validation, cfg) : null;
-      if (loop.valLoss !== null && !Number.isFinite(loop.valLoss)) return diverge(epoch, 'validation');
-      good.save();
+      if (loop.valLoss !== null && !Number.isFinite(loop.valLoss)) return end('diverged', { epoch, where: 'validation' });
+      lastDone = epoch;
+      if (loop.valLoss === null || best.record(epoch, loop.valLoss)) saved.save();
       emitProgress(loop, epoch, plan.stepsPerEpoch, stats.last);
       const summary: EpochSummary = { epoch, loss: stats.mean, valLoss: loop.valLoss };
       history.push(summary);
       await hooks.onEpochEnd?.(summary);
+      if (epoch === cfg.epochs) break;
+      if (best.exhausted()) return end('patience');
+      if (budgetReached(now() - loop.startMs, epoch, budgetMs)) return end('budget');
     }
-    return end(cfg.epochs, false);
+    return end('epochs');
   } finally {
-    good.dispose();
+    saved.dispose();
     optimizer.dispose();
   }
 }

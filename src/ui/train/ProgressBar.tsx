@@ -9,13 +9,26 @@ function describe(p: TrainProgress | null, s: AppState): { fraction: number; tex
   const t = s.training;
   if (t.kind === 'running' && t.phase === 'calibrating') return { fraction: 1, text: 'Calibrating the threshold…' };
   if (t.kind === 'failed') return { fraction: 0, text: 'Training failed (see the message at the top); any earlier model is kept' };
-  if (t.kind === 'finished') {
-    return { fraction: 1, text: t.stopped ? `Stopped after ${t.epochsDone} epoch${t.epochsDone === 1 ? '' : 's'}` : `Done: ${t.epochsDone} epochs` };
-  }
+  if (t.kind === 'finished') return { fraction: 1, text: finishedText(t) };
   if (!p) return { fraction: 0, text: t.kind === 'running' ? 'Preparing…' : s.model ? 'Not trained in this session: the model below was loaded.' : 'Not trained yet' };
-  const fraction = (p.epoch - 1 + p.step / Math.max(1, p.stepsPerEpoch)) / Math.max(1, p.epochs);
-  const text = `Epoch ${p.epoch}/${p.epochs} · ${p.imagesPerSec.toFixed(1)} img/s · ETA ${formatDuration(p.etaMs)}`;
-  return { fraction, text };
+  const budget = p.budgetMs ? ` (budget ${formatDuration(p.budgetMs)})` : '';
+  const text = `Epoch ${p.epoch}/${p.epochs}${budget} · ${p.imagesPerSec.toFixed(1)} img/s · ETA ${formatDuration(p.etaMs)}`;
+  return { fraction: p.fraction, text };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function finishedText(t: Extract<AppState['training'], { kind: 'finished' }>): string {
+  const n = plural(t.epochsDone, 'epoch');
+  const why = {
+    epochs: `Done: ${n}`,
+    budget: `Time budget reached after ${n}`,
+    patience: `Stopped early after ${n}: the held-out loss stopped falling`,
+    stop: `Stopped after ${n}`,
+    diverged: `Stopped after ${n} (diverged)`,
+  }[t.endedBy];
+  const kept = t.bestEpoch !== null && t.bestEpoch !== t.epochsDone ? ` · kept epoch ${t.bestEpoch}, the best on held-out images` : '';
+  return why + kept;
 }
 
 export function ProgressBar() {

@@ -1,6 +1,7 @@
 /** Training settings: a one-line summary, everything else under "Advanced". */
 import { useId } from 'react';
-import { RANGES, WORKING_SIZES } from '../../store/defaults';
+import { RANGES, RECONSTRUCTION_CHOICES, reconstructionChoice, WORKING_SIZES } from '../../store/defaults';
+import { formatDuration } from '../messages';
 import { useApp, useServices } from '../context';
 
 function NumberField(props: { label: string; value: number; min: number; max: number; step: number | 'any'; onChange(v: number): void; disabled: boolean }) {
@@ -30,6 +31,8 @@ export function TrainSettings() {
   const settings = useApp((s) => s.settings);
   const disabled = useApp((s) => s.training.kind === 'running');
   const sizeId = useId();
+  const reconId = useId();
+  const scheduleId = useId();
   const { model, train } = settings;
   const setModel = (patch: Partial<typeof model>) => store.getState().setSettings({ model: patch });
   const setTrain = (patch: Partial<typeof train>) => store.getState().setSettings({ train: patch });
@@ -37,7 +40,9 @@ export function TrainSettings() {
     <details className="advanced">
       <summary>
         Advanced <span className="muted">
-          {model.size} px · latent {model.latent} · {train.epochs} epochs · batch {train.batchSize}
+          {model.size} px · latent {model.latent} · {train.epochs} epochs
+          {train.timeBudgetSec ? ` or ${formatDuration(train.timeBudgetSec * 1000)}` : ''} · batch {train.batchSize} ·{' '}
+          {RECONSTRUCTION_CHOICES.find((c) => c.id === reconstructionChoice(model.reconstruction))?.label}
         </span>
       </summary>
       <div className="fields">
@@ -53,7 +58,40 @@ export function TrainSettings() {
         </div>
         <NumberField label="Latent size" value={model.latent} {...RANGES.latent} disabled={disabled} onChange={(v) => setModel({ latent: v })} />
         <NumberField label="Filters" value={model.width} {...RANGES.width} disabled={disabled} onChange={(v) => setModel({ width: v })} />
+        <div className="field">
+          <label htmlFor={reconId}>Reconstruction error</label>
+          <select
+            id={reconId}
+            value={reconstructionChoice(model.reconstruction)}
+            disabled={disabled}
+            onChange={(e) => {
+              const choice = RECONSTRUCTION_CHOICES.find((c) => c.id === e.currentTarget.value);
+              if (choice) setModel({ reconstruction: choice.term });
+            }}
+          >
+            {RECONSTRUCTION_CHOICES.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </div>
         <NumberField label="Epochs" value={train.epochs} {...RANGES.epochs} disabled={disabled} onChange={(v) => setTrain({ epochs: v })} />
+        <NumberField
+          label="Time budget, minutes (0 = none)"
+          value={(train.timeBudgetSec ?? 0) / 60}
+          {...RANGES.budgetMin}
+          disabled={disabled}
+          onChange={(v) => setTrain({ timeBudgetSec: Math.round(v * 60) })}
+        />
+        <NumberField label="Stop after epochs without a better validation loss (0 = off)" value={train.patience ?? 0} {...RANGES.patience} disabled={disabled} onChange={(v) => setTrain({ patience: v })} />
+        <div className="field">
+          <label htmlFor={scheduleId}>Learning-rate schedule</label>
+          <select id={scheduleId} value={train.schedule ?? 'constant'} disabled={disabled} onChange={(e) => setTrain({ schedule: e.currentTarget.value === 'cosine' ? 'cosine' : 'constant' })}>
+            <option value="constant">Constant</option>
+            <option value="cosine">Warm-up, then cosine decay</option>
+          </select>
+        </div>
         <NumberField label="Batch size" value={train.batchSize} {...RANGES.batchSize} disabled={disabled} onChange={(v) => setTrain({ batchSize: v })} />
         <NumberField label="Learning rate" value={train.learningRate} min={1e-6} max={1} step="any" disabled={disabled} onChange={(v) => setTrain({ learningRate: v })} />
         <NumberField label="KL weight β" value={train.beta} min={0} max={10} step="any" disabled={disabled} onChange={(v) => setTrain({ beta: v })} />

@@ -1,5 +1,5 @@
 /** Training calls: train a model on the normal set, recalibrate it at other projection settings. */
-import type { FloatImage, ModelDescription, ProjectionSettings, TrainConfig, TrainProgress, VaeConfig } from '../../engine/types';
+import type { FloatImage, ModelDescription, ProjectionSettings, TrainConfig, TrainEnd, TrainProgress, VaeConfig } from '../../engine/types';
 
 export interface TrainArgs {
   /** Channels come from the normal set, so the page does not send them. */
@@ -35,6 +35,10 @@ export interface TrainResultInfo {
   history: EpochRecord[];
   /** Why training ended early when the loss became NaN or infinite (the last good epoch is kept), else null. */
   diverged: string | null;
+  /** Why training ended: all epochs, the time budget, early stopping, Stop, or a divergence. */
+  endedBy: TrainEnd;
+  /** The epoch whose weights the model kept (lowest validation loss), null when none finished. */
+  bestEpoch: number | null;
 }
 
 export interface TrainingCalls {

@@ -6,8 +6,8 @@ import { reconstructImage } from '../../engine/score/score';
 import { trainVae, type TrainHooks, type TrainResult } from '../../engine/train/train';
 import { EngineError } from '../../engine/errors';
 import { FEW_IMAGES, smoothSigmaFor } from '../../engine/limits';
-import { describe, exportArtifacts, importArtifacts } from '../../engine/model/io';
-import type { CalibrationSet, FloatImage, ModelArtifacts, ProjectionSettings, TrainConfig, VaeConfig } from '../../engine/types';
+import { describe } from '../../engine/model/io';
+import type { CalibrationSet, FloatImage, ProjectionSettings, TrainConfig, VaeConfig } from '../../engine/types';
 import { APP_VERSION } from '../../engine/version';
 import { isAllocationFailure } from '../runtime/memory';
 import { copyImage, type JobContext } from '../runtime/context';
@@ -57,9 +57,9 @@ function trainWithAdvice(vae: Vae, images: FloatImage[], cfg: TrainConfig, hooks
 }
 
 /**
- * Trains `vae` (disposing it on failure). Returns the model to keep: `vae` itself, or after a
- * Stop mid-epoch a copy with the weights of the last finished epoch (read back at each epoch's
- * end), or null when no epoch finished.
+ * Trains `vae` (disposing it on failure). Returns the model to keep: `vae` itself, which ends
+ * with the weights of the best finished epoch (also after a Stop mid-epoch), or null when no
+ * epoch finished.
  */
 async function trainKeepingEpochs(
   vae: Vae,
@@ -68,19 +68,15 @@ async function trainKeepingEpochs(
   ctx: JobContext<TrainEvent>,
 ): Promise<{ result: TrainResult; kept: Vae | null }> {
   const gridImages = images.slice(0, args.gridSize);
-  let snapshot: ModelArtifacts | null = null;
   try {
     const result = await trainWithAdvice(vae, images, trainConfigFor(args.train, images.length), {
       onProgress: (progress) => ctx.emit({ kind: 'progress', progress }),
-      onEpochEnd: async (e) => {
-        snapshot = await exportArtifacts(vae);
-        ctx.emit({ kind: 'epoch', ...e, grid: await reconGrid(vae, gridImages) });
-      },
+      onEpochEnd: async (e) => ctx.emit({ kind: 'epoch', ...e, grid: await reconGrid(vae, gridImages) }),
       shouldStop: ctx.shouldStop,
     });
-    if (!result.stopped) return { result, kept: vae };
+    if (result.epochsDone > 0) return { result, kept: vae };
     vae.dispose();
-    return { result, kept: snapshot === null ? null : importArtifacts(snapshot) };
+    return { result, kept: null };
   } catch (e) {
     // After a WASM trap the module is broken and freeing can trap again: the first error is the
     // one to report (the backend is restarted afterwards, which drops these tensors anyway).
@@ -131,7 +127,8 @@ export async function trainJob(store: ImageStore, args: TrainArgs, ctx: JobConte
     args,
     ctx,
   );
-  if (vae === null) return { info: { model: null, history: result.history, diverged: result.diverged }, model: null };
+  const ended = { history: result.history, diverged: result.diverged, endedBy: result.endedBy, bestEpoch: result.bestEpoch };
+  if (vae === null) return { info: { model: null, ...ended }, model: null };
   try {
     ctx.emit({ kind: 'phase', phase: 'calibrating' });
     const heldOut = result.validation.length > 0 ? result.validation : images.slice(0, CALIBRATION_PROJECTIONS);
@@ -146,7 +143,7 @@ export async function trainJob(store: ImageStore, args: TrainArgs, ctx: JobConte
       stopped: result.stopped,
       finalLoss: result.history.at(-1)?.loss ?? null,
     });
-    return { info: { model: description, history: result.history, diverged: result.diverged }, model: { vae, description } };
+    return { info: { model: description, ...ended }, model: { vae, description } };
   } catch (e) {
     // After a WASM trap the module is broken and freeing can trap again: the first error is the
     // one to report (the backend is restarted afterwards, which drops these tensors anyway).
