@@ -3,7 +3,9 @@
  * build as a person would, through the page's automation contract: "Try the demo", "Train",
  * status data-state, a test item. A PerformanceObserver
  * (longtask, buffered) and a MutationObserver on the status, both installed before the app's
- * own scripts, time-stamp every long task and state change on the page's clock.
+ * own scripts, time-stamp every long task and state change on the page's clock; a
+ * requestAnimationFrame loop records every gap between frames over 20 ms, so the bench reports
+ * the longest main-thread gap a person would see as a stutter (target under 50 ms).
  */
 import type { Browser, Page } from '@playwright/test';
 import type { BenchRow } from '../../src/engine/bench/types';
@@ -27,6 +29,8 @@ export interface AppBenchOptions {
 
 interface Observed {
   longTasks: { start: number; duration: number }[];
+  /** Gaps between animation frames over 20 ms. */
+  frameGaps: { start: number; duration: number }[];
   states: { state: string; t: number }[];
 }
 
@@ -37,8 +41,15 @@ type Window = { __benchObserved?: Observed };
  * helpers (__name) that do not exist in the page.
  */
 const OBSERVERS = `(() => {
-  const seen = { longTasks: [], states: [] };
+  const seen = { longTasks: [], states: [], frameGaps: [] };
   window.__benchObserved = seen;
+  let last = performance.now();
+  const tick = (t) => {
+    if (t - last > 20) seen.frameGaps.push({ start: last, duration: t - last });
+    last = t;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) seen.longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
@@ -66,7 +77,7 @@ async function drive(page: Page, url: string, o: AppBenchOptions): Promise<Obser
   await waitState(page, 'trained', o.timeoutMs);
   await page.getByTestId('test-item').first().click();
   await waitState(page, 'done', o.timeoutMs);
-  return page.evaluate(() => (window as unknown as Window).__benchObserved ?? { longTasks: [], states: [] });
+  return page.evaluate(() => (window as unknown as Window).__benchObserved ?? { longTasks: [], states: [], frameGaps: [] });
 }
 
 /** [start, end) of the first `from` state and the next `to` state after it, on the page's clock. */
@@ -96,6 +107,8 @@ function toRow(seen: Observed, o: AppBenchOptions): BenchRow {
   if (!train || !proj) return { ...row, skipped: [`app: states seen ${seen.states.map((s) => s.state).join(' > ')}`] };
   const inTrain = longTasksIn(seen.longTasks, train);
   const inProj = longTasksIn(seen.longTasks, proj);
+  const longestGap = (w: { start: number; end: number }) =>
+    Math.round(Math.max(0, ...seen.frameGaps.filter((g) => g.start < w.end && g.start + g.duration > w.start).map((g) => g.duration)));
   return {
     ...row,
     longTasksOver50ms: inTrain.length + inProj.length,
@@ -106,6 +119,8 @@ function toRow(seen: Observed, o: AppBenchOptions): BenchRow {
       longTasksTraining: inTrain.length,
       longTasksProjection: inProj.length,
       longestTaskMs: Math.round(Math.max(0, ...[...inTrain, ...inProj].map((t) => t.duration))),
+      longestFrameGapTrainingMs: longestGap(train),
+      longestFrameGapProjectionMs: longestGap(proj),
       longTasksWholeSession: seen.longTasks.length,
       longTasks: [...inTrain.map((t) => at(t, 'training', train)), ...inProj.map((t) => at(t, 'projection', proj))],
       settings: { epochs: o.epochs, batch: o.batch, iterations: o.iterations },

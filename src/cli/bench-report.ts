@@ -4,14 +4,17 @@ import path from 'node:path';
 import type { BenchRow } from '../engine/bench/types';
 import { textTable } from './table';
 
-const HEADER = ['where', 'backend', 'size', 'train ms', 'proj ms', 'fwd ms', 'fwd+bwd ms', 'proj/fb', 'train loop ms', 'proj loop ms',
+const HEADER = ['where', 'backend', 'size', 'train ms', 'proj ms', 'proj x16 ms', 'x16 speedup', 'fwd ms', 'fwd+bwd ms', 'proj/fb', 'train loop ms', 'proj loop ms',
   'peak tensors', 'peak MB', 'long tasks', 'note'];
 
 const cell = (v: number | null | undefined, digits = 1) => (v === null || v === undefined ? '-' : v.toFixed(digits));
 
 /** First reason a figure is missing, shortened for the table (the JSON has them all). */
 function note(r: BenchRow): string {
-  if (r.app) return `app: train ${(r.app.trainingMs / 1000).toFixed(1)} s, projection ${(r.app.projectionMs / 1000).toFixed(1)} s, longest task ${r.app.longestTaskMs} ms`;
+  if (r.app) {
+    const a = r.app;
+    return `app: train ${(a.trainingMs / 1000).toFixed(1)} s, projection ${(a.projectionMs / 1000).toFixed(1)} s, longest task ${a.longestTaskMs} ms, longest frame gap ${a.longestFrameGapTrainingMs} ms training / ${a.longestFrameGapProjectionMs} ms projecting`;
+  }
   const first = r.skipped[0];
   if (first === undefined) return '';
   return first.length > 70 ? `${first.slice(0, 67)}...` : first;
@@ -19,7 +22,8 @@ function note(r: BenchRow): string {
 
 export function formatBenchTable(rows: BenchRow[]): string {
   const body = rows.map((r) => [
-    r.where, r.backend, String(r.size), cell(r.trainStepMs), cell(r.projectionStepMs), cell(r.forwardMs), cell(r.forwardBackwardMs),
+    r.where, r.backend, String(r.size), cell(r.trainStepMs), cell(r.projectionStepMs), cell(r.projectionBatchStepMs), cell(r.batchProjectionSpeedup, 2),
+    cell(r.forwardMs), cell(r.forwardBackwardMs),
     cell(r.projectionOverForwardBackward, 2), cell(r.trainLoopStepMs), cell(r.projectionLoopStepMs), cell(r.peakTensors, 0),
     r.peakBytes === null ? '-' : (r.peakBytes / 2 ** 20).toFixed(1), cell(r.longTasksOver50ms, 0), note(r),
   ]);

@@ -7,10 +7,13 @@
  *            that scale is scored tile by tile (stride `stride`) and its maps are stitched at
  *            that resolution, where the masks are measured.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import { resizeFloat, resizeMask } from '../engine/data/image';
 import { mulberry32 } from '../engine/data/random';
 import type { Vae } from '../engine/model/autoencoder';
+import { ssimDissimilarity } from '../engine/model/reconstruction';
 import { scoreBatch } from '../engine/score/pipeline';
+import { imageScore } from '../engine/score/score';
 import { atScale, randomPatches } from '../engine/tiles/patches';
 import { fitForTiles, scoreTiled } from '../engine/tiles/score';
 import type { AnomalyMethod, AnomalyResult, FloatImage, Mask, ProjectionSettings } from '../engine/types';
@@ -51,22 +54,45 @@ export interface ModeScorer {
   /** The masks at the resolution the maps are measured at, in test order. */
   masks: Mask[];
   score(projection: ProjectionSettings, method: AnomalyMethod): Promise<AnomalyResult[]>;
+  /**
+   * The SSIM maps (1 - SSIM(x0, x)) / 2 of the last score() call (x = f(x0) or x_T), beside its
+   * |x0 - x| maps; whole-image mode only (null in patch mode).
+   */
+  lastSsim: AnomalyResult[] | null;
+}
+
+/** (1 - SSIM(x0, x)) / 2, channel mean, window 7, as an unsmoothed result. */
+function ssimResult(method: AnomalyMethod, x0: FloatImage, x: FloatImage): AnomalyResult {
+  const map = tf.tidy(() => {
+    const a = tf.tensor4d(x0.data, [1, x0.height, x0.width, x0.channels]);
+    const b = tf.tensor4d(x.data, [1, x.height, x.width, x.channels]);
+    return ssimDissimilarity(a, b, 7).dataSync() as Float32Array;
+  });
+  return { method, score: imageScore(map), map, width: x0.width, height: x0.height };
 }
 
 export function modeScorer(vae: Vae, cat: EvalCategory, s: ModeSettings): ModeScorer {
   if (s.mode === 'whole') {
     const images = cat.test.map((t) => toSize(t.image, s.size));
-    return {
+    const scorer: ModeScorer = {
       masks: cat.test.map((t) => t.mask),
+      lastSsim: null,
       score: async (projection, method) => {
         const run = await scoreBatch(vae, images, { projection, smoothSigma: s.sigma, methods: [method] });
-        return run.scored.map((r, i) => resampleMap(r[method]!, cat.test[i]!.mask.width, cat.test[i]!.mask.height));
+        const atMask = (r: AnomalyResult, i: number) => resampleMap(r, cat.test[i]!.mask.width, cat.test[i]!.mask.height);
+        scorer.lastSsim = run.scored.map((r, i) => {
+          const x = method === 'residual' ? r.recon : r.projected;
+          return x ? atMask(ssimResult(method, images[i]!, x), i) : atMask(r[method]!, i);
+        });
+        return run.scored.map((r, i) => atMask(r[method]!, i));
       },
     };
+    return scorer;
   }
   const images = cat.test.map((t) => fitForTiles(atScale(t.image, s.scale), s.size));
   return {
     masks: cat.test.map((t, i) => resizeMask(t.mask, images[i]!.width, images[i]!.height)),
+    lastSsim: null,
     score: async (projection, method) => {
       const out: AnomalyResult[] = [];
       for (const img of images) {

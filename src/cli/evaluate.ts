@@ -3,6 +3,7 @@ import { createVae } from '../engine/model/vae';
 import { trainVae, type TrainEnd } from '../engine/train/train';
 import { pixelAupro } from '../engine/metrics/pro';
 import { imageAuroc, pixelAuroc } from '../engine/metrics/roc';
+import { gaussianSmooth, imageScore } from '../engine/score/score';
 import type { AnomalyResult, Mask, ProjectionSettings, ReconstructionTerm } from '../engine/types';
 import type { EvalCategory } from './eval-data';
 import { modeScorer, trainingImages, type ModeSettings } from './eval-modes';
@@ -12,6 +13,8 @@ export interface EvalSettings extends ModeSettings {
   epochs: number;
   latent: number;
   width: number;
+  /** Stride-2 layers; absent: the model's default for the size. */
+  depth?: number;
   beta: number;
   batch: number;
   learningRate: number;
@@ -26,7 +29,8 @@ export interface EvalSettings extends ModeSettings {
   lambdas: number[];
   iterations: number[];
   variants: ProjectionSettings['variant'][];
-  sigma: number;
+  /** Map smoothing sigmas in px: each is applied to the same unsmoothed maps (the first is reported). */
+  sigmas: number[];
   seed: number;
 }
 
@@ -43,7 +47,9 @@ export interface MethodScores {
   imageAuroc: number;
 }
 
-export interface SweepEntry extends ProjectionSettings, MethodScores {}
+export interface SweepEntry extends ProjectionSettings, MethodScores {
+  sigma: number;
+}
 
 export interface CategoryReport {
   pixelAuroc: MethodPair;
@@ -62,6 +68,18 @@ export interface CategoryReport {
   testImages: number;
   /** All grid points, the first one being the reported projection. */
   sweep: SweepEntry[];
+  /** The residual's scores at each smoothing sigma. */
+  residualSweep: (MethodScores & { sigma: number })[];
+  /** Pixel ROC AUC of the SSIM maps (1 - SSIM(x0, x)) / 2 beside the |x0 - x| maps, per sigma (whole-image mode). */
+  ssimSweep: { sigma: number; residual: number; projection: number }[];
+}
+
+/** The maps smoothed at `sigma` and their image scores (max of the smoothed map). */
+function smoothed(results: AnomalyResult[], sigma: number): AnomalyResult[] {
+  return results.map((r) => {
+    const map = gaussianSmooth(r.map, r.width, r.height, sigma);
+    return { ...r, map, score: imageScore(map) };
+  });
 }
 
 type Log = (line: string) => void;
@@ -69,7 +87,7 @@ type Log = (line: string) => void;
 export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: Log): Promise<CategoryReport> {
   const first = cat.train[0];
   if (!first) throw new Error(`${cat.name}: no training images`);
-  const vae = createVae({ size: s.size, channels: first.channels, latent: s.latent, width: s.width, reconstruction: s.reconstruction }, s.seed);
+  const vae = createVae({ size: s.size, channels: first.channels, latent: s.latent, width: s.width, ...(s.depth === undefined ? {} : { depth: s.depth }), reconstruction: s.reconstruction }, s.seed);
   try {
     const t0 = performance.now();
     const trained = await trainVae(vae, trainingImages(cat, s), {
@@ -82,21 +100,35 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
     const trainSeconds = (performance.now() - t0) / 1000;
     const finalLoss = trained.history.at(-1)?.loss ?? NaN;
     const first = grid(s)[0]!;
-    const scorer = modeScorer(vae, cat, s);
-    const residuals = await scorer.score(first, 'residual');
+    const scorer = modeScorer(vae, cat, { ...s, sigma: 0 });
+    const rawResiduals = await scorer.score(first, 'residual');
+    const sigmas = s.sigmas;
+    const residualSweep = sigmas.map((sigma) => ({ sigma, ...methodScores(cat, scorer.masks, smoothed(rawResiduals, sigma)) }));
+    const residuals = smoothed(rawResiduals, sigmas[0] ?? 0);
+    const ssimResiduals = scorer.lastSsim;
     const sweep: SweepEntry[] = [];
     let stepMs = 0;
     let reported: AnomalyResult[] = [];
+    const ssimSweep: CategoryReport['ssimSweep'] = [];
     for (const settings of grid(s)) {
       const t1 = performance.now();
-      const projections = await scorer.score(settings, 'projection');
+      const raw = await scorer.score(settings, 'projection');
       if (sweep.length === 0) {
         stepMs = (performance.now() - t1) / (settings.iterations * cat.test.length);
-        reported = projections;
+        reported = smoothed(raw, sigmas[0] ?? 0);
+        const ssimProjections = scorer.lastSsim;
+        if (ssimResiduals && ssimProjections) {
+          for (const sigma of sigmas) {
+            const pixel = (rs: AnomalyResult[]) => pixelAuroc(smoothed(rs, sigma), scorer.masks);
+            ssimSweep.push({ sigma, residual: pixel(ssimResiduals), projection: pixel(ssimProjections) });
+          }
+        }
       }
-      const entry = { ...settings, ...methodScores(cat, scorer.masks, projections) };
-      sweep.push(entry);
-      log(`${cat.name}: ${entry.variant} alpha ${entry.alpha} lambda ${entry.lambda} T ${entry.iterations}: pixel ${entry.pixelAuroc.toFixed(4)} aupro ${entry.aupro.toFixed(4)} image ${entry.imageAuroc.toFixed(4)}`);
+      for (const sigma of sigmas) {
+        const entry = { ...settings, sigma, ...methodScores(cat, scorer.masks, smoothed(raw, sigma)) };
+        sweep.push(entry);
+        log(`${cat.name}: ${entry.variant} alpha ${entry.alpha} lambda ${entry.lambda} T ${entry.iterations} sigma ${sigma}: pixel ${entry.pixelAuroc.toFixed(4)} aupro ${entry.aupro.toFixed(4)} image ${entry.imageAuroc.toFixed(4)}`);
+      }
     }
     const residual = methodScores(cat, scorer.masks, residuals);
     const chosen = sweep[0]!;
@@ -107,7 +139,7 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
       imageAuroc: { residual: residual.imageAuroc, projection: chosen.imageAuroc },
       trainSeconds, epochsDone: trained.epochsDone, endedBy: trained.endedBy, bestEpoch: trained.bestEpoch, byDefect,
       msPerProjectionStep: stepMs, finalLoss,
-      trainImages: cat.train.length, testImages: cat.test.length, sweep,
+      trainImages: cat.train.length, testImages: cat.test.length, sweep, residualSweep, ssimSweep,
     };
   } finally {
     vae.dispose();

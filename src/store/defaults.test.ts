@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, parseUrlOptions } from './defaults';
+import { DEFAULT_SETTINGS, parseUrlOptions, vaeConfigFor } from './defaults';
 
 describe('parseUrlOptions', () => {
   it('keeps the defaults without parameters', () => {
@@ -21,5 +21,23 @@ describe('parseUrlOptions', () => {
     expect(o.settings.projection.iterations).toBe(200);
     expect(o.settings.train.epochs).toBe(DEFAULT_SETTINGS.train.epochs);
     expect(o.settings.projection.alpha).toBe(0.05);
+  });
+
+  it('reads the model shape, the reconstruction term and the time budget', () => {
+    const o = parseUrlOptions('?bottom=4&recon=mix&budget=2');
+    expect(o.settings.model.bottom).toBe(4);
+    expect(o.settings.model.reconstruction).toMatchObject({ kind: 'mix', window: 11 });
+    expect(o.settings.train.timeBudgetSec).toBe(120);
+    expect(parseUrlOptions('?bottom=5&recon=nope').settings.model).toMatchObject({ bottom: DEFAULT_SETTINGS.model.bottom, reconstruction: DEFAULT_SETTINGS.model.reconstruction });
+  });
+});
+
+describe('vaeConfigFor', () => {
+  it('halves the image down to the smallest feature map, within the depths the model allows', () => {
+    const m = DEFAULT_SETTINGS.model;
+    expect(vaeConfigFor({ ...m, size: 64, bottom: 8 }).depth).toBe(3);
+    expect(vaeConfigFor({ ...m, size: 256, bottom: 4 }).depth).toBe(5);
+    expect(vaeConfigFor({ ...m, size: 16, bottom: 16 }).depth).toBe(1);
+    expect(vaeConfigFor({ ...m, size: 128, bottom: 16 })).toMatchObject({ size: 128, depth: 3, latent: m.latent, reconstruction: m.reconstruction });
   });
 });

@@ -5,14 +5,24 @@
  * them from the benchmark.
  */
 import { DEFAULT_PROJECTION } from '../engine/limits';
-import type { ProjectionSettings, ReconstructionTerm, TrainConfig } from '../engine/types';
+import type { ProjectionSettings, ReconstructionTerm, TrainConfig, VaeConfig } from '../engine/types';
 
 export interface ModelSettings {
   size: number;
   latent: number;
   width: number;
+  /** Side in px of the smallest feature map: the encoder halves the image down to it (sets the depth). */
+  bottom: number;
   /** The training loss's reconstruction term, also the projection's energy; stored with the model. */
   reconstruction: ReconstructionTerm;
+}
+
+export const BOTTOM_SIZES = [4, 8, 16] as const;
+
+/** The model the settings describe (the page does not send the channels: they come from the images). */
+export function vaeConfigFor(m: ModelSettings): Omit<VaeConfig, 'channels'> {
+  const depth = Math.min(5, Math.max(1, Math.round(Math.log2(m.size / m.bottom))));
+  return { size: m.size, latent: m.latent, width: m.width, depth, reconstruction: m.reconstruction };
 }
 
 /** The reconstruction terms the settings offer, by the name shown. */
@@ -41,16 +51,16 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = {
-  model: { size: 64, latent: 32, width: 16, reconstruction: { kind: 'l2' } },
+  model: { size: 64, latent: 128, width: 16, bottom: 8, reconstruction: { kind: 'l2' } },
   train: {
     epochs: 30,
     batchSize: 16,
-    learningRate: 1e-3,
+    learningRate: 2e-3,
     beta: 0.01,
     validationSplit: 0.2,
     augment: { flips: true, rot90: true, maxShift: 0 },
     seed: 1,
-    schedule: 'constant',
+    schedule: 'cosine',
     patience: 0,
     timeBudgetSec: 0,
   },
@@ -103,7 +113,7 @@ function nearestSize(v: number | undefined): number | undefined {
 }
 
 /**
- * Settings from a query string: backend, size, latent, width, recon (l2, l1, ssim, ssim7, mix), epochs,
+ * Settings from a query string: backend, size, latent, width, bottom (4, 8, 16), recon (l2, l1, ssim, ssim7, mix), epochs,
  * batch, lr, budget (minutes), alpha,
  * lambda, iterations, variant (weighted or plain), test=1. Out-of-range values are clamped, unreadable ones ignored.
  */
@@ -117,6 +127,7 @@ export function parseUrlOptions(search: string, base: Settings = DEFAULT_SETTING
       size: nearestSize(num(p, 'size', { min: 1, max: 1024 }, true)) ?? m.size,
       latent: num(p, 'latent', RANGES.latent, true) ?? m.latent,
       width: num(p, 'width', RANGES.width, true) ?? m.width,
+      bottom: BOTTOM_SIZES.find((b) => b === num(p, 'bottom', { min: 4, max: 16 }, true)) ?? m.bottom,
       reconstruction: RECONSTRUCTION_CHOICES.find((c) => c.id === p.get('recon'))?.term ?? m.reconstruction,
     },
     train: {

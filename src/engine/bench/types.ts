@@ -59,6 +59,9 @@ export interface AppFigures {
   longTasksTraining: number;
   longTasksProjection: number;
   longestTaskMs: number;
+  /** Longest gap between two animation frames while training / projecting (stutter a person sees; target under 50 ms). */
+  longestFrameGapTrainingMs: number;
+  longestFrameGapProjectionMs: number;
   /** Every long task since the page opened (loading the app and the demo included). */
   longTasksWholeSession: number;
   /** The long tasks counted, from the start of their phase. */

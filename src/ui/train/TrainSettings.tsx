@@ -1,6 +1,6 @@
 /** Training settings: a one-line summary, everything else under "Advanced". */
 import { useId } from 'react';
-import { RANGES, RECONSTRUCTION_CHOICES, reconstructionChoice, WORKING_SIZES } from '../../store/defaults';
+import { BOTTOM_SIZES, RANGES, RECONSTRUCTION_CHOICES, reconstructionChoice, WORKING_SIZES } from '../../store/defaults';
 import { formatDuration } from '../messages';
 import { useApp, useServices } from '../context';
 
@@ -32,6 +32,7 @@ export function TrainSettings() {
   const disabled = useApp((s) => s.training.kind === 'running');
   const sizeId = useId();
   const reconId = useId();
+  const bottomId = useId();
   const scheduleId = useId();
   const { model, train } = settings;
   const setModel = (patch: Partial<typeof model>) => store.getState().setSettings({ model: patch });
@@ -58,6 +59,16 @@ export function TrainSettings() {
         </div>
         <NumberField label="Latent size" value={model.latent} {...RANGES.latent} disabled={disabled} onChange={(v) => setModel({ latent: v })} />
         <NumberField label="Filters" value={model.width} {...RANGES.width} disabled={disabled} onChange={(v) => setModel({ width: v })} />
+        <div className="field">
+          <label htmlFor={bottomId}>Smallest feature map</label>
+          <select id={bottomId} value={model.bottom} disabled={disabled} onChange={(e) => setModel({ bottom: Number(e.currentTarget.value) })}>
+            {BOTTOM_SIZES.map((b) => (
+              <option key={b} value={b}>
+                {b}×{b} px{b === 8 ? ' (sharper, default)' : b === 4 ? ' (smaller model)' : ''}
+              </option>
+            ))}
+          </select>
+        </div>
         <div className="field">
           <label htmlFor={reconId}>Reconstruction error</label>
           <select
