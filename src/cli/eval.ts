@@ -7,6 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../engine/errors';
+import { smoothSigmaFor } from '../engine/limits';
 import type { ProjectionSettings, ReconstructionTerm } from '../engine/types';
 import { highResCategories, mvtecCategories, proceduralCategories, type EvalCategory } from './eval-data';
 import type { EvalMode } from './eval-modes';
@@ -29,7 +30,7 @@ const { values } = parseArgs({
     data: { type: 'string' }, size: { type: 'string', default: '32' }, epochs: { type: 'string', default: '30' },
     latent: { type: 'string', default: '32' }, width: { type: 'string', default: '16' }, beta: { type: 'string', default: '0.01' },
     batch: { type: 'string', default: '16' }, lr: { type: 'string', default: '0.001' }, alpha: { type: 'string', default: '3' },
-    lambda: { type: 'string', default: '0.1' }, iterations: { type: 'string', default: '40' }, variant: { type: 'string', default: 'weighted' }, sigma: { type: 'string', default: '1' },
+    lambda: { type: 'string', default: '0.1' }, iterations: { type: 'string', default: '40' }, variant: { type: 'string', default: 'weighted' }, sigma: { type: 'string' },
     normal: { type: 'string', default: '96' }, test: { type: 'string', default: '30' }, seed: { type: 'string', default: '1' },
     backend: { type: 'string', default: 'wasm' }, json: { type: 'string' }, help: { type: 'boolean', default: false },
     mode: { type: 'string', default: 'whole' }, scale: { type: 'string', default: '1' }, stride: { type: 'string' },
@@ -88,7 +89,7 @@ function settingsFromArgs(): EvalSettings {
     size: num('size', values.size), epochs: num('epochs', values.epochs), latent: num('latent', values.latent),
     width: num('width', values.width), ...(values.depth === undefined ? {} : { depth: num('depth', values.depth) }), beta: num('beta', values.beta), batch: num('batch', values.batch),
     learningRate: num('lr', values.lr), alphas: list('alpha', values.alpha), lambdas: list('lambda', values.lambda),
-    iterations: list('iterations', values.iterations), variants: variants(values.variant), sigma: 0, sigmas: list('sigma', values.sigma), seed: num('seed', values.seed),
+    iterations: list('iterations', values.iterations), variants: variants(values.variant), sigma: 0, sigmas: values.sigma === undefined ? [smoothSigmaFor(size)] : list('sigma', values.sigma), seed: num('seed', values.seed),
     reconstruction: reconstruction(), schedule: schedule(values.schedule), patience: num('patience', values.patience), budgetSec: num('budget', values.budget),
   };
 }

@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../engine/errors';
-import { smoothSigmaFor } from '../engine/limits';
+import { smoothSigmaOf } from '../engine/limits';
 import { scoreImage } from '../engine/score/pipeline';
 import { isStale, scaleFor, verdictOf } from '../engine/score/threshold';
 import type { AnomalyResult, ModelDescription, ProjectionSettings } from '../engine/types';
@@ -38,7 +38,7 @@ function rowsOf(job: Job, file: ImageFile, results: AnomalyResult[]): ResultRow[
 async function scoreOne(job: Job, file: ImageFile, stem: string): Promise<ResultRow[]> {
   const { config, calibration } = job.model.description;
   const x0 = await workingImage(file, config.size, config.channels);
-  const s = await scoreImage(job.model.vae, x0, { projection: job.settings, smoothSigma: smoothSigmaFor(config.size), methods: ['residual', 'projection'] });
+  const s = await scoreImage(job.model.vae, x0, { projection: job.settings, smoothSigma: smoothSigmaOf(job.model.description), methods: ['residual', 'projection'] });
   const results = [s.residual, s.projection].filter((r): r is AnomalyResult => r !== null);
   for (const r of results) {
     // The page's fixed colour scale: the calibration's, or the image's own maximum without one.

@@ -13,7 +13,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../engine/data/procedural';
 import { toFloatImage } from '../engine/data/image';
-import { smoothSigmaFor } from '../engine/limits';
+import { smoothSigmaOf } from '../engine/limits';
 import { createVae } from '../engine/model/vae';
 import { scoreImage } from '../engine/score/pipeline';
 import { modelInfo } from '../engine/testing/fixtures';
@@ -127,7 +127,7 @@ describe('npm run inspect', () => {
     const vae = createVae(config, 5);
     try {
       const x0 = toFloatImage(await decodeImageFile(join(images(), 'b.png')), { size: 16, channels: 3 });
-      const s = await scoreImage(vae, x0, { projection: calibratedAt, smoothSigma: smoothSigmaFor(16), methods: ['projection'] });
+      const s = await scoreImage(vae, x0, { projection: calibratedAt, smoothSigma: smoothSigmaOf({ config }), methods: ['projection'] });
       expect(Array.from(readF32(await readFile(join(out, 'b.projection.f32'))))).toEqual(Array.from(s.projection!.map));
       const row = csvRows(await readFile(join(out, 'results.csv'), 'utf8')).find((r) => r.file === 'b.png' && r.method === 'projection');
       expect(Number(row?.score)).toBe(s.projection!.score);

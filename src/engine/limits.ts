@@ -1,6 +1,6 @@
 /** Limits and fixed rules shared by the engine, the worker and the page (no tf here, so the page may import it). */
 
-import type { ProjectionSettings } from './types';
+import type { ModelDescription, ProjectionSettings } from './types';
 
 /** The projection defaults, chosen on the procedural benchmark (README, "Choosing the defaults"). */
 export const DEFAULT_PROJECTION: ProjectionSettings = { alpha: 3, lambda: 0.1, iterations: 40, variant: 'weighted' };
@@ -8,9 +8,17 @@ export const DEFAULT_PROJECTION: ProjectionSettings = { alpha: 3, lambda: 0.1, i
 /** Fewer normal images than this: training forces augmentation on (flips and 90° turns). */
 export const FEW_IMAGES = 5;
 
-/** Gaussian smoothing of the maps in pixels: 1 px at 64 px, in proportion at other sizes. */
+/**
+ * Gaussian smoothing of a new model's maps in pixels: 2 px at 64 px, in proportion at other
+ * sizes (chosen on the procedural benchmark: README, "Choosing the defaults"). Stored with the model.
+ */
 export function smoothSigmaFor(size: number): number {
-  return size / 64;
+  return size / 32;
+}
+
+/** The smoothing a model was calibrated with: its stored one, else the earlier rule (1 px at 64 px). */
+export function smoothSigmaOf(d: Pick<ModelDescription, 'config' | 'smoothSigma'>): number {
+  return d.smoothSigma ?? d.config.size / 64;
 }
 
 /**

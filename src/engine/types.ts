@@ -178,6 +178,8 @@ export interface ModelDescription {
   config: VaeConfig;
   train?: Partial<TrainConfig>;
   calibration: CalibrationSet;
+  /** Gaussian smoothing of the maps in px, the calibration's too; absent in older files (then size / 64). */
+  smoothSigma?: number;
   trainedAt: string;
   epochsDone: number;
   /** Training was stopped (by the person, a budget or a diverging loss) before its last epoch. */

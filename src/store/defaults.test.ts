@@ -39,5 +39,7 @@ describe('vaeConfigFor', () => {
     expect(vaeConfigFor({ ...m, size: 256, bottom: 4 }).depth).toBe(5);
     expect(vaeConfigFor({ ...m, size: 16, bottom: 16 }).depth).toBe(1);
     expect(vaeConfigFor({ ...m, size: 128, bottom: 16 })).toMatchObject({ size: 128, depth: 3, latent: m.latent, reconstruction: m.reconstruction });
+    // Auto: 16 px up to 64 px images, 8 px above.
+    expect([16, 32, 64, 128, 256].map((size) => vaeConfigFor({ ...m, size, bottom: 0 }).depth)).toEqual([1, 1, 2, 4, 5]);
   });
 });

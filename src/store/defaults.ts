@@ -11,17 +11,25 @@ export interface ModelSettings {
   size: number;
   latent: number;
   width: number;
-  /** Side in px of the smallest feature map: the encoder halves the image down to it (sets the depth). */
+  /**
+   * Side in px of the smallest feature map: the encoder halves the image down to it (sets the
+   * depth). 0 = auto: 16 px up to 64 px images, 8 px above (the dense layers stay near 6 M weights).
+   */
   bottom: number;
   /** The training loss's reconstruction term, also the projection's energy; stored with the model. */
   reconstruction: ReconstructionTerm;
 }
 
-export const BOTTOM_SIZES = [4, 8, 16] as const;
+/** Smallest feature map choices; 0 = auto. */
+export const BOTTOM_SIZES = [0, 4, 8, 16] as const;
+
+export function bottomFor(m: Pick<ModelSettings, 'size' | 'bottom'>): number {
+  return m.bottom > 0 ? m.bottom : m.size <= 64 ? 16 : 8;
+}
 
 /** The model the settings describe (the page does not send the channels: they come from the images). */
 export function vaeConfigFor(m: ModelSettings): Omit<VaeConfig, 'channels'> {
-  const depth = Math.min(5, Math.max(1, Math.round(Math.log2(m.size / m.bottom))));
+  const depth = Math.min(5, Math.max(1, Math.round(Math.log2(m.size / bottomFor(m)))));
   return { size: m.size, latent: m.latent, width: m.width, depth, reconstruction: m.reconstruction };
 }
 
@@ -51,7 +59,7 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = {
-  model: { size: 64, latent: 128, width: 16, bottom: 8, reconstruction: { kind: 'l2' } },
+  model: { size: 64, latent: 256, width: 16, bottom: 0, reconstruction: { kind: 'l2' } },
   train: {
     epochs: 30,
     batchSize: 16,
@@ -113,7 +121,7 @@ function nearestSize(v: number | undefined): number | undefined {
 }
 
 /**
- * Settings from a query string: backend, size, latent, width, bottom (4, 8, 16), recon (l2, l1, ssim, ssim7, mix), epochs,
+ * Settings from a query string: backend, size, latent, width, bottom (0 = auto, 4, 8, 16), recon (l2, l1, ssim, ssim7, mix), epochs,
  * batch, lr, budget (minutes), alpha,
  * lambda, iterations, variant (weighted or plain), test=1. Out-of-range values are clamped, unreadable ones ignored.
  */
@@ -127,7 +135,7 @@ export function parseUrlOptions(search: string, base: Settings = DEFAULT_SETTING
       size: nearestSize(num(p, 'size', { min: 1, max: 1024 }, true)) ?? m.size,
       latent: num(p, 'latent', RANGES.latent, true) ?? m.latent,
       width: num(p, 'width', RANGES.width, true) ?? m.width,
-      bottom: BOTTOM_SIZES.find((b) => b === num(p, 'bottom', { min: 4, max: 16 }, true)) ?? m.bottom,
+      bottom: BOTTOM_SIZES.find((b) => b === num(p, 'bottom', { min: 0, max: 16 }, true)) ?? m.bottom,
       reconstruction: RECONSTRUCTION_CHOICES.find((c) => c.id === p.get('recon'))?.term ?? m.reconstruction,
     },
     train: {

@@ -4,7 +4,8 @@ import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { useCpu } from '../testing/cpu';
 import type { ModelArtifacts } from '../types';
 import type { Vae } from './autoencoder';
-import { decodeArtifacts, encodeArtifacts, exportArtifacts, importArtifacts } from './io';
+import { smoothSigmaOf } from '../limits';
+import { decodeArtifacts, describe as describeModel, encodeArtifacts, exportArtifacts, importArtifacts } from './io';
 import { createVae } from './vae';
 import { errorCodeOf } from '../testing/errors';
 
@@ -114,5 +115,20 @@ describe('model io', () => {
     const ok = importArtifacts(a);
     ok.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('map smoothing stored with the model', () => {
+  const config = { size: 64, channels: 3 as const, latent: 8, width: 4, depth: 2, reconstruction: { kind: 'ssim' as const, window: 7 as const } };
+
+  it('keeps the smoothing and the reconstruction term a model was made with, and gives older files the earlier rule', () => {
+    const d = describeModel({ config, smoothSigma: 2 });
+    expect(d.smoothSigma).toBe(2);
+    expect(d.config.reconstruction).toEqual({ kind: 'ssim', window: 7 });
+    expect(smoothSigmaOf(d)).toBe(2);
+    const old = describeModel({ config });
+    expect(old.smoothSigma).toBeUndefined();
+    expect(smoothSigmaOf(old)).toBe(1);
+    expect(describeModel({ config, smoothSigma: -1 }).smoothSigma).toBeUndefined();
   });
 });

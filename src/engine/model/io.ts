@@ -60,6 +60,7 @@ export function describe(meta: Partial<ModelDescription> & Pick<ModelDescription
     config: meta.config,
     ...(meta.train ? { train: meta.train } : {}),
     calibration: { ...cal, at: isRecord(cal.at) ? cal.at : null },
+    ...(typeof meta.smoothSigma === 'number' && meta.smoothSigma >= 0 && Number.isFinite(meta.smoothSigma) ? { smoothSigma: meta.smoothSigma } : {}),
     trainedAt: typeof meta.trainedAt === 'string' ? meta.trainedAt : new Date(0).toISOString(),
     epochsDone: typeof meta.epochsDone === 'number' ? meta.epochsDone : 0,
     stopped: meta.stopped === true,

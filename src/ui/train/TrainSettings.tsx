@@ -64,7 +64,7 @@ export function TrainSettings() {
           <select id={bottomId} value={model.bottom} disabled={disabled} onChange={(e) => setModel({ bottom: Number(e.currentTarget.value) })}>
             {BOTTOM_SIZES.map((b) => (
               <option key={b} value={b}>
-                {b}×{b} px{b === 8 ? ' (sharper, default)' : b === 4 ? ' (smaller model)' : ''}
+                {b === 0 ? 'Auto (16 px up to 64 px images, 8 px above)' : `${b}×${b} px`}
               </option>
             ))}
           </select>

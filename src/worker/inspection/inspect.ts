@@ -1,5 +1,5 @@
 /** The worker's inspection jobs: one image live (frames), or many images' scores. */
-import { projectionBatchFor, smoothSigmaFor } from '../../engine/limits';
+import { projectionBatchFor, smoothSigmaOf } from '../../engine/limits';
 import { scoreBatch, scoreImage, type Scored } from '../../engine/score/pipeline';
 import type { FloatImage, ProjectionSettings } from '../../engine/types';
 import { copyImage, type JobContext } from '../runtime/context';
@@ -19,7 +19,7 @@ export async function inspectJob(store: ImageStore, model: LoadedModel, args: In
   const iterations = args.settings.iterations;
   const s = await scoreImage(model.vae, x0, {
     projection: args.settings,
-    smoothSigma: smoothSigmaFor(model.description.config.size),
+    smoothSigma: smoothSigmaOf(model.description),
     every: args.every,
     shouldStop: ctx.shouldStop,
     onResidual: (recon, residual) => ctx.emit({ kind: 'residual', recon: copyImage(recon), residual: { ...residual, map: residual.map.slice() } }),
@@ -62,7 +62,7 @@ export async function scoreEach(
     if (items.length === 0) continue;
     const run = await scoreBatch(model.vae, items.map((item) => testInput(store, model, item)), {
       projection: settings,
-      smoothSigma: smoothSigmaFor(size),
+      smoothSigma: smoothSigmaOf(model.description),
       batch: items.length,
       shouldStop,
       onScored: (i, s) => onImage(items[i]!, complete(s)),
@@ -85,6 +85,6 @@ export async function inspectLive(model: LoadedModel, { frame, settings }: LiveA
   const { size, channels } = model.description.config;
   const pixels = { width: frame.width, height: frame.height, channels: 4 as const, data: frame.data };
   const x0 = toFloatImage(pixels, { size, channels, fit: 'crop' });
-  const s = complete(await scoreImage(model.vae, x0, { projection: settings, smoothSigma: smoothSigmaFor(size), shouldStop: ctx.shouldStop }));
+  const s = complete(await scoreImage(model.vae, x0, { projection: settings, smoothSigma: smoothSigmaOf(model.description), shouldStop: ctx.shouldStop }));
   return { x0, residual: s.residual, projection: s.projection };
 }

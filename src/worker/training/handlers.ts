@@ -1,6 +1,7 @@
 /** Training handlers: train a new model into the slot, recalibrate the one in it. */
 import { mulberry32 } from '../../engine/data/random';
 import { EngineError } from '../../engine/errors';
+import { smoothSigmaOf } from '../../engine/limits';
 import { splitValidation } from '../../engine/train/batches';
 import type { ModelDescription, ProjectionSettings } from '../../engine/types';
 import type { DomainHandlers, WorkerDeps } from '../runtime/handler';
@@ -19,7 +20,7 @@ async function recalibrate(deps: WorkerDeps, projection: ProjectionSettings, ctx
   const split = description.train?.validationSplit ?? 0.2;
   const heldOut = splitValidation(images, split, mulberry32(description.train?.seed ?? 1)).validation;
   const set = heldOut.length > 0 ? heldOut : images.slice(0, CALIBRATION_PROJECTIONS);
-  const calibration = await calibrateHeldOut(vae, set, projection, 'finished', ctx, (done, total) => ctx.emit({ done, total }));
+  const calibration = await calibrateHeldOut(vae, set, projection, smoothSigmaOf(description), 'finished', ctx, (done, total) => ctx.emit({ done, total }));
   if (!calibration.projection) throw new EngineError('cancelled', 'Recalibration was cancelled.');
   const next = { ...description, calibration };
   deps.slot.describe(next);

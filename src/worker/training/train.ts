@@ -89,11 +89,12 @@ async function trainKeepingEpochs(
   }
 }
 
-/** Calibrates on held-out images; after a Stop, on fewer projections and ignoring the (set) stop flag. */
+/** Calibrates on held-out images with maps smoothed at `smoothSigma`; after a Stop, on fewer projections and ignoring the (set) stop flag. */
 export function calibrateHeldOut(
   vae: Vae,
   heldOut: FloatImage[],
   projection: ProjectionSettings,
+  smoothSigma: number,
   after: 'finished' | 'stopped',
   ctx: Pick<JobContext<unknown>, 'shouldStop'>,
   onProgress?: (done: number, total: number) => void,
@@ -101,7 +102,7 @@ export function calibrateHeldOut(
   const stopped = after === 'stopped';
   return calibrateModel(vae, heldOut, {
     projection,
-    smoothSigma: smoothSigmaFor(vae.config.size),
+    smoothSigma,
     projections: stopped ? CALIBRATION_PROJECTIONS_AFTER_STOP : CALIBRATION_PROJECTIONS,
     shouldStop: stopped ? () => false : ctx.shouldStop,
     onProgress,
@@ -132,12 +133,14 @@ export async function trainJob(store: ImageStore, args: TrainArgs, ctx: JobConte
   try {
     ctx.emit({ kind: 'phase', phase: 'calibrating' });
     const heldOut = result.validation.length > 0 ? result.validation : images.slice(0, CALIBRATION_PROJECTIONS);
-    const calibration = await calibrateHeldOut(vae, heldOut, args.projection, result.stopped ? 'stopped' : 'finished', ctx);
+    const smoothSigma = smoothSigmaFor(config.size);
+    const calibration = await calibrateHeldOut(vae, heldOut, args.projection, smoothSigma, result.stopped ? 'stopped' : 'finished', ctx);
     const description = describe({
       appVersion: APP_VERSION,
       config,
       train: args.train,
       calibration,
+      smoothSigma,
       trainedAt: new Date().toISOString(),
       epochsDone: result.epochsDone,
       stopped: result.stopped,
