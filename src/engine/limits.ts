@@ -2,8 +2,12 @@
 
 import type { ModelDescription, ProjectionSettings } from './types';
 
-/** The projection defaults, chosen on the procedural benchmark (README, "Choosing the defaults"). */
-export const DEFAULT_PROJECTION: ProjectionSettings = { alpha: 3, lambda: 0.1, iterations: 40, variant: 'weighted' };
+/**
+ * The projection defaults (README, "Choosing the defaults"): alpha 1 for the default model (latent
+ * 256, 16 px bottom), whose larger Jacobian made alpha 3 diverge on real photographs; lambda and
+ * the iterations from the procedural sweeps.
+ */
+export const DEFAULT_PROJECTION: ProjectionSettings = { alpha: 1, lambda: 0.1, iterations: 40, variant: 'weighted' };
 
 /** Fewer normal images than this: training forces augmentation on (flips and 90° turns). */
 export const FEW_IMAGES = 5;
