@@ -58,6 +58,18 @@ export interface ReconstructionTerm {
   ssimWeight?: number;
 }
 
+/**
+ * How images meet the model's square input; stored with the model, so that test images are
+ * prepared as the training images were.
+ *   whole    each image resized to size x size: 'letterbox' keeps the aspect ratio (the image
+ *            fitted inside the square, the rest a neutral grey that the maps leave out);
+ *            'squash' stretches it (models made before the choice existed).
+ *   patches  the model trains on random size x size crops of the images scaled by `scale`; a
+ *            test image at that scale is projected tile by tile (tiles start every `stride`
+ *            pixels) and its maps have the scaled image's resolution.
+ */
+export type InputLayout = { mode: 'whole'; fit: 'letterbox' | 'squash' } | { mode: 'patches'; scale: number; stride: number };
+
 /** Training hyper-parameters. */
 export interface TrainConfig {
   epochs: number;
@@ -178,6 +190,8 @@ export interface ModelDescription {
   config: VaeConfig;
   train?: Partial<TrainConfig>;
   calibration: CalibrationSet;
+  /** How images are fitted to the model; absent in older files (then whole images, squashed). */
+  input?: InputLayout;
   /** Gaussian smoothing of the maps in px, the calibration's too; absent in older files (then size / 64). */
   smoothSigma?: number;
   trainedAt: string;

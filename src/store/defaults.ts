@@ -5,7 +5,8 @@
  * them from the benchmark.
  */
 import { DEFAULT_PROJECTION } from '../engine/limits';
-import type { ProjectionSettings, ReconstructionTerm, TrainConfig, VaeConfig } from '../engine/types';
+import { chooseLayout, PATCH_SCALES, type LayoutRequest } from '../engine/data/layout';
+import type { InputLayout, ProjectionSettings, ReconstructionTerm, TrainConfig, VaeConfig } from '../engine/types';
 
 export interface ModelSettings {
   size: number;
@@ -18,6 +19,25 @@ export interface ModelSettings {
   bottom: number;
   /** The training loss's reconstruction term, also the projection's energy; stored with the model. */
   reconstruction: ReconstructionTerm;
+  /** Whole images (aspect kept) or patches; auto chooses from the normal images' sizes at training. */
+  layout: LayoutRequest['mode'];
+  /** Patch mode's scale (1, 1/2, ... 1/16); 0 = auto from the images' sizes. */
+  scale: number;
+}
+
+/** The layout choices, by the name shown. */
+export const LAYOUT_CHOICES: { id: LayoutRequest['mode']; label: string }[] = [
+  { id: 'auto', label: 'Auto (from the images)' },
+  { id: 'whole', label: 'Whole image, aspect kept' },
+  { id: 'patches', label: 'Patches (textures, large photos)' },
+];
+
+/** The patch scales the settings offer; 0 = auto. */
+export const SCALE_CHOICES = [0, ...PATCH_SCALES] as const;
+
+/** The layout a model trained now on images of these sizes gets. */
+export function layoutFor(m: ModelSettings, sizes: { width: number; height: number }[]): InputLayout {
+  return chooseLayout(sizes, m.size, { mode: m.layout, scale: m.scale });
 }
 
 /** Smallest feature map choices; 0 = auto. */
@@ -59,7 +79,7 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = {
-  model: { size: 64, latent: 256, width: 16, bottom: 0, reconstruction: { kind: 'l2' } },
+  model: { size: 64, latent: 256, width: 16, bottom: 0, reconstruction: { kind: 'l2' }, layout: 'auto', scale: 0 },
   train: {
     epochs: 30,
     batchSize: 16,
@@ -121,7 +141,8 @@ function nearestSize(v: number | undefined): number | undefined {
 }
 
 /**
- * Settings from a query string: backend, size, latent, width, bottom (0 = auto, 4, 8, 16), recon (l2, l1, ssim, ssim7, mix), epochs,
+ * Settings from a query string: backend, size, latent, width, bottom (0 = auto, 4, 8, 16), recon (l2, l1, ssim, ssim7, mix),
+ * mode (auto, whole, patches), scale (0 = auto, 1, 0.5, 0.25, 0.125, 0.0625), epochs,
  * batch, lr, budget (minutes), alpha,
  * lambda, iterations, variant (weighted or plain), test=1. Out-of-range values are clamped, unreadable ones ignored.
  */
@@ -137,6 +158,8 @@ export function parseUrlOptions(search: string, base: Settings = DEFAULT_SETTING
       width: num(p, 'width', RANGES.width, true) ?? m.width,
       bottom: BOTTOM_SIZES.find((b) => b === num(p, 'bottom', { min: 0, max: 16 }, true)) ?? m.bottom,
       reconstruction: RECONSTRUCTION_CHOICES.find((c) => c.id === p.get('recon'))?.term ?? m.reconstruction,
+      layout: LAYOUT_CHOICES.find((c) => c.id === p.get('mode'))?.id ?? m.layout,
+      scale: SCALE_CHOICES.find((v) => v === num(p, 'scale', { min: 0, max: 1 }, false)) ?? m.scale,
     },
     train: {
       ...t,

@@ -2,7 +2,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { Job } from '../worker/client';
 import type { TrainEvent, TrainResultInfo } from '../worker/protocol';
-import { DEFAULT_SETTINGS, GRID_SIZE, vaeConfigFor } from './defaults';
+import { DEFAULT_SETTINGS, GRID_SIZE, layoutFor, vaeConfigFor } from './defaults';
 import { toFailure } from './errors';
 import { NO_INSPECTION } from './inspection';
 import type { AppState, StoreDeps } from './types';
@@ -60,7 +60,8 @@ export const createTrainingSlice =
           grid: [],
           failure: null,
         });
-        const args = { vae: vaeConfigFor(model), train, projection, gridSize: GRID_SIZE };
+        const input = layoutFor(model, get().normal.map(({ width, height }) => ({ width, height })));
+        const args = { vae: vaeConfigFor(model), train, projection, gridSize: GRID_SIZE, input };
         job = client.call('train', args, { onEvent });
         try {
           const r = await job.result;

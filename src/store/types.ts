@@ -45,7 +45,8 @@ export interface StepPoint {
 
 export type InspectionState =
   | { kind: 'none' }
-  | { kind: 'running'; testId: string; iterations: number }
+  /** tiles: a very large image projected chunk by chunk (no frames), the tiles done so far. */
+  | { kind: 'running'; testId: string; iterations: number; tiles?: { done: number; total: number } }
   | { kind: 'done'; result: InspectResult }
   | { kind: 'failed'; testId: string; message: string };
 

@@ -20,7 +20,8 @@ export interface ManifoldLensHook {
   select(id: string): void;
   /** The worker's test calls, a test image at a working size, the model. */
   debug(args: DebugArgs): Promise<DebugResult>;
-  testImage(id: string, size: number): Promise<{ width: number; height: number; channels: number; data: number[] }>;
+  /** The worker's pixels of a test image; with `size`, squashed to size x size. */
+  testImage(id: string, size?: number): Promise<{ width: number; height: number; channels: number; data: number[] }>;
   model(): { epochsDone: number; stopped: boolean; size: number; channels: number; calibratedAt: ProjectionSettings | null } | null;
   /** The maps, masks and labels of the last batch; the viewer's scale. */
   evaluationData(): Promise<EvaluationData | null>;

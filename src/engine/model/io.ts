@@ -5,6 +5,7 @@
  * Every load is validated: a file from elsewhere or from a newer app is
  * 'model-incompatible'; damaged content is 'model-corrupt'.
  */
+import { parseLayout } from '../data/layout';
 import { EngineError, isEngineError } from '../errors';
 import type { CalibrationSet, ModelArtifacts, ModelDescription, NamedWeight } from '../types';
 import type { Vae } from './autoencoder';
@@ -53,6 +54,7 @@ export async function exportArtifacts(vae: Vae, meta: Partial<ModelDescription> 
  */
 export function describe(meta: Partial<ModelDescription> & Pick<ModelDescription, 'config'>): ModelDescription {
   const cal: Partial<CalibrationSet> = isRecord(meta.calibration) ? meta.calibration : {};
+  const input = parseLayout(meta.input);
   return {
     format: MODEL_FORMAT,
     formatVersion: FORMAT_VERSION,
@@ -60,6 +62,7 @@ export function describe(meta: Partial<ModelDescription> & Pick<ModelDescription
     config: meta.config,
     ...(meta.train ? { train: meta.train } : {}),
     calibration: { ...cal, at: isRecord(cal.at) ? cal.at : null },
+    ...(input ? { input } : {}),
     ...(typeof meta.smoothSigma === 'number' && meta.smoothSigma >= 0 && Number.isFinite(meta.smoothSigma) ? { smoothSigma: meta.smoothSigma } : {}),
     trainedAt: typeof meta.trainedAt === 'string' ? meta.trainedAt : new Date(0).toISOString(),
     epochsDone: typeof meta.epochsDone === 'number' ? meta.epochsDone : 0,

@@ -9,7 +9,7 @@ import { withSquare } from '../testing/synthetic';
 import type { FloatImage } from '../types';
 import { blendWindow, extractTiles, stitchTiles, tileGrid } from './grid';
 import { randomPatches } from './patches';
-import { fitForTiles, scoreTiled } from './score';
+import { fitForTiles, scoreTiled, scoreTiledLive } from './score';
 
 /** A smooth random field of a few long waves (periods 12 to 40 px) and a little noise: "a texture". */
 function field(width: number, height: number, seed: number): FloatImage {
@@ -138,6 +138,46 @@ describe('scoreTiled', () => {
     const s = await scoreTiled(model, field(40, 40, 8), { projection: settings, smoothSigma: 0, shouldStop: () => true });
     expect(s.stopped).toBe(true);
     expect(s.projection).toBeNull();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('live: the same maps as chunk by chunk, with whole-image frames whose energy falls', async () => {
+    const img = withSquare(field(56, 40, 12), 30, 20, 4, 1).image;
+    const before = tf.memory().numTensors;
+    const plain = await scoreTiled(model, img, { projection: settings, smoothSigma: 1, stride: P / 2, batch: 4 });
+    const frames: { iteration: number; energy: number; w?: number; map: number }[] = [];
+    let early = 0;
+    const live = await scoreTiledLive(model, img, {
+      projection: settings,
+      smoothSigma: 1,
+      stride: P / 2,
+      chunk: 3,
+      every: 2,
+      onResidual: (recon) => (early = recon.width),
+      onFrame: (f, map) => frames.push({ iteration: f.iteration, energy: f.energy, w: f.image?.width, map: map?.length ?? 0 }),
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(early).toBe(56);
+    expect(frames.map((f) => f.iteration)).toEqual([0, 2, 4, 6, 8, 10]);
+    expect(frames.slice(1).every((f) => f.w === 56 && f.map === 56 * 40)).toBe(true);
+    expect(frames.at(-1)!.energy).toBeLessThan(frames[0]!.energy);
+    expect(live.stopped).toBe(false);
+    for (const m of ['residual', 'projection'] as const) {
+      const a = plain[m]!.map;
+      const b = live[m]!.map;
+      expect(b.length).toBe(a.length);
+      let worst = 0;
+      a.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - (b[i] ?? 0)))));
+      expect(worst).toBeLessThan(1e-4);
+    }
+  });
+
+  it('live: a stop ends every chunk at the same iteration, nothing leaked', async () => {
+    const before = tf.memory().numTensors;
+    let calls = 0;
+    const s = await scoreTiledLive(model, field(40, 40, 9), { projection: settings, smoothSigma: 0, chunk: 2, every: 1, shouldStop: () => ++calls > 3 });
+    expect(s.stopped).toBe(true);
+    expect(s.projection?.width).toBe(40);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

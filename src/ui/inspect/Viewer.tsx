@@ -40,9 +40,8 @@ function Score() {
 
 export function Viewer() {
   const item = useApp((s) => s.test.find((t) => t.id === s.selectedId) ?? null);
-  const size = useApp((s) => s.model?.config.size ?? s.settings.model.size);
   const method = useApp((s) => s.view.method);
-  const base = useBaseImage(item, size);
+  const base = useBaseImage(item);
   if (!item) return <div className="viewer empty muted">Select a test image.</div>;
   const both = method === 'both';
   return (

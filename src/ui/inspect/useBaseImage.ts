@@ -10,10 +10,7 @@ import type { TestItem } from '../../store';
 import { useServices } from '../context';
 import { decodeForView } from '../common/draw';
 
-/** The side at which the worker hands back a file the page cannot decode (the most it keeps). */
-const WORKER_VIEW_SIDE = 256;
-
-export function useBaseImage(item: TestItem | null, size: number): Rgba | null {
+export function useBaseImage(item: TestItem | null): Rgba | null {
   const { client } = useServices();
   const [state, setState] = useState<{ id: string; img: Rgba } | null>(null);
   useEffect(() => {
@@ -22,22 +19,22 @@ export function useBaseImage(item: TestItem | null, size: number): Rgba | null {
     const done = (img: Rgba | null) => {
       if (live && img) setState({ id: item.id, img });
     };
-    const fromWorker = (side: number) =>
+    const fromWorker = () =>
       client
-        .call('testImage', { testId: item.id, size: side })
+        .call('testImage', { testId: item.id })
         .result.then((f) => done(floatToRgba(f)))
         .catch((e: unknown) => console.warn('No preview for', item.name, e));
     if (item.blob) {
       decodeForView(item.blob).then(
-        (img) => (img ? done(img) : fromWorker(WORKER_VIEW_SIDE)),
+        (img) => (img ? done(img) : fromWorker()),
         (e: unknown) => console.warn('No preview for', item.name, e),
       );
     } else {
-      void fromWorker(size);
+      void fromWorker();
     }
     return () => {
       live = false;
     };
-  }, [item, size, client]);
+  }, [item, client]);
   return state && item && state.id === item.id ? state.img : null;
 }

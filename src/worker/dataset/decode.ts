@@ -105,6 +105,19 @@ export async function decodeImage(blob: Blob): Promise<Decoded> {
   }
 }
 
+/**
+ * The file decoded again at width x height (patch mode's scale): only those pixels are read
+ * out, so a 12 MP photo at 1/4 costs its 0.75 MP, not the full image, beyond the browser's bitmap.
+ */
+export async function decodeAt(blob: Blob, width: number, height: number): Promise<PixelImage> {
+  const { bmp } = await openBitmap(blob);
+  try {
+    return { width, height, channels: 4, data: readPixels(bmp, width, height) };
+  } finally {
+    bmp.close();
+  }
+}
+
 /** FNV-1a over the stored pixels and size: equal hashes mean the same picture (a duplicate). */
 export function pixelHash(img: { width: number; height: number; data: ArrayLike<number> }): string {
   let h = 0x811c9dc5 ^ img.width ^ (img.height << 16);

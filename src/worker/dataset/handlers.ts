@@ -27,7 +27,8 @@ export function datasetHandlers({ store, slot }: WorkerDeps): DomainHandlers<'ad
     removeImages: async ({ set, ids }) => ({ remaining: store.remove(set, ids) }),
     testImage: async ({ testId, size }) => {
       const channels = slot.current?.description.config.channels ?? store.datasetChannels('test');
-      return store.working(store.get('test', testId), size, channels);
+      const item = store.get('test', testId);
+      return size === undefined ? store.stored(item, channels) : store.working(item, size, channels);
     },
     attachMasks: async ({ masks }) => attachMasks(store, masks),
   };

@@ -1,13 +1,17 @@
 /**
  * The worker's copy of the dataset. Pixels stay here (capped at MAX_STORED_SIDE) so that any
  * working size can be produced later without sending images back and forth; the page only
- * gets names, sizes and thumbnails.
+ * gets names, sizes and thumbnails. A dropped file's Blob is kept too (the browser holds its
+ * bytes, not this heap): patch mode decodes it again at the scale it needs, one image at a
+ * time, through a cache bounded in bytes, so no decoded full-resolution photo is kept per image.
  */
-import { detectChannels, resizeFloat, toFloatImage } from '../../engine/data/image';
+import { detectChannels, pixelsToFloat, resizeFloat, toFloatImage } from '../../engine/data/image';
+import { scaledSize } from '../../engine/data/layout';
 import { generateDemo } from '../../engine/data/procedural';
 import { errorMessage, EngineError, isEngineError } from '../../engine/errors';
 import type { Channels, FloatImage, Mask, PixelImage } from '../../engine/types';
-import { decodeImage, pixelHash } from './decode';
+import { decodeAt, decodeImage, pixelHash } from './decode';
+import { ByteCache } from './cache';
 import type { AddImagesResult, DemoArgs, FileEntry, ImageInfo, ImageSet, RgbaImage } from '../protocol';
 
 type Source = { kind: 'pixels'; pixels: PixelImage } | { kind: 'float'; image: FloatImage };
@@ -17,9 +21,16 @@ export interface StoredImage {
   name: string;
   source: Source;
   hash: string;
+  /** The image's own size (the file's, before the MAX_STORED_SIDE cap). */
+  full: { width: number; height: number };
+  /** The dropped file, decoded again for scales the stored pixels are too small for. */
+  blob?: Blob;
   mask?: Mask;
   kind?: string;
 }
+
+/** Bytes of scaled images kept for reuse (a test image inspected again, the slider re-runs). */
+export const SCALED_CACHE_BYTES = 256 * 1024 * 1024;
 
 /** Gray <-> RGB for float images (RGB -> gray with Rec.601 luma, as engine/data does for pixels). */
 function convertChannels(img: FloatImage, channels: Channels): FloatImage {
@@ -52,6 +63,7 @@ function channelsOf(item: StoredImage): Channels {
 
 export class ImageStore {
   private readonly sets: Record<ImageSet, Map<string, StoredImage>> = { normal: new Map(), test: new Map() };
+  private readonly scaledCache = new ByteCache<FloatImage>(SCALED_CACHE_BYTES, (img) => img.data.byteLength);
 
   list(set: ImageSet): StoredImage[] {
     return [...this.sets[set].values()];
@@ -68,9 +80,17 @@ export class ImageStore {
   }
 
   remove(set: ImageSet, ids: string[] | 'all'): number {
-    if (ids === 'all') this.sets[set].clear();
-    else for (const id of ids) this.sets[set].delete(id);
+    const gone = ids === 'all' ? [...this.sets[set].keys()] : ids;
+    for (const id of gone) {
+      this.sets[set].delete(id);
+      this.scaledCache.dropWhere((key) => key.startsWith(`${set}/${id}@`));
+    }
     return this.sets[set].size;
+  }
+
+  /** Bytes held by the scaled-image cache (for the bench and the tests). */
+  get cachedBytes(): number {
+    return this.scaledCache.bytes;
   }
 
   /** Decodes files one by one; a bad file is refused with its reason and the good ones are kept. */
@@ -86,7 +106,8 @@ export class ImageStore {
           result.rejected.push({ name: f.name, reason: `same picture as ${twin}` });
         } else {
           seen.set(hash, f.name);
-          this.sets[set].set(f.id, { id: f.id, name: f.name, source: { kind: 'pixels', pixels: d.pixels }, hash });
+          const full = { width: d.width, height: d.height };
+          this.sets[set].set(f.id, { id: f.id, name: f.name, source: { kind: 'pixels', pixels: d.pixels }, hash, full, blob: f.blob });
           const channels = detectChannels([d.pixels]);
           result.accepted.push({ id: f.id, name: f.name, width: d.width, height: d.height, channels, thumb: d.thumb, hasMask: false, note: d.note });
         }
@@ -112,7 +133,7 @@ export class ImageStore {
   }
 
   private putFloat(set: ImageSet, meta: { id: string; name: string; mask?: Mask; kind?: string }, image: FloatImage): ImageInfo {
-    const item: StoredImage = { ...meta, source: { kind: 'float', image }, hash: pixelHash(image) };
+    const item: StoredImage = { ...meta, source: { kind: 'float', image }, hash: pixelHash(image), full: { width: image.width, height: image.height } };
     this.sets[set].set(meta.id, item);
     const hasMask = meta.mask !== undefined && meta.mask.data.some((v) => v > 0);
     return { id: meta.id, name: meta.name, width: image.width, height: image.height, channels: image.channels, thumb: floatToThumb(image), kind: meta.kind, hasMask };
@@ -123,7 +144,35 @@ export class ImageStore {
     return this.list(set).every((it) => channelsOf(it) === 1) ? 1 : 3;
   }
 
-  /** The image at the working size and channel count (a fresh array each call). */
+  /** The image as stored (longest side at most MAX_STORED_SIDE, aspect kept) with `channels`. */
+  stored(item: StoredImage, channels: Channels): FloatImage {
+    if (item.source.kind === 'pixels') return pixelsToFloat(item.source.pixels, channels);
+    return convertChannels({ ...item.source.image, data: item.source.image.data.slice() }, channels);
+  }
+
+  /**
+   * The image at `scale` of its own size (patch mode), aspect kept: from the stored pixels when
+   * they are large enough, else decoded again from its file at that size. Cached (bounded);
+   * the caller must not change the returned image.
+   */
+  async scaled(set: ImageSet, item: StoredImage, scale: number, channels: Channels): Promise<FloatImage> {
+    const key = `${set}/${item.id}@${scale}:${channels}`;
+    const hit = this.scaledCache.get(key);
+    if (hit) return hit;
+    const { width, height } = scaledSize(item.full.width, item.full.height, scale);
+    const have = item.source.kind === 'pixels' ? item.source.pixels : item.source.image;
+    let img: FloatImage;
+    if (item.blob && (width > have.width || height > have.height)) {
+      img = pixelsToFloat(await decodeAt(item.blob, width, height), channels);
+    } else {
+      const own = this.stored(item, channels);
+      img = own.width === width && own.height === height ? own : resizeFloat(own, width, height);
+    }
+    this.scaledCache.set(key, img);
+    return img;
+  }
+
+  /** The image at the working size and channel count, squashed to the square (a fresh array each call). */
   working(item: StoredImage, size: number, channels: Channels): FloatImage {
     if (item.source.kind === 'pixels') return toFloatImage(item.source.pixels, { size, channels });
     const img = item.source.image;

@@ -18,6 +18,7 @@ const args: TrainArgs = {
   train: { epochs: 1, batchSize: 4, learningRate: 1e-3, beta: 0.01, validationSplit: 0.25, augment: { flips: true, rot90: false, maxShift: 0 }, seed: 1 },
   projection: { alpha: 1, lambda: 0.1, iterations: 3, variant: 'weighted' },
   gridSize: 2,
+  input: { mode: 'whole', fit: 'letterbox' },
 };
 
 let store: ImageStore;

@@ -1,37 +1,84 @@
 /** The worker's inspection jobs: one image live (frames), or many images' scores. */
+import { cropImage, cropMap, layoutOf, type ContentBox } from '../../engine/data/layout';
+import { EngineError } from '../../engine/errors';
 import { projectionBatchFor, smoothSigmaOf } from '../../engine/limits';
-import { scoreBatch, scoreImage, type Scored } from '../../engine/score/pipeline';
-import type { FloatImage, ProjectionSettings } from '../../engine/types';
+import { scoreBatch, scoreImage, type ScoreOptions, type Scored } from '../../engine/score/pipeline';
+import { gridFor, LIVE_TILES, scoreTiled, scoreTiledLive } from '../../engine/tiles/score';
+import type { AnomalyResult, FloatImage, ProjectionSettings } from '../../engine/types';
 import { copyImage, type JobContext } from '../runtime/context';
 import type { LoadedModel } from '../runtime/modelSlot';
 import type { ImageStore, StoredImage } from '../dataset/images';
+import { modelInput, type InputSpec, type ModelInput } from '../dataset/inputs';
 import { toFloatImage } from '../../engine/data/image';
-import type { ImageScores, InspectArgs, InspectFrame, InspectResidual, InspectResult, LiveArgs, LiveResult } from '../protocol';
+import type { ImageScores, InspectArgs, InspectFrame, InspectResidual, InspectResult, InspectTiles, LiveArgs, LiveResult } from '../protocol';
 
-function testInput(store: ImageStore, { description }: LoadedModel, item: StoredImage): FloatImage {
+function specOf({ description }: LoadedModel): InputSpec {
   const { size, channels } = description.config;
-  return store.working(item, size, channels);
+  return { layout: layoutOf(description), size, channels };
+}
+
+/** Results of the letterboxed square cut back to the image (identity without a box). */
+const cropResult = (r: AnomalyResult, box: ContentBox | null) => (box ? cropMap(r, box) : r);
+const crop = (img: FloatImage, box: ContentBox | null) => (box ? cropImage(img, box) : img);
+function cropField(map: Float32Array, side: number, box: ContentBox | null): Float32Array {
+  return box ? cropMap({ method: 'projection', score: 0, map, width: side, height: side }, box).map : map;
+}
+
+/**
+ * Scores one prepared input the way its layout needs: one square (scoreImage), the tiles of a
+ * scaled image in lockstep with whole-image frames (up to LIVE_TILES tiles), or a very large
+ * one chunk by chunk, reporting the tiles done (no frames).
+ */
+async function scoreInput(model: LoadedModel, input: ModelInput, o: ScoreOptions, onTiles?: (t: InspectTiles) => void): Promise<Scored> {
+  const layout = layoutOf(model.description);
+  if (layout.mode !== 'patches') return scoreImage(model.vae, input.image, o);
+  const stride = layout.stride;
+  if (gridFor(model.vae, input.image, stride).origins.length <= LIVE_TILES) return scoreTiledLive(model.vae, input.image, { ...o, stride });
+  const s = await scoreTiled(model.vae, input.image, {
+    ...o,
+    stride,
+    onProgress: (done, total) => onTiles?.({ kind: 'tiles', done, total }),
+  });
+  if (s.stopped) throw new EngineError('cancelled', 'The inspection was cancelled.');
+  return s;
 }
 
 /** Residual and projection of one test image, sending x_t and its map every `every` steps. */
-export async function inspectJob(store: ImageStore, model: LoadedModel, args: InspectArgs, ctx: JobContext<InspectResidual | InspectFrame>): Promise<InspectResult> {
-  const x0 = testInput(store, model, store.get('test', args.testId));
+export async function inspectJob(store: ImageStore, model: LoadedModel, args: InspectArgs, ctx: JobContext<InspectResidual | InspectFrame | InspectTiles>): Promise<InspectResult> {
+  const input = await modelInput(store, 'test', store.get('test', args.testId), specOf(model));
+  const { box, image } = input;
   const iterations = args.settings.iterations;
-  const s = await scoreImage(model.vae, x0, {
-    projection: args.settings,
-    smoothSigma: smoothSigmaOf(model.description),
-    every: args.every,
-    shouldStop: ctx.shouldStop,
-    onResidual: (recon, residual) => ctx.emit({ kind: 'residual', recon: copyImage(recon), residual: { ...residual, map: residual.map.slice() } }),
-    onFrame: (f, map) => {
-      const frame: InspectFrame = { kind: 'frame', iteration: f.iteration, iterations, energy: f.energy };
-      if (f.image && map) Object.assign(frame, { image: copyImage(f.image), map });
-      ctx.emit(frame);
+  const s = await scoreInput(
+    model,
+    input,
+    {
+      projection: args.settings,
+      smoothSigma: smoothSigmaOf(model.description),
+      every: args.every,
+      shouldStop: ctx.shouldStop,
+      onResidual: (recon, residual) => ctx.emit({ kind: 'residual', recon: copyImage(crop(recon, box)), residual: copyResult(cropResult(residual, box)) }),
+      onFrame: (f, map) => {
+        const frame: InspectFrame = { kind: 'frame', iteration: f.iteration, iterations, energy: f.energy };
+        if (f.image && map) Object.assign(frame, { image: copyImage(crop(f.image, box)), map: cropField(map, image.width, box).slice() });
+        ctx.emit(frame);
+      },
     },
-  });
+    (t) => ctx.emit(t),
+  );
   const { recon, residual, projected, projection } = complete(s);
-  return { testId: args.testId, x0, recon, projected, residual, projection, energies: s.energies, stopped: s.stopped };
+  return {
+    testId: args.testId,
+    x0: crop(image, box),
+    recon: crop(recon, box),
+    projected: crop(projected, box),
+    residual: cropResult(residual, box),
+    projection: cropResult(projection, box),
+    energies: s.energies,
+    stopped: s.stopped,
+  };
 }
+
+const copyResult = (r: AnomalyResult): AnomalyResult => ({ ...r, map: r.map.slice() });
 
 /** What scoreImage gives when asked for both methods. */
 export type BothScored = { [K in keyof Scored]: NonNullable<Scored[K]> };
@@ -54,19 +101,27 @@ export async function scoreEach(
   shouldStop: () => boolean,
   onImage: (item: StoredImage, scored: BothScored) => void,
 ): Promise<boolean> {
-  const { size } = model.description.config;
-  const batch = projectionBatchFor(size);
+  const spec = specOf(model);
+  const smoothSigma = smoothSigmaOf(model.description);
+  const batch = spec.layout.mode === 'patches' ? 1 : projectionBatchFor(spec.size);
   for (let start = 0; start < testIds.length; start += batch) {
     if (shouldStop()) return true;
     const items = testIds.slice(start, start + batch).filter((id) => store.has('test', id)).map((id) => store.get('test', id));
     if (items.length === 0) continue;
-    const run = await scoreBatch(model.vae, items.map((item) => testInput(store, model, item)), {
-      projection: settings,
-      smoothSigma: smoothSigmaOf(model.description),
-      batch: items.length,
-      shouldStop,
-      onScored: (i, s) => onImage(items[i]!, complete(s)),
-    });
+    const inputs: ModelInput[] = [];
+    for (const item of items) inputs.push(await modelInput(store, 'test', item, spec));
+    const done = (i: number, s: Scored) => {
+      const b = complete(s);
+      const box = inputs[i]!.box;
+      onImage(items[i]!, { ...b, residual: cropResult(b.residual, box), projection: cropResult(b.projection, box) });
+    };
+    if (spec.layout.mode === 'patches') {
+      const s = await scoreTiled(model.vae, inputs[0]!.image, { projection: settings, smoothSigma, stride: spec.layout.stride, shouldStop });
+      if (s.stopped) return true;
+      done(0, s);
+      continue;
+    }
+    const run = await scoreBatch(model.vae, inputs.map((x) => x.image), { projection: settings, smoothSigma, batch: items.length, shouldStop, onScored: done });
     if (run.stopped) return true;
   }
   return false;

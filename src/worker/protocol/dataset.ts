@@ -65,7 +65,10 @@ export interface DatasetCalls {
   addImages: { args: { set: ImageSet; files: FileEntry[] }; result: AddImagesResult; event: { done: number; total: number } };
   demo: { args: DemoArgs; result: { normal: ImageInfo[]; test: ImageInfo[] }; event: never };
   removeImages: { args: { set: ImageSet; ids: string[] | 'all' }; result: { remaining: number }; event: never };
-  /** The test image at the model's (or the given) working size: demo images have no file to show. */
-  testImage: { args: { testId: string; size: number }; result: FloatImage; event: never };
+  /**
+   * The test image as the worker keeps it (aspect kept, longest side at most 256): demo images
+   * and TIFFs have no file the page can show. With `size`, squashed to size x size instead.
+   */
+  testImage: { args: { testId: string; size?: number }; result: FloatImage; event: never };
   attachMasks: { args: { masks: MaskFile[] }; result: AttachMasksResult; event: never };
 }

@@ -26,6 +26,13 @@ export interface InspectFrame {
   map?: Float32Array;
 }
 
+/** A very large image in patch mode goes chunk by chunk without frames: the tiles done so far. */
+export interface InspectTiles {
+  kind: 'tiles';
+  done: number;
+  total: number;
+}
+
 export interface InspectResult {
   testId: string;
   x0: FloatImage;
@@ -92,7 +99,7 @@ export interface LiveResult {
 export interface InspectionCalls {
   /** One live camera frame through the scoring pipeline (no events: the next frame waits for it). */
   inspectLive: { args: LiveArgs; result: LiveResult; event: never };
-  inspect: { args: InspectArgs; result: InspectResult; event: InspectResidual | InspectFrame };
+  inspect: { args: InspectArgs; result: InspectResult; event: InspectResidual | InspectFrame | InspectTiles };
   score: { args: BatchArgs; result: { stopped: boolean }; event: ImageScores };
   evaluate: { args: BatchArgs; result: EvaluationResult; event: BatchRow };
 }

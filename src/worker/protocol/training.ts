@@ -1,9 +1,11 @@
 /** Training calls: train a model on the normal set, recalibrate it at other projection settings. */
-import type { FloatImage, ModelDescription, ProjectionSettings, TrainConfig, TrainEnd, TrainProgress, VaeConfig } from '../../engine/types';
+import type { FloatImage, InputLayout, ModelDescription, ProjectionSettings, TrainConfig, TrainEnd, TrainProgress, VaeConfig } from '../../engine/types';
 
 export interface TrainArgs {
   /** Channels come from the normal set, so the page does not send them. */
   vae: Omit<VaeConfig, 'channels'>;
+  /** How the images meet the model (chosen by the page from the normal images' sizes). */
+  input: InputLayout;
   train: TrainConfig;
   /** The projection's threshold is calibrated at these settings on held-out images. */
   projection: ProjectionSettings;

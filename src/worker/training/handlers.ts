@@ -1,7 +1,9 @@
 /** Training handlers: train a new model into the slot, recalibrate the one in it. */
 import { mulberry32 } from '../../engine/data/random';
 import { EngineError } from '../../engine/errors';
+import { layoutOf } from '../../engine/data/layout';
 import { smoothSigmaOf } from '../../engine/limits';
+import { trainingInputs } from '../dataset/inputs';
 import { splitValidation } from '../../engine/train/batches';
 import type { ModelDescription, ProjectionSettings } from '../../engine/types';
 import type { DomainHandlers, WorkerDeps } from '../runtime/handler';
@@ -16,7 +18,7 @@ async function recalibrate(deps: WorkerDeps, projection: ProjectionSettings, ctx
     throw new EngineError('empty-dataset', 'Recalibrating needs the normal images the model was trained on: drop them again first.');
   }
   const { size, channels } = description.config;
-  const images = items.map((it) => deps.store.working(it, size, channels));
+  const images = await trainingInputs(deps.store, items, { layout: layoutOf(description), size, channels }, description.train?.seed ?? 1);
   const split = description.train?.validationSplit ?? 0.2;
   const heldOut = splitValidation(images, split, mulberry32(description.train?.seed ?? 1)).validation;
   const set = heldOut.length > 0 ? heldOut : images.slice(0, CALIBRATION_PROJECTIONS);

@@ -26,6 +26,7 @@ function args(epochs: number): TrainArgs {
     train: { ...TRAIN, epochs },
     projection: { alpha: 0.5, lambda: 0.1, iterations: 2, variant: 'weighted' },
     gridSize: 1,
+    input: { mode: 'whole', fit: 'letterbox' },
   };
 }
 

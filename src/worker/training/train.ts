@@ -13,6 +13,7 @@ import { isAllocationFailure } from '../runtime/memory';
 import { copyImage, type JobContext } from '../runtime/context';
 import type { LoadedModel } from '../runtime/modelSlot';
 import type { ImageStore } from '../dataset/images';
+import { trainingInputs } from '../dataset/inputs';
 import type { ReconPair, TrainArgs, TrainEvent, TrainResultInfo } from '../protocol';
 
 /** Held-out images projected for the projection's threshold (each costs a full projection). */
@@ -119,7 +120,7 @@ export async function trainJob(store: ImageStore, args: TrainArgs, ctx: JobConte
   if (items.length === 0) throw new EngineError('empty-dataset', 'There are no normal images to train on.');
   const channels = store.datasetChannels('normal');
   const config: VaeConfig = { ...args.vae, channels };
-  const images = items.map((it) => store.working(it, config.size, channels));
+  const images = await trainingInputs(store, items, { layout: args.input, size: config.size, channels }, args.train.seed);
   ctx.emit({ kind: 'phase', phase: 'training' });
   const { result, kept: vae } = await trainKeepingEpochs(
     // Creating a large model can already exhaust the memory.
@@ -138,6 +139,7 @@ export async function trainJob(store: ImageStore, args: TrainArgs, ctx: JobConte
     const description = describe({
       appVersion: APP_VERSION,
       config,
+      input: args.input,
       train: args.train,
       calibration,
       smoothSigma,
