@@ -127,3 +127,15 @@ export function parseLayout(v: unknown): InputLayout | undefined {
   }
   return undefined;
 }
+
+/** A scale as a person reads it: 1, 1/2, 1/4, ... (or a decimal for other values). */
+export function formatScale(scale: number): string {
+  const inv = 1 / scale;
+  return scale === 1 ? '1' : Math.abs(inv - Math.round(inv)) < 1e-9 ? `1/${Math.round(inv)}` : String(scale);
+}
+
+/** One line for a layout, e.g. "patches of 64 px at 1/8, stride 32" or "whole images, aspect kept". */
+export function describeLayout(layout: InputLayout, size: number): string {
+  if (layout.mode === 'patches') return `patches of ${size} px at ${formatScale(layout.scale)}, stride ${layout.stride}`;
+  return layout.fit === 'letterbox' ? 'whole images, aspect kept' : 'whole images, squashed to a square';
+}

@@ -5,6 +5,7 @@ import { useCpu } from '../testing/cpu';
 import type { ModelArtifacts } from '../types';
 import type { Vae } from './autoencoder';
 import { smoothSigmaOf } from '../limits';
+import { layoutOf } from '../data/layout';
 import { decodeArtifacts, describe as describeModel, encodeArtifacts, exportArtifacts, importArtifacts } from './io';
 import { createVae } from './vae';
 import { errorCodeOf } from '../testing/errors';
@@ -130,5 +131,16 @@ describe('map smoothing stored with the model', () => {
     expect(old.smoothSigma).toBeUndefined();
     expect(smoothSigmaOf(old)).toBe(1);
     expect(describeModel({ config, smoothSigma: -1 }).smoothSigma).toBeUndefined();
+  });
+});
+
+describe('input layout stored with the model', () => {
+  const config = { size: 32, channels: 1 as const, latent: 8, width: 4, depth: 2 };
+
+  it('keeps a valid layout, drops a broken one, and older files read as squashed whole images', () => {
+    expect(describeModel({ config, input: { mode: 'patches', scale: 0.25, stride: 16 } }).input).toEqual({ mode: 'patches', scale: 0.25, stride: 16 });
+    expect(describeModel({ config, input: { mode: 'whole', fit: 'letterbox' } }).input).toEqual({ mode: 'whole', fit: 'letterbox' });
+    expect(describeModel({ config, input: { mode: 'patches', scale: 2, stride: 16 } }).input).toBeUndefined();
+    expect(layoutOf(describeModel({ config }))).toEqual({ mode: 'whole', fit: 'squash' });
   });
 });

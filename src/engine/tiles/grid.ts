@@ -85,3 +85,11 @@ export function stitchTiles(tiles: FloatImage[], grid: TileGrid): FloatImage {
   for (let p = 0; p < weight.length; p++) for (let k = 0; k < c; k++) data[p * c + k] = sum[p * c + k]! / weight[p]!;
   return { width, height, channels: c, data };
 }
+
+/** How many tiles a width x height image gets, scaled up first as fitForTiles does when a side is under one tile. */
+export function tileCount(width: number, height: number, tile: number, stride: number): number {
+  const k = Math.max(1, tile / Math.min(width, height));
+  const w = Math.max(tile, Math.round(width * k));
+  const h = Math.max(tile, Math.round(height * k));
+  return tileGrid(w, h, tile, stride).origins.length;
+}

@@ -3,10 +3,10 @@ import { augmentInto, stackImages } from '../data/augment';
 import { shuffleInPlace } from '../data/random';
 import type { AugmentConfig, FloatImage } from '../types';
 
-export interface Split {
-  train: FloatImage[];
+export interface Split<T = FloatImage> {
+  train: T[];
   /** Held out for validation loss and calibration. */
-  validation: FloatImage[];
+  validation: T[];
 }
 
 /**
@@ -14,7 +14,7 @@ export interface Split {
  * held out and at least one is kept for training. A single image is both the
  * training and the validation set (so calibration still has a sample).
  */
-export function splitValidation(images: FloatImage[], split: number, rng: () => number): Split {
+export function splitValidation<T>(images: T[], split: number, rng: () => number): Split<T> {
   if (split <= 0) return { train: [...images], validation: [] };
   if (images.length < 2) return { train: [...images], validation: [...images] };
   const nVal = Math.min(images.length - 1, Math.max(1, Math.round(images.length * split)));

@@ -15,7 +15,7 @@ export function devicePixels(cssPx: number): number {
   return Math.round(cssPx * (window.devicePixelRatio || 1));
 }
 
-const MAX_VIEW_SIDE = 1024;
+const MAX_VIEW_SIDE = 2048;
 
 /**
  * Decodes a dropped image on the main thread for display at its own resolution (capped at

@@ -38,6 +38,23 @@ function Score() {
   );
 }
 
+/** A very large image in patch mode is projected chunk by chunk: how many of its tiles are done. */
+function TileProgress() {
+  const tiles = useApp((s) => (s.inspection.kind === 'running' ? (s.inspection.tiles ?? null) : null));
+  if (!tiles) return null;
+  const pct = tiles.total > 0 ? Math.round((100 * tiles.done) / tiles.total) : 0;
+  return (
+    <div className="progress-wrap">
+      <div className="progress" role="progressbar" aria-label="Tile progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
+        <div className="progress-bar" style={{ width: `${pct}%` }} />
+      </div>
+      <span className="progress-text" data-testid="tile-progress">
+        Projecting tiles: {tiles.done} of {tiles.total}…
+      </span>
+    </div>
+  );
+}
+
 export function Viewer() {
   const item = useApp((s) => s.test.find((t) => t.id === s.selectedId) ?? null);
   const method = useApp((s) => s.view.method);
@@ -68,6 +85,7 @@ export function Viewer() {
         )}
         <Panels />
       </div>
+      <TileProgress />
       <Score />
       <StaleThreshold />
       <Legend />

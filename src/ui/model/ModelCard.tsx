@@ -2,6 +2,7 @@
  * Which model is loaded and when it was trained; export it as a file, load one, or forget it.
  * The model is kept in this browser (IndexedDB) and comes back after a reload.
  */
+import { describeLayout, layoutOf } from '../../engine/data/layout';
 import type { ModelDescription } from '../../engine/types';
 import { useApp, useServices } from '../context';
 import { download } from '../results/download';
@@ -10,7 +11,7 @@ export function describeModel(m: ModelDescription): string {
   const channels = m.config.channels === 1 ? 'grayscale' : 'colour';
   const when = new Date(m.trainedAt);
   const date = Number.isNaN(when.getTime()) ? 'at an unknown date' : when.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-  return `Model: ${m.config.size}px ${channels}, trained ${date}`;
+  return `Model: ${m.config.size}px ${channels}, trained ${date} · ${describeLayout(layoutOf(m), m.config.size)}`;
 }
 
 function StoredLine() {

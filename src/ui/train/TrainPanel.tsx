@@ -6,6 +6,7 @@ import { LossChart } from './LossChart';
 import { ProgressBar } from './ProgressBar';
 import { ReconGrid } from './ReconGrid';
 import { ModelCard } from '../model/ModelCard';
+import { LayoutSettings } from './LayoutSettings';
 import { TrainSettings } from './TrainSettings';
 
 function trainBlocker(s: { normal: number; backendReady: boolean; loading: boolean }): string | null {
@@ -41,6 +42,7 @@ export function TrainPanel() {
       <h2 id="train-title">
         <span className="step">2</span> Train
       </h2>
+      <LayoutSettings />
       <TrainSettings />
       <div className="row">
         <button

@@ -132,7 +132,8 @@ export class ImageStore {
     return { normal, test };
   }
 
-  private putFloat(set: ImageSet, meta: { id: string; name: string; mask?: Mask; kind?: string }, image: FloatImage): ImageInfo {
+  /** An image made in the worker (the demo's, the tests'), kept as floats. */
+  putFloat(set: ImageSet, meta: { id: string; name: string; mask?: Mask; kind?: string }, image: FloatImage): ImageInfo {
     const item: StoredImage = { ...meta, source: { kind: 'float', image }, hash: pixelHash(image), full: { width: image.width, height: image.height } };
     this.sets[set].set(meta.id, item);
     const hasMask = meta.mask !== undefined && meta.mask.data.some((v) => v > 0);

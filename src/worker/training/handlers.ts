@@ -5,9 +5,10 @@ import { layoutOf } from '../../engine/data/layout';
 import { smoothSigmaOf } from '../../engine/limits';
 import { trainingInputs } from '../dataset/inputs';
 import { splitValidation } from '../../engine/train/batches';
-import type { ModelDescription, ProjectionSettings } from '../../engine/types';
+import type { CalibrationSet, ModelDescription, ProjectionSettings } from '../../engine/types';
 import type { DomainHandlers, WorkerDeps } from '../runtime/handler';
-import { calibrateHeldOut, CALIBRATION_PROJECTIONS, trainJob } from './train';
+import { trainJob } from './train';
+import { calibrateHeldOut, calibrateTiled, CALIBRATION_PROJECTIONS, splitNormal } from './calibration';
 import type { JobContext } from '../runtime/context';
 
 /** The held-out normal images of training (same split, same seed), from the images loaded now. */
@@ -18,11 +19,18 @@ async function recalibrate(deps: WorkerDeps, projection: ProjectionSettings, ctx
     throw new EngineError('empty-dataset', 'Recalibrating needs the normal images the model was trained on: drop them again first.');
   }
   const { size, channels } = description.config;
-  const images = await trainingInputs(deps.store, items, { layout: layoutOf(description), size, channels }, description.train?.seed ?? 1);
+  const spec = { layout: layoutOf(description), size, channels };
   const split = description.train?.validationSplit ?? 0.2;
-  const heldOut = splitValidation(images, split, mulberry32(description.train?.seed ?? 1)).validation;
-  const set = heldOut.length > 0 ? heldOut : images.slice(0, CALIBRATION_PROJECTIONS);
-  const calibration = await calibrateHeldOut(vae, set, projection, smoothSigmaOf(description), 'finished', ctx, (done, total) => ctx.emit({ done, total }));
+  const seed = description.train?.seed ?? 1;
+  const run = { projection, smoothSigma: smoothSigmaOf(description), after: 'finished' as const, ctx, onProgress: (done: number, total: number) => ctx.emit({ done, total }) };
+  let calibration: CalibrationSet;
+  if (spec.layout.mode === 'patches') {
+    calibration = await calibrateTiled(deps.store, vae, splitNormal(items, spec.layout, split, seed).heldOut, spec, run);
+  } else {
+    const images = await trainingInputs(deps.store, items, spec, seed);
+    const heldOut = splitValidation(images, split, mulberry32(seed)).validation;
+    calibration = await calibrateHeldOut(vae, heldOut.length > 0 ? heldOut : images.slice(0, CALIBRATION_PROJECTIONS), run);
+  }
   if (!calibration.projection) throw new EngineError('cancelled', 'Recalibration was cancelled.');
   const next = { ...description, calibration };
   deps.slot.describe(next);

@@ -1,29 +1,20 @@
 /** The worker's training job: dataset -> VAE -> trainVae, then calibration on held-out images. */
 import { createVae } from '../../engine/model/vae';
 import type { Vae } from '../../engine/model/autoencoder';
-import { calibrateModel } from '../../engine/score/calibrateModel';
 import { reconstructImage } from '../../engine/score/score';
 import { trainVae, type TrainHooks, type TrainResult } from '../../engine/train/train';
 import { EngineError } from '../../engine/errors';
 import { FEW_IMAGES, smoothSigmaFor } from '../../engine/limits';
 import { describe } from '../../engine/model/io';
-import type { CalibrationSet, FloatImage, ProjectionSettings, TrainConfig, VaeConfig } from '../../engine/types';
+import type { FloatImage, TrainConfig, VaeConfig } from '../../engine/types';
 import { APP_VERSION } from '../../engine/version';
 import { isAllocationFailure } from '../runtime/memory';
 import { copyImage, type JobContext } from '../runtime/context';
 import type { LoadedModel } from '../runtime/modelSlot';
 import type { ImageStore } from '../dataset/images';
 import { trainingInputs } from '../dataset/inputs';
+import { calibrateHeldOut, calibrateTiled, CALIBRATION_PROJECTIONS, splitNormal } from './calibration';
 import type { ReconPair, TrainArgs, TrainEvent, TrainResultInfo } from '../protocol';
-
-/** Held-out images projected for the projection's threshold (each costs a full projection). */
-export const CALIBRATION_PROJECTIONS = 8;
-/**
- * After Stop during training, the kept model is still calibrated, on fewer projections and
- * without checking the stop flag (already set): a stopped model with a fixed colour scale is
- * worth the few seconds.
- */
-export const CALIBRATION_PROJECTIONS_AFTER_STOP = 2;
 
 async function reconGrid(vae: Vae, images: FloatImage[]): Promise<ReconPair[]> {
   const grid: ReconPair[] = [];
@@ -90,26 +81,6 @@ async function trainKeepingEpochs(
   }
 }
 
-/** Calibrates on held-out images with maps smoothed at `smoothSigma`; after a Stop, on fewer projections and ignoring the (set) stop flag. */
-export function calibrateHeldOut(
-  vae: Vae,
-  heldOut: FloatImage[],
-  projection: ProjectionSettings,
-  smoothSigma: number,
-  after: 'finished' | 'stopped',
-  ctx: Pick<JobContext<unknown>, 'shouldStop'>,
-  onProgress?: (done: number, total: number) => void,
-): Promise<CalibrationSet> {
-  const stopped = after === 'stopped';
-  return calibrateModel(vae, heldOut, {
-    projection,
-    smoothSigma,
-    projections: stopped ? CALIBRATION_PROJECTIONS_AFTER_STOP : CALIBRATION_PROJECTIONS,
-    shouldStop: stopped ? () => false : ctx.shouldStop,
-    onProgress,
-  });
-}
-
 /**
  * Trains a new model. Returns it only when at least one epoch finished (a stop before that
  * keeps the previous model); the caller swaps it in, which disposes the old one.
@@ -120,7 +91,9 @@ export async function trainJob(store: ImageStore, args: TrainArgs, ctx: JobConte
   if (items.length === 0) throw new EngineError('empty-dataset', 'There are no normal images to train on.');
   const channels = store.datasetChannels('normal');
   const config: VaeConfig = { ...args.vae, channels };
-  const images = await trainingInputs(store, items, { layout: args.input, size: config.size, channels }, args.train.seed);
+  const spec = { layout: args.input, size: config.size, channels };
+  const split = splitNormal(items, args.input, args.train.validationSplit, args.train.seed);
+  const images = await trainingInputs(store, split.train, spec, args.train.seed);
   ctx.emit({ kind: 'phase', phase: 'training' });
   const { result, kept: vae } = await trainKeepingEpochs(
     // Creating a large model can already exhaust the memory.
@@ -133,9 +106,12 @@ export async function trainJob(store: ImageStore, args: TrainArgs, ctx: JobConte
   if (vae === null) return { info: { model: null, ...ended }, model: null };
   try {
     ctx.emit({ kind: 'phase', phase: 'calibrating' });
-    const heldOut = result.validation.length > 0 ? result.validation : images.slice(0, CALIBRATION_PROJECTIONS);
     const smoothSigma = smoothSigmaFor(config.size);
-    const calibration = await calibrateHeldOut(vae, heldOut, args.projection, smoothSigma, result.stopped ? 'stopped' : 'finished', ctx);
+    const run = { projection: args.projection, smoothSigma, after: result.stopped ? ('stopped' as const) : ('finished' as const), ctx };
+    const calibration =
+      args.input.mode === 'patches'
+        ? await calibrateTiled(store, vae, split.heldOut, spec, run)
+        : await calibrateHeldOut(vae, result.validation.length > 0 ? result.validation : images.slice(0, CALIBRATION_PROJECTIONS), run);
     const description = describe({
       appVersion: APP_VERSION,
       config,

@@ -1,0 +1,82 @@
+/**
+ * How images meet the model's square input: whole (aspect kept) or patches at a scale, as auto
+ * would choose it from the normal images now, with a thumbnail showing how much one patch covers.
+ */
+import { useId } from 'react';
+import { describeLayout, formatScale, scaledSize } from '../../engine/data/layout';
+import { tileCount } from '../../engine/tiles/grid';
+import type { InputLayout } from '../../engine/types';
+import { LAYOUT_CHOICES, layoutFor, SCALE_CHOICES } from '../../store/defaults';
+import type { ImageInfo } from '../../worker/protocol';
+import { PixelCanvas } from '../common/PixelCanvas';
+import { useApp, useServices } from '../context';
+
+/** Tiles one image of width x height gets in this layout (1 in whole mode). */
+function tilesPerImage(layout: InputLayout, size: number, width: number, height: number): number {
+  if (layout.mode === 'whole') return 1;
+  const scaled = scaledSize(width, height, layout.scale);
+  return tileCount(scaled.width, scaled.height, size, layout.stride);
+}
+
+/** The first normal image with the share of it one patch covers outlined. */
+function PatchThumb({ image, layout, size }: { image: ImageInfo; layout: InputLayout; size: number }) {
+  const coverage =
+    layout.mode === 'patches'
+      ? { w: Math.min(1, size / (image.width * layout.scale)), h: Math.min(1, size / (image.height * layout.scale)) }
+      : null;
+  return (
+    <div className="patch-thumb" data-testid="patch-thumb">
+      <PixelCanvas image={image.thumb} label={`${image.name}${coverage ? ', one patch outlined' : ''}`} pixelated={false} />
+      {coverage && <div className="patch-box" style={{ width: `${coverage.w * 100}%`, height: `${coverage.h * 100}%` }} />}
+    </div>
+  );
+}
+
+export function LayoutSettings() {
+  const { store } = useServices();
+  const model = useApp((s) => s.settings.model);
+  const first = useApp((s) => s.normal[0] ?? null);
+  const sizes = useApp((s) => s.normal);
+  const disabled = useApp((s) => s.training.kind === 'running');
+  const modeId = useId();
+  const scaleId = useId();
+  const layout = sizes.length > 0 ? layoutFor(model, sizes) : null;
+  const setModel = (patch: Partial<typeof model>) => store.getState().setSettings({ model: patch });
+  return (
+    <div className="layout-settings">
+      <div className="fields">
+        <div className="field">
+          <label htmlFor={modeId}>Images</label>
+          <select id={modeId} value={model.layout} disabled={disabled} onChange={(e) => setModel({ layout: LAYOUT_CHOICES.find((c) => c.id === e.currentTarget.value)?.id ?? 'auto' })}>
+            {LAYOUT_CHOICES.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={scaleId}>Patch scale</label>
+          <select id={scaleId} value={model.scale} disabled={disabled || layout?.mode === 'whole'} onChange={(e) => setModel({ scale: Number(e.currentTarget.value) })}>
+            {SCALE_CHOICES.map((v) => (
+              <option key={v} value={v}>
+                {v === 0 ? 'Auto (from the image size)' : formatScale(v)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {layout && first && (
+        <div className="row layout-summary">
+          <PatchThumb image={first} layout={layout} size={model.size} />
+          <p className="muted small" data-testid="layout-summary">
+            {describeLayout(layout, model.size)}
+            {layout.mode === 'patches'
+              ? ` · ${tilesPerImage(layout, model.size, first.width, first.height)} tiles for ${first.width}×${first.height}`
+              : ' · grey bands pad non-square images and are left out of the map'}
+          </p>
+        </div>
+      )}
+    </div>
+  );
+}
