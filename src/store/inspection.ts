@@ -66,7 +66,7 @@ export const createInspectionSlice =
         onEvent: (f) => {
           if (inspectJob !== job) return;
           if (f.kind === 'residual') set({ early: f });
-          else if (f.kind === 'tiles') set({ inspection: { kind: 'running', testId, iterations: settings.iterations, tiles: { done: f.done, total: f.total } } });
+          else if (f.kind === 'tiles') set({ inspection: { kind: 'running', testId, iterations: settings.iterations, tiles: { live: f.live, done: f.done, total: f.total } } });
           else set({ frame: f.image ? f : get().frame, energies: [...get().energies, { iteration: f.iteration, energy: f.energy }] });
         },
       });

@@ -45,8 +45,8 @@ export interface StepPoint {
 
 export type InspectionState =
   | { kind: 'none' }
-  /** tiles: a very large image projected chunk by chunk (no frames), the tiles done so far. */
-  | { kind: 'running'; testId: string; iterations: number; tiles?: { done: number; total: number } }
+  /** tiles: patch mode's tiles (InspectTiles): all together (live), or chunk by chunk with the tiles done so far. */
+  | { kind: 'running'; testId: string; iterations: number; tiles?: { live: boolean; done: number; total: number } }
   | { kind: 'done'; result: InspectResult }
   | { kind: 'failed'; testId: string; message: string };
 

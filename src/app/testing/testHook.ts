@@ -27,6 +27,8 @@ export interface ManifoldLensHook {
   evaluationData(): Promise<EvaluationData | null>;
   /** The latest inspected camera frame: its scores and projection map. */
   live(): { frames: number; residual: number; projection: number; map: number[] } | null;
+  /** Frames (energy points) the current inspection has sent: one every FRAME_EVERY steps. */
+  projectionSteps(): number;
   heatScale(): { method: string; scaleMax: number; threshold: number | null; colormap: string };
 }
 
@@ -45,6 +47,7 @@ export function installTestHook(store: AppStore, client: MlClientLike): void {
     backend: () => choice()?.name ?? null,
     adapterInfo: () => choice()?.adapterInfo ?? null,
     numTensors: () => client.call('numTensors', {}).result,
+    projectionSteps: () => store.getState().energies.length,
     lastMap: () => client.call('lastMap', { method: store.getState().view.method === 'residual' ? 'residual' : 'projection' }).result,
     mask: async (testId) => {
       const id = testId ?? store.getState().selectedId;

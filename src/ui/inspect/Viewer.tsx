@@ -38,18 +38,26 @@ function Score() {
   );
 }
 
-/** A very large image in patch mode is projected chunk by chunk: how many of its tiles are done. */
+/** Patch mode: how far the projection of the image's tiles is (steps when live, tiles when chunk by chunk). */
 function TileProgress() {
-  const tiles = useApp((s) => (s.inspection.kind === 'running' ? (s.inspection.tiles ?? null) : null));
+  const { tiles, step, iterations } = useApp(
+    useShallow((s) => ({
+      tiles: s.inspection.kind === 'running' ? (s.inspection.tiles ?? null) : null,
+      iterations: s.inspection.kind === 'running' ? s.inspection.iterations : 0,
+      step: s.energies.length,
+    })),
+  );
   if (!tiles) return null;
-  const pct = tiles.total > 0 ? Math.round((100 * tiles.done) / tiles.total) : 0;
+  const [done, total] = tiles.live ? [Math.min(step, iterations), iterations] : [tiles.done, tiles.total];
+  const pct = total > 0 ? Math.round((100 * done) / total) : 0;
+  const text = tiles.live ? `Projecting ${tiles.total} tiles together: step ${done} of ${total}` : `Projecting tiles chunk by chunk: ${done} of ${total}`;
   return (
     <div className="progress-wrap">
       <div className="progress" role="progressbar" aria-label="Tile progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
         <div className="progress-bar" style={{ width: `${pct}%` }} />
       </div>
-      <span className="progress-text" data-testid="tile-progress">
-        Projecting tiles: {tiles.done} of {tiles.total}…
+      <span className="progress-text" data-testid="tile-progress" data-live={tiles.live}>
+        {text}
       </span>
     </div>
   );

@@ -33,11 +33,15 @@ async function scoreInput(model: LoadedModel, input: ModelInput, o: ScoreOptions
   const layout = layoutOf(model.description);
   if (layout.mode !== 'patches') return scoreImage(model.vae, input.image, o);
   const stride = layout.stride;
-  if (gridFor(model.vae, input.image, stride).origins.length <= LIVE_TILES) return scoreTiledLive(model.vae, input.image, { ...o, stride });
+  const tiles = gridFor(model.vae, input.image, stride).origins.length;
+  if (tiles <= LIVE_TILES) {
+    onTiles?.({ kind: 'tiles', live: true, done: 0, total: tiles });
+    return scoreTiledLive(model.vae, input.image, { ...o, stride });
+  }
   const s = await scoreTiled(model.vae, input.image, {
     ...o,
     stride,
-    onProgress: (done, total) => onTiles?.({ kind: 'tiles', done, total }),
+    onProgress: (done, total) => onTiles?.({ kind: 'tiles', live: false, done, total }),
   });
   if (s.stopped) throw new EngineError('cancelled', 'The inspection was cancelled.');
   return s;

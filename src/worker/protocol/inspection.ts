@@ -26,9 +26,13 @@ export interface InspectFrame {
   map?: Float32Array;
 }
 
-/** A very large image in patch mode goes chunk by chunk without frames: the tiles done so far. */
+/**
+ * Patch mode: the image's tiles. Live: all projected together, frames follow (sent once, done
+ * 0). Otherwise a very large image goes chunk by chunk without frames: the tiles done so far.
+ */
 export interface InspectTiles {
   kind: 'tiles';
+  live: boolean;
   done: number;
   total: number;
 }
