@@ -2,7 +2,7 @@
  * Model files from elsewhere, on WASM: foreign and old files are refused with a
  * reason and the loaded model keeps working; a model of another working size and channel count
  * than the test images is accepted and the test images are converted to it (the documented rule:
- * test images always follow the model's working size and channels).
+ * test images always follow the model's working size, channels and layout).
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, Locator, Page } from '@playwright/test';
@@ -71,7 +71,8 @@ test('foreign and old model files are refused; a model of another size and chann
   const second = page.getByTestId('test-item').filter({ hasText: 'wide-60x20.png' });
   await app.inspect(second);
   const map = await app.lastMap();
-  expect([map?.width, map?.height]).toEqual([32, 32]);
+  // Letterboxed into the model's 32 x 32, aspect kept: the map is the image's 32 x 11 part.
+  expect([map?.width, map?.height]).toEqual([32, 11]);
   await expect(page.getByTestId('score')).toHaveText(/^\d/);
   const id = await second.getAttribute('data-id');
   const working = await page.evaluate((testId) => window.__manifoldLens!.testImage(testId ?? '', 32), id);
