@@ -26,6 +26,14 @@ async function sendToTarget(cdp: CDPSession, sessionId: string, method: string, 
 
 /** Used heap bytes of the worker named `name` after a full garbage collection. */
 export async function workerHeapBytes(browser: Browser, name = 'manifold-lens-ml'): Promise<number> {
+  return (await workerMemory(browser, name)).heap;
+}
+
+/**
+ * The worker's memory after a full garbage collection: its JS heap and, where this Chromium
+ * reports it, the backing stores of its ArrayBuffers (where typed-array pixels live); null when not.
+ */
+export async function workerMemory(browser: Browser, name = 'manifold-lens-ml'): Promise<{ heap: number; buffers: number | null }> {
   const cdp = await browser.newBrowserCDPSession();
   try {
     const { targetInfos } = await cdp.send('Target.getTargets');
@@ -35,7 +43,7 @@ export async function workerHeapBytes(browser: Browser, name = 'manifold-lens-ml
     try {
       await sendToTarget(cdp, sessionId, 'HeapProfiler.collectGarbage', 1);
       const usage = await sendToTarget(cdp, sessionId, 'Runtime.getHeapUsage', 2);
-      return Number(usage.usedSize);
+      return { heap: Number(usage.usedSize), buffers: typeof usage.backingStorageSize === 'number' ? usage.backingStorageSize : null };
     } finally {
       await cdp.send('Target.detachFromTarget', { sessionId });
     }

@@ -43,7 +43,7 @@ export function defaultOutPath(root: string, date: Date): string {
   return path.join(root, 'bench', `results-${date.toISOString().slice(0, 10)}.json`);
 }
 
-export async function writeResults(file: string, rows: BenchRow[]): Promise<void> {
+export async function writeResults(file: string, rows: BenchRow[], extra: Record<string, unknown> = {}): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, JSON.stringify({ runs: rows }, null, 2) + '\n');
+  await writeFile(file, JSON.stringify({ runs: rows, ...extra }, null, 2) + '\n');
 }

@@ -1,10 +1,13 @@
 /**
  * npm run bench [-- --quick] [--out FILE] [--where node|chromium|all] [--sizes 32,64,128]
- *   [--backends wasm,cpu,webgpu,webgl] [--repeats N] [--no-app] [--no-torch]
+ *   [--backends wasm,cpu,webgpu,webgl] [--repeats N] [--no-app] [--no-torch] [--no-tiles]
  * Speed of the engine per backend and size, side by side in one run: in Node (wasm, cpu) and in
  * Chromium through Playwright (webgpu, webgl, wasm, cpu), plus the real app's main-thread long
  * tasks while it trains and projects. In Node, PyTorch runs the same network beside tfjs-wasm
- * (bench/torch_vae.py) when python3 has torch; --no-torch turns it off. Progress goes to stderr,
+ * (bench/torch_vae.py) when python3 has torch; --no-torch turns it off. Patch mode's rows (a
+ * tiled projection step against the number of tiles, wasm in Node) follow; --no-tiles skips them.
+ * In Chromium, the worker's memory with --memory-images N photos of 2 MP loaded (2000; 200 with
+ * --quick; 0 skips it). Progress goes to stderr,
  * the tables to stdout, every figure to bench/results-<date>.json. The CPU of this machine is
  * shared: read medians, not single runs.
  */
@@ -17,6 +20,9 @@ import { errorMessage } from '../engine/errors';
 import { benchNode, type NodeBackend } from './bench-node';
 import { defaultOutPath, formatBenchTable, formatKernelProfiles, writeResults } from './bench-report';
 import { benchTorchBeside } from './bench-torch-compare';
+import { benchTilesNode, formatTileTable } from './bench-tiles';
+import type { TileBenchRow } from '../engine/bench/tiles';
+import type { MemoryFigures } from '../../e2e/bench/memory';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NODE_BACKENDS: NodeBackend[] = ['wasm', 'cpu'];
@@ -28,13 +34,14 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false }, out: { type: 'string' }, where: { type: 'string', default: 'all' },
     sizes: { type: 'string' }, backends: { type: 'string' }, repeats: { type: 'string' }, 'no-app': { type: 'boolean', default: false },
-    'no-torch': { type: 'boolean', default: false },
+    'no-torch': { type: 'boolean', default: false }, 'no-tiles': { type: 'boolean', default: false },
+    'memory-images': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 
 const USAGE = `usage: npm run bench -- [--quick] [--out FILE] [--where node|chromium|all] [--sizes 32,64,128]
-  [--backends wasm,cpu,webgpu,webgl] [--repeats N] [--no-app] [--no-torch]`;
+  [--backends wasm,cpu,webgpu,webgl] [--repeats N] [--no-app] [--no-torch] [--no-tiles] [--memory-images N]`;
 
 interface Plan {
   where: 'node' | 'chromium' | 'all';
@@ -44,10 +51,19 @@ interface Plan {
   browserBackends: string[];
   /** The app's flows to watch for long tasks; empty with --no-app. */
   appRuns: { backend: string; epochs: number; iterations: number }[];
+  /** Photos of 2 MP loaded for the worker-memory figure; 0 skips it. */
+  memoryImages: number;
 }
 
 function listArg(raw: string | undefined, fallback: string[]): string[] {
   return raw === undefined ? fallback : raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+function memoryImages(raw: string | undefined, quick: boolean): number {
+  if (raw === undefined) return quick ? 200 : 2000;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--memory-images must be a whole number >= 0, got "${raw}"`);
+  return n;
 }
 
 function planFromArgs(log: (l: string) => void): Plan {
@@ -70,15 +86,23 @@ function planFromArgs(log: (l: string) => void): Plan {
     // WebGPU here is a software adapter (about 15 s per training step at 32 px): a short flow.
     appRuns: values['no-app'] === true ? [] : quick ? [{ backend: 'wasm', epochs: 2, iterations: 40 }]
       : [{ backend: 'wasm', epochs: 4, iterations: 40 }, { backend: 'webgpu', epochs: 1, iterations: 10 }],
+    memoryImages: memoryImages(values['memory-images'], quick),
   };
 }
 
-async function runChromium(p: Plan, log: (l: string) => void): Promise<BenchRow[]> {
+interface ChromiumResults {
+  rows: BenchRow[];
+  memory: MemoryFigures | null;
+}
+
+async function runChromium(p: Plan, log: (l: string) => void): Promise<ChromiumResults> {
   // Loaded only when needed: Node-only runs must not require Playwright or Vite.
   const { launchChromium, startDevServer, startAppPreview } = await import('../../e2e/bench/servers');
   const { benchChromium } = await import('../../e2e/bench/chromium');
   const { benchApp } = await import('../../e2e/bench/app');
+  const { benchMemory } = await import('../../e2e/bench/memory');
   const rows: BenchRow[] = [];
+  let memory: MemoryFigures | null = null;
   const browser = await launchChromium();
   try {
     if (p.browserBackends.length > 0) {
@@ -89,12 +113,13 @@ async function runChromium(p: Plan, log: (l: string) => void): Promise<BenchRow[
         await dev.close();
       }
     }
-    if (p.appRuns.length > 0) {
+    if (p.appRuns.length > 0 || p.memoryImages > 0) {
       log('app: building and previewing the production build');
       const app = await startAppPreview();
       try {
         const size = Math.min(...p.chromium.sizes);
         for (const run of p.appRuns) rows.push(await benchApp(browser, app.url, { ...MODEL, size, ...run, timeoutMs: 240_000 }, log));
+        if (p.memoryImages > 0) memory = await benchMemory(browser, app.url, p.memoryImages, log).catch((e: unknown) => (log(`memory: ${errorMessage(e)}`), null));
       } finally {
         await app.close();
       }
@@ -102,7 +127,16 @@ async function runChromium(p: Plan, log: (l: string) => void): Promise<BenchRow[
   } finally {
     await browser.close();
   }
-  return rows;
+  return { rows, memory };
+}
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+
+function formatMemory(m: MemoryFigures): string {
+  const total = (x: MemoryFigures['before']) => x.heap + (x.buffers ?? 0);
+  const buffers = m.after.buffers === null ? 'ArrayBuffers not reported by this Chromium' : `ArrayBuffers ${mb(m.after.buffers)}`;
+  return `Worker memory with ${m.images} photos of ${m.width}x${m.height} loaded: ${mb(total(m.after))} (heap ${mb(m.after.heap)}, ${buffers}; ${mb(total(m.before))} before), ` +
+    `${(m.perImage / 1024).toFixed(0)} kB per photo; bound ${mb(m.bound)}; loaded in ${(m.loadMs / 1000).toFixed(0)} s`;
 }
 
 function envNow(quick: boolean): BenchEnv {
@@ -118,6 +152,7 @@ async function main(): Promise<void> {
   log(`bench: ${env.cpus} CPUs, load ${env.loadAverage.join(' ')} (shared machine: expect noise)`);
   const rows: BenchRow[] = [];
   let torchText = '';
+  let tiles: TileBenchRow[] = [];
   if (p.where !== 'chromium') {
     const nodeRows = await benchNode(p.nodeBackends, p.node);
     rows.push(...nodeRows);
@@ -126,14 +161,22 @@ async function main(): Promise<void> {
       rows.push(...torch.rows);
       torchText = torch.text;
     }
+    if (values['no-tiles'] !== true && p.nodeBackends.includes('wasm')) tiles = await benchTilesNode(values.quick === true, log);
   }
-  if (p.where !== 'node') rows.push(...(await runChromium(p, log)));
+  let memory: MemoryFigures | null = null;
+  if (p.where !== 'node') {
+    const chromium = await runChromium(p, log);
+    rows.push(...chromium.rows);
+    memory = chromium.memory;
+  }
   const out = values.out ? path.resolve(values.out) : defaultOutPath(ROOT, new Date());
-  await writeResults(out, rows.map((r) => ({ ...r, env })));
+  await writeResults(out, rows.map((r) => ({ ...r, env })), { tiles, memory });
   console.log(formatBenchTable(rows));
+  if (tiles.length > 0) console.log(`\nTiled projection step (patch mode, default 64 px model):\n${formatTileTable(tiles)}`);
   const profiles = formatKernelProfiles(rows);
   if (profiles.length > 0) console.log(`\n${profiles}`);
   if (torchText.length > 0) console.log(`\n${torchText}`);
+  if (memory) console.log(`\n${formatMemory(memory)}`);
   log(`bench: ${Math.round((Date.now() - started) / 1000)} s; wrote ${path.relative(process.cwd(), out) || out}`);
 }
 
