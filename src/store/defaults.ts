@@ -27,9 +27,9 @@ export interface ModelSettings {
 
 /** The layout choices, by the name shown. */
 export const LAYOUT_CHOICES: { id: LayoutRequest['mode']; label: string }[] = [
-  { id: 'auto', label: 'Auto (from the images)' },
-  { id: 'whole', label: 'Whole image, aspect kept' },
-  { id: 'patches', label: 'Patches (textures, large photos)' },
+  { id: 'auto', label: 'Auto' },
+  { id: 'whole', label: 'Whole image' },
+  { id: 'patches', label: 'Patches' },
 ];
 
 /** The patch scales the settings offer; 0 = auto. */

@@ -60,7 +60,7 @@ export function LayoutSettings() {
           <select id={scaleId} value={model.scale} disabled={disabled || layout?.mode === 'whole'} onChange={(e) => setModel({ scale: Number(e.currentTarget.value) })}>
             {SCALE_CHOICES.map((v) => (
               <option key={v} value={v}>
-                {v === 0 ? 'Auto (from the image size)' : formatScale(v)}
+                {v === 0 ? 'Auto' : formatScale(v)}
               </option>
             ))}
           </select>
@@ -70,6 +70,7 @@ export function LayoutSettings() {
         <div className="row layout-summary">
           <PatchThumb image={first} layout={layout} size={model.size} />
           <p className="muted small" data-testid="layout-summary">
+            {model.layout === 'auto' ? 'Auto chose ' : ''}
             {describeLayout(layout, model.size)}
             {layout.mode === 'patches'
               ? ` · ${tilesPerImage(layout, model.size, first.width, first.height)} tiles for ${first.width}×${first.height}`
