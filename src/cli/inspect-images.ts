@@ -4,9 +4,11 @@
  */
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { toFloatImage } from '../engine/data/image';
+import { pixelsToFloat, resizeFloat, toFloatImage } from '../engine/data/image';
+import { letterbox, scaledSize, type ContentBox } from '../engine/data/layout';
+import { fitForTiles } from '../engine/tiles/score';
 import { errorMessage } from '../engine/errors';
-import type { Channels, FloatImage } from '../engine/types';
+import type { Channels, FloatImage, InputLayout } from '../engine/types';
 import { decodeImageFile, sniffFormat } from './decode';
 import { InputError } from './inspect-args';
 
@@ -83,10 +85,34 @@ export async function listImages(dir: string, log: (line: string) => void): Prom
   return w.found;
 }
 
+/** Longest side the page's worker keeps of a decoded image (worker/dataset/decode.ts MAX_STORED_SIDE). */
+const STORED_SIDE = 256;
+
+/** The model's input from a file, and the letterbox's box (the maps are cropped to it). */
+export interface CliInput {
+  image: FloatImage;
+  box: ContentBox | null;
+}
+
 /**
- * The working image of a file, the page's way (worker/dataset/images.ts working() for decoded
- * pixels): alpha composited on white, the model's channels, then the engine's resize.
+ * A file as the page's worker hands it to a model of this layout (worker/dataset/inputs.ts):
+ * alpha composited on white, the model's channels, then squashed to the working size (models
+ * made before layouts), fitted inside it with grey bands (whole images; from the image kept at
+ * 256 px at most, as the worker keeps it), or scaled for tiling (patches).
  */
-export async function workingImage(file: ImageFile, size: number, channels: Channels): Promise<FloatImage> {
-  return toFloatImage(await decodeImageFile(file.path), { size, channels });
+export async function modelInputOf(file: ImageFile, layout: InputLayout, size: number, channels: Channels): Promise<CliInput> {
+  const pixels = await decodeImageFile(file.path);
+  if (layout.mode === 'whole' && layout.fit === 'squash') return { image: toFloatImage(pixels, { size, channels }), box: null };
+  const full = pixelsToFloat(pixels, channels);
+  if (layout.mode === 'patches') {
+    const { width, height } = scaledSize(full.width, full.height, layout.scale);
+    return { image: fitForTiles(resizeFloat(full, width, height), size), box: null };
+  }
+  const kept = fitInside(full.width, full.height, STORED_SIDE);
+  return letterbox(kept.width === full.width ? full : resizeFloat(full, kept.width, kept.height), size);
+}
+
+function fitInside(width: number, height: number, max: number): { width: number; height: number } {
+  const k = Math.min(1, max / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * k)), height: Math.max(1, Math.round(height * k)) };
 }

@@ -1,6 +1,7 @@
 /**
  * The inspect command: a model file exported from the page scores a folder of images through the
- * page's own loader, working-image path and scoring pipeline, so its maps are the page's maps.
+ * page's own loader, input layout (squashed, letterboxed or tiled) and scoring pipeline, so its
+ * maps are the page's maps.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,7 +12,9 @@ import { isStale, scaleFor, verdictOf } from '../engine/score/threshold';
 import type { AnomalyResult, ModelDescription, ProjectionSettings } from '../engine/types';
 import type { LoadedModel } from '../worker/runtime/modelSlot';
 import { INSPECT_USAGE, InputError, parseInspectArgs, type InspectArgs } from './inspect-args';
-import { listImages, workingImage, type ImageFile } from './inspect-images';
+import { listImages, modelInputOf, type CliInput, type ImageFile } from './inspect-images';
+import { cropMap, describeLayout, layoutOf } from '../engine/data/layout';
+import { scoreTiled } from '../engine/tiles/score';
 import { buildModel, calibrationNote, chooseSettings, describeSettings, readModelFile } from './inspect-model';
 import { outputStems, resultsCsv, writeMaps, type ResultRow } from './inspect-output';
 import { backendLine, useNodeBackend } from './node-backend';
@@ -35,11 +38,19 @@ function rowsOf(job: Job, file: ImageFile, results: AnomalyResult[]): ResultRow[
   });
 }
 
+/** Both methods' results for one model input, by the model's layout (the page's way: worker/inspection/inspect.ts). */
+async function scoreInput(job: Job, input: CliInput): Promise<AnomalyResult[]> {
+  const layout = layoutOf(job.model.description);
+  const o = { projection: job.settings, smoothSigma: smoothSigmaOf(job.model.description), methods: ['residual' as const, 'projection' as const] };
+  const s = layout.mode === 'patches' ? await scoreTiled(job.model.vae, input.image, { ...o, stride: layout.stride }) : await scoreImage(job.model.vae, input.image, o);
+  const box = input.box;
+  return [s.residual, s.projection].filter((r): r is AnomalyResult => r !== null).map((r) => (box ? cropMap(r, box) : r));
+}
+
 async function scoreOne(job: Job, file: ImageFile, stem: string): Promise<ResultRow[]> {
   const { config, calibration } = job.model.description;
-  const x0 = await workingImage(file, config.size, config.channels);
-  const s = await scoreImage(job.model.vae, x0, { projection: job.settings, smoothSigma: smoothSigmaOf(job.model.description), methods: ['residual', 'projection'] });
-  const results = [s.residual, s.projection].filter((r): r is AnomalyResult => r !== null);
+  const input = await modelInputOf(file, layoutOf(job.model.description), config.size, config.channels);
+  const results = await scoreInput(job, input);
   for (const r of results) {
     // The page's fixed colour scale: the calibration's, or the image's own maximum without one.
     await writeMaps(job.args.out, stem, r, job.args.colormap, scaleFor(calibration, r.method, undefined, r.score).scaleMax);
@@ -64,7 +75,7 @@ async function scoreAll(job: Job, files: ImageFile[]): Promise<ResultRow[]> {
 
 function describeModel(d: ModelDescription): string {
   const { size, channels, latent } = d.config;
-  return `model: ${size} px ${channels === 1 ? 'gray' : 'colour'}, latent ${latent}, ${d.epochsDone} epochs${d.stopped ? ' (stopped early)' : ''}, trained ${d.trainedAt}`;
+  return `model: ${size} px ${channels === 1 ? 'gray' : 'colour'}, latent ${latent}, ${describeLayout(layoutOf(d), size)}, ${d.epochsDone} epochs${d.stopped ? ' (stopped early)' : ''}, trained ${d.trainedAt}`;
 }
 
 async function inspect(args: InspectArgs, log: Log): Promise<void> {

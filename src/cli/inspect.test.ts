@@ -17,7 +17,7 @@ import { smoothSigmaOf } from '../engine/limits';
 import { createVae } from '../engine/model/vae';
 import { scoreImage } from '../engine/score/pipeline';
 import { modelInfo } from '../engine/testing/fixtures';
-import type { Calibration, ModelDescription, ProjectionSettings } from '../engine/types';
+import type { Calibration, FloatImage, InputLayout, ModelDescription, ProjectionSettings } from '../engine/types';
 import { modelParts, packModelFile } from '../worker/model/files';
 import { decodeImageFile } from './decode';
 import { encodePng } from './encode';
@@ -38,11 +38,11 @@ let root = '';
 const images = () => join(root, 'images');
 const modelPath = () => join(root, 'model.zip');
 
-async function writeModel(path: string, saved: ProjectionSettings | null): Promise<void> {
+async function writeModel(path: string, saved: ProjectionSettings | null, input?: InputLayout): Promise<void> {
   const vae = createVae(config, 5);
   try {
     const settings = saved && { projection: saved, thresholds: {} };
-    await writeFile(path, packModelFile(await modelParts({ vae, description }, settings)));
+    await writeFile(path, packModelFile(await modelParts({ vae, description: input ? { ...description, input } : description }, settings)));
   } finally {
     vae.dispose();
   }
@@ -148,6 +148,28 @@ describe('npm run inspect', () => {
       ['residual', '1', '0.2', '2', 'plain', 'false'],
       ['projection', '1', '0.2', '2', 'plain', 'true'],
     ]);
+  });
+
+  it("follows the model's layout: maps of a letterboxed image's own shape, and of a tiled image at the patch scale", async () => {
+    const wide: FloatImage = { width: 48, height: 24, channels: 3, data: Float32Array.from({ length: 48 * 24 * 3 }, (_, i) => ((i * 7) % 11) / 11) };
+    const dir = join(root, 'wide');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'wide.png'), encodePng(wide));
+    const cases: [InputLayout, number[]][] = [
+      [{ mode: 'whole', fit: 'letterbox' }, [16, 8]],
+      [{ mode: 'whole', fit: 'squash' }, [16, 16]],
+      // 48 x 24 at 1/2 is 24 x 12, scaled up to hold one 16 px tile: 32 x 16.
+      [{ mode: 'patches', scale: 0.5, stride: 8 }, [32, 16]],
+    ];
+    for (const [input, size] of cases) {
+      const file = join(root, `layout-${input.mode}.zip`);
+      await writeModel(file, null, input);
+      const out = join(root, `out-${input.mode}-${input.mode === 'whole' ? input.fit : input.scale}`);
+      expect(await runInspect(['--model', file, dir, '--out', out, '--backend', 'cpu'], () => undefined)).toBe(0);
+      const rows = csvRows(await readFile(join(out, 'results.csv'), 'utf8'));
+      expect(rows.map((r) => [Number(r.width), Number(r.height)])).toEqual([size, size]);
+      expect((await stat(join(out, 'wide.projection.f32'))).size).toBe(size[0]! * size[1]! * 4);
+    }
   });
 
   it('refuses a file that is not a model with one line and exit code 2', async () => {
