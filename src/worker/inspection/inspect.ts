@@ -1,9 +1,9 @@
 /** The worker's inspection jobs: one image live (frames), or many images' scores. */
-import { cropImage, cropMap, layoutOf, type ContentBox } from '../../engine/data/layout';
+import { cropImage, cropMap, layoutOf, scaledSize, type ContentBox } from '../../engine/data/layout';
 import { EngineError } from '../../engine/errors';
 import { projectionBatchFor, smoothSigmaOf } from '../../engine/limits';
 import { scoreBatch, scoreImage, type ScoreOptions, type Scored } from '../../engine/score/pipeline';
-import { gridFor, LIVE_TILES, scoreTiled, scoreTiledLive } from '../../engine/tiles/score';
+import { fitForTiles, gridFor, LIVE_TILES, scoreTiled, scoreTiledLive } from '../../engine/tiles/score';
 import type { AnomalyResult, FloatImage, ProjectionSettings } from '../../engine/types';
 import { copyImage, type JobContext } from '../runtime/context';
 import type { LoadedModel } from '../runtime/modelSlot';
@@ -139,11 +139,24 @@ export async function scoreJob(store: ImageStore, model: LoadedModel, testIds: s
   return { stopped };
 }
 
-/** A camera frame (square RGBA) at the model's size and channels, through the pipeline. */
+/**
+ * A camera frame (square RGBA) through the pipeline: at the model's size and channels, or in
+ * patch mode at the model's scale, tiled (no frames: the next camera frame waits for it).
+ */
 export async function inspectLive(model: LoadedModel, { frame, settings }: LiveArgs, ctx: JobContext<never>): Promise<LiveResult> {
   const { size, channels } = model.description.config;
+  const layout = layoutOf(model.description);
   const pixels = { width: frame.width, height: frame.height, channels: 4 as const, data: frame.data };
+  const o = { projection: settings, smoothSigma: smoothSigmaOf(model.description), shouldStop: ctx.shouldStop };
+  if (layout.mode === 'patches') {
+    const side = scaledSize(frame.width, frame.height, layout.scale);
+    const x0 = fitForTiles(toFloatImage(pixels, { size: Math.max(side.width, side.height), channels, fit: 'crop' }), size);
+    const s = await scoreTiled(model.vae, x0, { ...o, stride: layout.stride });
+    if (s.stopped) throw new EngineError('cancelled', 'The camera frame was dropped.');
+    const b = complete(s);
+    return { x0, residual: b.residual, projection: b.projection };
+  }
   const x0 = toFloatImage(pixels, { size, channels, fit: 'crop' });
-  const s = complete(await scoreImage(model.vae, x0, { projection: settings, smoothSigma: smoothSigmaOf(model.description), shouldStop: ctx.shouldStop }));
+  const s = complete(await scoreImage(model.vae, x0, o));
   return { x0, residual: s.residual, projection: s.projection };
 }

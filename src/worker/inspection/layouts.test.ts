@@ -8,7 +8,8 @@ import { patchesPerImage, trainingInputs } from '../dataset/inputs';
 import type { TrainArgs } from '../protocol';
 import type { JobContext } from '../runtime/context';
 import { trainJob } from '../training/train';
-import { inspectJob, scoreJob } from './inspect';
+import { Evaluator } from './evaluate';
+import { inspectJob, inspectLive, scoreJob } from './inspect';
 
 function context<E>(): JobContext<E> & { events: E[] } {
   const events: E[] = [];
@@ -87,6 +88,19 @@ describe('patch mode', () => {
     const scored = context<{ testId: string; projection: number }>();
     expect(await scoreJob(store, trained.model, ['t'], args(patches).projection, scored as never)).toEqual({ stopped: false });
     expect(Math.abs((scored.events[0]?.projection ?? 0) - r.projection.score)).toBeLessThan(1e-4);
+
+    // The batch evaluation: the defect's mask at the map's resolution, a good image beside it.
+    store.putFloat('test', { id: 'g', name: 'g' }, set.normal[0]!);
+    const ev = new Evaluator();
+    const e = await ev.run(store, trained.model, { testIds: ['t', 'g'], settings: args(patches).projection }, context() as never);
+    expect(e.labelled).toBe(2);
+    expect(ev.last?.masks[0]?.width).toBe(48);
+    expect(e.metrics.projection?.pixelAuroc).toBeGreaterThan(0);
+
+    // A square camera frame goes through at the model's scale, tiled: 40 x 40 at scale 1.
+    const frame = { width: 40, height: 40, data: new Uint8ClampedArray(40 * 40 * 4).fill(128) };
+    const live = await inspectLive(trained.model, { frame, settings: args(patches).projection }, context() as never);
+    expect([live.projection.width, live.projection.height, live.x0.width]).toEqual([40, 40, 40]);
     trained.model.vae.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
