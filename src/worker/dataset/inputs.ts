@@ -30,10 +30,15 @@ export function patchesPerImage(images: number): number {
   return Math.max(1, Math.round(total / Math.max(1, images)));
 }
 
-/** One image of a set as the model takes it. */
+/** One image of a set as the model takes it: a fresh image each call, the caller may keep or transfer it. */
 export async function modelInput(store: ImageStore, set: ImageSet, item: StoredImage, spec: InputSpec): Promise<ModelInput> {
   const { layout, size, channels } = spec;
-  if (layout.mode === 'patches') return { image: fitForTiles(await store.scaled(set, item, layout.scale, channels), size), box: null };
+  if (layout.mode === 'patches') {
+    // The scaled image is the store's cached one: hand out a copy (results are transferred to the page).
+    const scaled = await store.scaled(set, item, layout.scale, channels);
+    const fitted = fitForTiles(scaled, size);
+    return { image: fitted === scaled ? { ...scaled, data: scaled.data.slice() } : fitted, box: null };
+  }
   if (layout.fit === 'squash') return { image: store.working(item, size, channels), box: null };
   return letterbox(store.stored(item, channels), size);
 }

@@ -6,7 +6,7 @@ import type { FloatImage, InputLayout } from '../../engine/types';
 import { ImageStore } from '../dataset/images';
 import { patchesPerImage, trainingInputs } from '../dataset/inputs';
 import type { TrainArgs } from '../protocol';
-import type { JobContext } from '../runtime/context';
+import { transferables, type JobContext } from '../runtime/context';
 import { trainJob } from '../training/train';
 import { Evaluator } from './evaluate';
 import { inspectJob, inspectLive, scoreJob } from './inspect';
@@ -84,6 +84,11 @@ describe('patch mode', () => {
     const frames = ctx.events.filter((e) => e.kind === 'frame' && e.map);
     expect(frames.length).toBeGreaterThan(0);
     expect(frames.every((f) => f.map?.length === 48 * 40 && f.image?.width === 48)).toBe(true);
+
+    // The result goes to the page with its buffers transferred: inspecting again still works.
+    structuredClone(r, { transfer: transferables(r) });
+    const again = await inspectJob(store, trained.model, { testId: 't', settings: args(patches).projection, every: 1 }, context() as never);
+    expect(again.projection.score).toBeCloseTo(r.projection.score, 5);
 
     const scored = context<{ testId: string; projection: number }>();
     expect(await scoreJob(store, trained.model, ['t'], args(patches).projection, scored as never)).toEqual({ stopped: false });
