@@ -78,6 +78,19 @@ test('a 1600 x 1200 photo trained in patch mode: the overlay is drawn at full re
   expect(inside).toBeGreaterThan(2 * outside);
   await app.shot('14-patch-overlay');
 
+  // The sliders re-run the tiled projection on the same photo.
+  const slider = page.getByLabel('Iterations', { exact: true });
+  await slider.focus();
+  for (let i = 0; i < 2; i++) await slider.press('ArrowRight');
+  await expect
+    .poll(async () => {
+      const state = await app.status.getAttribute('data-state');
+      const again = state === 'done' ? await app.lastMap() : null;
+      return again !== null && again.width === 100 && again.data.some((v, i) => Math.abs(v - (map.data[i] ?? 0)) > 1e-6);
+    }, { timeout: 120_000 })
+    .toBe(true);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+
   // 12 megapixels: decoded in the worker, kept small, tiled at the model's scale (250 x 188).
   await page.getByLabel('Test images', { exact: true }).setInputFiles([jpegFile('big_4000x3000.jpg', 4000, 3000, withDisc(grain(5, 4000), 1000, 2000, 200))]);
   const big = page.getByTestId('test-item').filter({ hasText: 'big_4000x3000.jpg' });
