@@ -101,7 +101,7 @@ describe('training and inspection', () => {
     const call = client.last('train');
     call.emit({ kind: 'phase', phase: 'training' });
     call.emit({ kind: 'progress', progress: { epoch: 1, epochs: 2, step: 2, stepsPerEpoch: 4, loss: 5, recon: 5, kl: 0, valLoss: null, imagesPerSec: 10, etaMs: 1000 } });
-    expect(status()).toEqual({ state: 'training', text: 'Training: epoch 1 of 30' });
+    expect(status()).toEqual({ state: 'training', text: `Training: epoch 1 of ${DEFAULT_SETTINGS.train.epochs}` });
     expect(store.getState().steps).toEqual([{ x: 0.5, loss: 5 }]);
     call.emit({ kind: 'epoch', epoch: 1, loss: 4, valLoss: 3, grid: [] });
     call.resolve({ model, history: [] });

@@ -123,7 +123,7 @@ export class ImageStore {
   /** Replaces both sets with a procedural demo (normal textures; test images with masks). */
   loadDemo(args: DemoArgs): { normal: ImageInfo[]; test: ImageInfo[] } {
     // Tiles, not fabric: at the default 64 px and 40 images the VAE learns tiles (and stone) in
-    // 30 epochs, while on fabric it collapses to the mean image (npm run eval, README).
+    // its default training, while on fabric it collapses to the mean image (npm run eval, README).
     const demo = generateDemo({ family: 'tiles', size: args.size, normal: args.normal, test: args.test, seed: args.seed });
     this.remove('normal', 'all');
     this.remove('test', 'all');
