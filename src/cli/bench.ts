@@ -27,7 +27,11 @@ import type { MemoryFigures } from '../../e2e/bench/memory';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NODE_BACKENDS: NodeBackend[] = ['wasm', 'cpu'];
 const BROWSER_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'];
-/** The app's default model (store/defaults.ts) and its demo's colour images. */
+/**
+ * The model the speed figures have been measured on since the first bench (the app's first
+ * default: latent 32, width 16, batch 16, colour), kept so figures compare across runs. The
+ * tile rows use today's default model (bench-tiles.ts).
+ */
 const MODEL = { latent: 32, width: 16, channels: 3 as const, batch: 16 };
 
 const { values } = parseArgs({
