@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateHighRes } from '../../engine/data/procedural/highres';
+import { tileCount } from '../../engine/tiles/grid';
+import { LIVE_TILES } from '../../engine/tiles/score';
 import { useCpu } from '../../engine/testing/cpu';
 import type { FloatImage, InputLayout } from '../../engine/types';
 import { ImageStore } from '../dataset/images';
@@ -106,6 +108,19 @@ describe('patch mode', () => {
     const frame = { width: 40, height: 40, data: new Uint8ClampedArray(40 * 40 * 4).fill(128) };
     const live = await inspectLive(trained.model, { frame, settings: args(patches).projection }, context() as never);
     expect([live.projection.width, live.projection.height, live.x0.width]).toEqual([40, 40, 40]);
+    // Over LIVE_TILES tiles (280 x 280 at 16 px, stride 8: 34 x 34): chunk by chunk, tile progress, no frames.
+    const big: FloatImage = { width: 280, height: 280, channels: 3, data: new Float32Array(280 * 280 * 3).fill(0.5) };
+    store.putFloat('test', { id: 'big', name: 'big' }, big);
+    const chunked = context<{ kind: string; live?: boolean; done?: number; total?: number }>();
+    const rb = await inspectJob(store, trained.model, { testId: 'big', settings: { ...args(patches).projection, iterations: 1 }, every: 1 }, chunked as never);
+    const tiles = chunked.events.filter((e) => e.kind === 'tiles');
+    expect(tileCount(280, 280, 16, 8)).toBeGreaterThan(LIVE_TILES);
+    expect(tiles.length).toBeGreaterThan(1);
+    expect(tiles.every((e) => e.live === false && e.total === tileCount(280, 280, 16, 8))).toBe(true);
+    expect(tiles.at(-1)?.done).toBe(tileCount(280, 280, 16, 8));
+    expect(chunked.events.some((e) => e.kind === 'frame')).toBe(false);
+    expect([rb.projection.width, rb.projection.height]).toEqual([280, 280]);
+
     trained.model.vae.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
