@@ -88,7 +88,7 @@ export class ImageStore {
     return this.sets[set].size;
   }
 
-  /** Bytes held by the scaled-image cache (for the bench and the tests). */
+  /** Bytes held by the scaled-image cache. */
   get cachedBytes(): number {
     return this.scaledCache.bytes;
   }

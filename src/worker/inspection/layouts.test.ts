@@ -121,6 +121,12 @@ describe('patch mode', () => {
     expect(chunked.events.some((e) => e.kind === 'frame')).toBe(false);
     expect([rb.projection.width, rb.projection.height]).toEqual([280, 280]);
 
+    // The scaled images are cached within the bound and dropped with their images.
+    expect(store.cachedBytes).toBeGreaterThan(0);
+    store.remove('test', 'all');
+    store.remove('normal', 'all');
+    expect(store.cachedBytes).toBe(0);
+
     trained.model.vae.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
