@@ -11,6 +11,7 @@ import { errorMessage } from '../engine/errors';
 import type { Channels, FloatImage, InputLayout } from '../engine/types';
 import { decodeImageFile, sniffFormat } from './decode';
 import { InputError } from './inspect-args';
+import { fitInside, MAX_STORED_SIDE } from '../worker/dataset/decode';
 
 export interface ImageFile {
   path: string;
@@ -85,9 +86,6 @@ export async function listImages(dir: string, log: (line: string) => void): Prom
   return w.found;
 }
 
-/** Longest side the page's worker keeps of a decoded image (worker/dataset/decode.ts MAX_STORED_SIDE). */
-const STORED_SIDE = 256;
-
 /** The model's input from a file, and the letterbox's box (the maps are cropped to it). */
 export interface CliInput {
   image: FloatImage;
@@ -108,11 +106,6 @@ export async function modelInputOf(file: ImageFile, layout: InputLayout, size: n
     const { width, height } = scaledSize(full.width, full.height, layout.scale);
     return { image: fitForTiles(resizeFloat(full, width, height), size), box: null };
   }
-  const kept = fitInside(full.width, full.height, STORED_SIDE);
+  const kept = fitInside(full.width, full.height, MAX_STORED_SIDE);
   return letterbox(kept.width === full.width ? full : resizeFloat(full, kept.width, kept.height), size);
-}
-
-function fitInside(width: number, height: number, max: number): { width: number; height: number } {
-  const k = Math.min(1, max / Math.max(width, height));
-  return { width: Math.max(1, Math.round(width * k)), height: Math.max(1, Math.round(height * k)) };
 }

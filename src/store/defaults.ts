@@ -81,8 +81,8 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = {
   model: { size: 64, latent: 256, width: 16, bottom: 0, reconstruction: { kind: 'l2' }, layout: 'auto', scale: 0 },
   train: {
-    // Batch 4 for 20 epochs: about the time of batch 16 for 30 on WASM, with 2.7x the updates,
-    // which a small dataset needs (npm run eval, README: Choosing the model).
+    // Batch 4 for 20 epochs: 2.7x the updates of batch 16 for 30, which a small dataset needs, at
+    // 1.34x its training time on WASM (npm run eval, README: Choosing the model).
     epochs: 20,
     batchSize: 4,
     learningRate: 2e-3,

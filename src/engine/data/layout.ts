@@ -41,11 +41,15 @@ export function letterbox(img: FloatImage, size: number): { image: FloatImage; b
 /** The part of a working-size map inside the box: the map of the image itself, bands left out; the score is its max. */
 export function cropMap(r: AnomalyResult, box: ContentBox): AnomalyResult {
   if (box.x === 0 && box.y === 0 && box.width === r.width && box.height === r.height) return r;
-  const map = new Float32Array(box.width * box.height);
-  for (let y = 0; y < box.height; y++) map.set(r.map.subarray((box.y + y) * r.width + box.x, (box.y + y) * r.width + box.x + box.width), y * box.width);
+  const map = cropField(r.map, r.width, r.height, box);
   let score = 0;
   for (const v of map) if (v > score) score = v;
   return { ...r, map, width: box.width, height: box.height, score };
+}
+
+/** The box's part of a one-value-per-pixel field of width x height (a map). */
+export function cropField(field: Float32Array, width: number, height: number, box: ContentBox): Float32Array {
+  return cropImage({ width, height, channels: 1, data: field }, box).data;
 }
 
 /** The same crop of an image (x0, f(x0) or x_T shown beside the map). */

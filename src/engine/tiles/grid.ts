@@ -86,10 +86,16 @@ export function stitchTiles(tiles: FloatImage[], grid: TileGrid): FloatImage {
   return { width, height, channels: c, data };
 }
 
-/** How many tiles a width x height image gets, scaled up first as fitForTiles does when a side is under one tile. */
+/** The size a width x height image is tiled at: itself, or scaled up (aspect kept) until its shorter side holds one tile. */
+export function sizeForTiles(width: number, height: number, tile: number): { width: number; height: number } {
+  const short = Math.min(width, height);
+  if (short >= tile) return { width, height };
+  const k = tile / short;
+  return { width: Math.max(tile, Math.round(width * k)), height: Math.max(tile, Math.round(height * k)) };
+}
+
+/** How many tiles a width x height image gets (at sizeForTiles). */
 export function tileCount(width: number, height: number, tile: number, stride: number): number {
-  const k = Math.max(1, tile / Math.min(width, height));
-  const w = Math.max(tile, Math.round(width * k));
-  const h = Math.max(tile, Math.round(height * k));
-  return tileGrid(w, h, tile, stride).origins.length;
+  const s = sizeForTiles(width, height, tile);
+  return tileGrid(s.width, s.height, tile, stride).origins.length;
 }

@@ -12,7 +12,7 @@ import { projectBatch, type BatchFrame } from '../project/project';
 import { BOTH_METHODS, scoreBatch, type BatchScoreOptions, type ScoreOptions, type Scored } from '../score/pipeline';
 import { anomalyMap, reconstructImages, toResult } from '../score/score';
 import type { FloatImage } from '../types';
-import { extractTiles, stitchTiles, tileGrid, type TileGrid } from './grid';
+import { extractTiles, sizeForTiles, stitchTiles, tileGrid, type TileGrid } from './grid';
 
 /**
  * Most tiles projected in lockstep for a live view of the whole image: every chunk's x_t is held
@@ -33,10 +33,8 @@ export interface TiledScored extends Scored {
 
 /** An image smaller than one tile along a side is scaled up (aspect kept) until it holds one. */
 export function fitForTiles(img: FloatImage, tile: number): FloatImage {
-  const short = Math.min(img.width, img.height);
-  if (short >= tile) return img;
-  const k = tile / short;
-  return resizeFloat(img, Math.max(tile, Math.round(img.width * k)), Math.max(tile, Math.round(img.height * k)));
+  const { width, height } = sizeForTiles(img.width, img.height, tile);
+  return width === img.width && height === img.height ? img : resizeFloat(img, width, height);
 }
 
 /**

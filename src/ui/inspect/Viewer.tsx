@@ -1,6 +1,7 @@
 /** The selected test image: overlay (or residual and projection side by side), panels, legend, score. */
 import { useShallow } from 'zustand/react/shallow';
 import { formatValue } from '../../render/legend';
+import { ProgressLine } from '../common/ProgressLine';
 import { useApp } from '../context';
 import { verdictOf } from '../../engine/score/threshold';
 import { Legend } from './Legend';
@@ -52,14 +53,9 @@ function TileProgress() {
   const pct = total > 0 ? Math.round((100 * done) / total) : 0;
   const text = tiles.live ? `Projecting ${tiles.total} tiles together: step ${done} of ${total}` : `Projecting tiles chunk by chunk: ${done} of ${total}`;
   return (
-    <div className="progress-wrap">
-      <div className="progress" role="progressbar" aria-label="Tile progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
-        <div className="progress-bar" style={{ width: `${pct}%` }} />
-      </div>
-      <span className="progress-text" data-testid="tile-progress" data-live={tiles.live}>
-        {text}
-      </span>
-    </div>
+    <ProgressLine label="Tile progress" pct={pct} textProps={{ 'data-testid': 'tile-progress', 'data-live': tiles.live }}>
+      {text}
+    </ProgressLine>
   );
 }
 

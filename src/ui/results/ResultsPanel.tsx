@@ -2,6 +2,7 @@
  * Area 4, below the three areas of the flow: inspect every test image in one go, the results
  * table, the evaluation against ground-truth masks and the downloads.
  */
+import { ProgressLine } from '../common/ProgressLine';
 import { useApp, useServices } from '../context';
 import { Metrics } from '../evaluate/Metrics';
 import { Exports } from './Exports';
@@ -20,14 +21,9 @@ function BatchProgress() {
           ? 'Stopped before the end.'
           : 'All test images inspected.';
   return (
-    <div className="progress-wrap batch-progress">
-      <div className="progress" role="progressbar" aria-label="Batch progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
-        <div className="progress-bar" style={{ width: `${pct}%` }} />
-      </div>
-      <span className="progress-text" data-testid="batch-progress" data-state={batch.kind}>
-        {text}
-      </span>
-    </div>
+    <ProgressLine label="Batch progress" pct={pct} className="batch-progress" textProps={{ 'data-testid': 'batch-progress', 'data-state': batch.kind }}>
+      {text}
+    </ProgressLine>
   );
 }
 

@@ -1,5 +1,5 @@
 /** The worker's inspection jobs: one image live (frames), or many images' scores. */
-import { cropImage, cropMap, layoutOf, scaledSize, type ContentBox } from '../../engine/data/layout';
+import { cropField, cropImage, cropMap, layoutOf, scaledSize, type ContentBox } from '../../engine/data/layout';
 import { EngineError } from '../../engine/errors';
 import { projectionBatchFor, smoothSigmaOf } from '../../engine/limits';
 import { scoreBatch, scoreImage, type ScoreOptions, type Scored } from '../../engine/score/pipeline';
@@ -20,9 +20,7 @@ function specOf({ description }: LoadedModel): InputSpec {
 /** Results of the letterboxed square cut back to the image (identity without a box). */
 const cropResult = (r: AnomalyResult, box: ContentBox | null) => (box ? cropMap(r, box) : r);
 const crop = (img: FloatImage, box: ContentBox | null) => (box ? cropImage(img, box) : img);
-function cropField(map: Float32Array, side: number, box: ContentBox | null): Float32Array {
-  return box ? cropMap({ method: 'projection', score: 0, map, width: side, height: side }, box).map : map;
-}
+const cropFrameMap = (map: Float32Array, side: number, box: ContentBox | null) => (box ? cropField(map, side, side, box) : map);
 
 /**
  * Scores one prepared input the way its layout needs: one square (scoreImage), the tiles of a
@@ -63,7 +61,7 @@ export async function inspectJob(store: ImageStore, model: LoadedModel, args: In
       onResidual: (recon, residual) => ctx.emit({ kind: 'residual', recon: copyImage(crop(recon, box)), residual: copyResult(cropResult(residual, box)) }),
       onFrame: (f, map) => {
         const frame: InspectFrame = { kind: 'frame', iteration: f.iteration, iterations, energy: f.energy };
-        if (f.image && map) Object.assign(frame, { image: copyImage(crop(f.image, box)), map: cropField(map, image.width, box).slice() });
+        if (f.image && map) Object.assign(frame, { image: copyImage(crop(f.image, box)), map: cropFrameMap(map, image.width, box).slice() });
         ctx.emit(frame);
       },
     },
