@@ -5,6 +5,10 @@ test('the main flow passes on WASM', async ({ app, page }) => {
   await app.open({ backend: 'wasm', ...TINY, epochs: 4 });
   expect(await app.backend()).toBe('wasm');
   await expect(page.getByTestId('backend')).toContainText('WASM');
+  // The preview server sends COOP and COEP, so WASM runs one thread per core (up to 4).
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  if (cores > 1) await expect(page.getByTestId('backend')).toContainText(`WASM, ${Math.min(4, cores)} threads`);
   await app.tryDemo();
   await app.train();
   const history = await app.history();

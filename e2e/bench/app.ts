@@ -28,6 +28,8 @@ export interface AppBenchOptions {
 }
 
 interface Observed {
+  /** The header's backend badge, e.g. "WASM, 2 threads: ...". */
+  badge?: string;
   longTasks: { start: number; duration: number }[];
   /** Gaps between animation frames over 20 ms. */
   frameGaps: { start: number; duration: number }[];
@@ -77,7 +79,8 @@ async function drive(page: Page, url: string, o: AppBenchOptions): Promise<Obser
   await waitState(page, 'trained', o.timeoutMs);
   await page.getByTestId('test-item').first().click();
   await waitState(page, 'done', o.timeoutMs);
-  return page.evaluate(() => (window as unknown as Window).__benchObserved ?? { longTasks: [], states: [], frameGaps: [] });
+  const seen = await page.evaluate(() => (window as unknown as Window).__benchObserved ?? { longTasks: [], states: [], frameGaps: [] });
+  return { ...seen, badge: (await page.getByTestId('backend').textContent()) ?? '' };
 }
 
 /** [start, end) of the first `from` state and the next `to` state after it, on the page's clock. */
@@ -124,6 +127,7 @@ function toRow(seen: Observed, o: AppBenchOptions): BenchRow {
       longTasksWholeSession: seen.longTasks.length,
       longTasks: [...inTrain.map((t) => at(t, 'training', train)), ...inProj.map((t) => at(t, 'projection', proj))],
       settings: { epochs: o.epochs, batch: o.batch, iterations: o.iterations },
+      backend: seen.badge ?? '',
     },
   };
 }

@@ -33,24 +33,41 @@ function plain(o: PageOptions): PageOptions {
   return { sizes, repeats, sizeBudgetMs, backendBudgetMs, extras, latent, width, channels, batch };
 }
 
-function runInPage(page: Page, backend: string, o: PageOptions): Promise<PageResult> {
-  return page.evaluate(
-    async ({ mod, backend, o }) => {
-      const m = (await import(/* @vite-ignore */ mod)) as typeof PageModule;
-      return m.runInPage(backend, o);
-    },
-    { mod: PAGE_MODULE, backend, o: plain(o) },
+/** One backend as the page runs it: WASM once per thread count asked for. */
+export interface PageRun {
+  backend: string;
+  threads: number;
+  /** The row's backend column: the name, with the threads when more than one. */
+  label: string;
+}
+
+export function pageRuns(backends: string[], wasmThreads: number[]): PageRun[] {
+  return backends.flatMap((backend) =>
+    backend === 'wasm'
+      ? wasmThreads.map((threads) => ({ backend, threads, label: threads > 1 ? `wasm ${threads} threads` : 'wasm' }))
+      : [{ backend, threads: 1, label: backend }],
   );
 }
 
-async function benchOne(browser: Browser, url: string, backend: string, o: PageOptions, log: (l: string) => void): Promise<BenchRow[]> {
+function runInPage(page: Page, run: PageRun, o: PageOptions): Promise<PageResult> {
+  return page.evaluate(
+    async ({ mod, backend, threads, o }) => {
+      const m = (await import(/* @vite-ignore */ mod)) as typeof PageModule;
+      return m.runInPage(backend, o, threads);
+    },
+    { mod: PAGE_MODULE, backend: run.backend, threads: run.threads, o: plain(o) },
+  );
+}
+
+async function benchOne(browser: Browser, url: string, run: PageRun, o: PageOptions, log: (l: string) => void): Promise<BenchRow[]> {
+  const backend = run.label;
   const page = await browser.newPage();
   const rows: BenchMeasurement[] = [];
   listen(page, log, rows);
   let note: string | null = null;
   try {
     await page.goto(`${url}${PAGE_HTML}`);
-    const result = await withTimeout(runInPage(page, backend, o), o.backendBudgetMs + HARD_CAP_SLACK_MS, `chromium ${backend}`);
+    const result = await withTimeout(runInPage(page, run, o), o.backendBudgetMs + HARD_CAP_SLACK_MS, `chromium ${backend}`);
     if (result.choice) log(`chromium ${backend}: ${result.choice.reason}${result.choice.adapterInfo ? ` [${result.choice.adapterInfo}]` : ''}`);
     if (result.error !== null) note = result.error;
   } catch (e) {
@@ -65,9 +82,9 @@ async function benchOne(browser: Browser, url: string, backend: string, o: PageO
   });
 }
 
-/** Every backend in its own page, one after another (they share two CPU cores). */
-export async function benchChromium(browser: Browser, url: string, backends: string[], o: PageOptions, log: (l: string) => void): Promise<BenchRow[]> {
+/** Every backend (and WASM thread count) in its own page, one after another (they share two CPU cores). */
+export async function benchChromium(browser: Browser, url: string, runs: PageRun[], o: PageOptions, log: (l: string) => void): Promise<BenchRow[]> {
   const out: BenchRow[] = [];
-  for (const backend of backends) out.push(...(await benchOne(browser, url, backend, o, log)));
+  for (const run of runs) out.push(...(await benchOne(browser, url, run, o, log)));
   return out;
 }

@@ -6,23 +6,30 @@
 // First: tfjs-core's index registers its flags; the browser tf-setup's deep gradient imports,
 // evaluated before it, would fail with "Cannot evaluate flag 'DEBUG'".
 import '@tensorflow/tfjs-core';
-import { chooseBackend, type BackendChoice } from '../../src/engine/backend';
+import { chooseBackend, wasmThreadCount, type BackendChoice } from '../../src/engine/backend';
 import { errorMessage } from '../../src/engine/errors';
 import { benchBackend } from '../../src/engine/bench/measure';
 import type { BenchOptions } from '../../src/engine/bench/types';
 import { wasmPaths } from '../../src/worker/wasmPaths';
 import { LOG_TAG, ROW_TAG, type PageResult } from './protocol';
 
-export async function runInPage(backend: string, o: Omit<BenchOptions, 'log' | 'onResult'>): Promise<PageResult> {
+export async function runInPage(backend: string, o: Omit<BenchOptions, 'log' | 'onResult'>, threads = 1): Promise<PageResult> {
   let choice: BackendChoice;
   try {
-    choice = await chooseBackend({ override: backend, order: [], wasmPaths: wasmPaths() });
+    choice = await chooseBackend({ override: backend, order: [], wasmPaths: wasmPaths(), wasmThreads: threads });
   } catch (e) {
     return { choice: null, error: errorMessage(e), rows: [] };
   }
   const { name, reason, software, adapterInfo } = choice;
   const summary = { name, reason, software, adapterInfo };
   if (name !== backend) return { choice: summary, error: `${backend} did not start`, rows: [] };
+  if (backend === 'wasm') {
+    const running = await wasmThreadCount();
+    if (running !== threads) {
+      const why = crossOriginIsolated ? '' : ' (the page is not cross-origin isolated)';
+      return { choice: summary, error: `asked for ${threads} WASM threads, tfjs runs ${running}${why}`, rows: [] };
+    }
+  }
   const rows = await benchBackend({
     ...o,
     log: (line) => console.log(`${LOG_TAG}${line}`),

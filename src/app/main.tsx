@@ -7,6 +7,7 @@ import { ServicesProvider } from '../ui/context';
 import { startMlWorker } from '../worker/client';
 import { App } from './App';
 import { wasmPaths } from '../worker/wasmPaths';
+import { wasmThreads } from '../worker/wasmThreads';
 import '../ui/styles.css';
 
 const options = parseUrlOptions(window.location.search);
@@ -14,7 +15,7 @@ const client = startMlWorker();
 /** Defined by vite.config.ts: false in production builds, which then carry no test hook. */
 declare const __TEST_HOOKS__: boolean;
 const testHooks = __TEST_HOOKS__ && options.testHook;
-const store = createAppStore({ client, wasmPaths: wasmPaths(), testHooks }, options.settings);
+const store = createAppStore({ client, wasmPaths: wasmPaths(), wasmThreads: wasmThreads(options.threads), testHooks }, options.settings);
 if (testHooks) void import('./testing/testHook').then((m) => m.installTestHook(store, client));
 void store.getState().initBackend(options.backend);
 

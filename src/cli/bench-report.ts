@@ -13,7 +13,7 @@ const cell = (v: number | null | undefined, digits = 1) => (v === null || v === 
 function note(r: BenchRow): string {
   if (r.app) {
     const a = r.app;
-    return `app: train ${(a.trainingMs / 1000).toFixed(1)} s, projection ${(a.projectionMs / 1000).toFixed(1)} s, longest task ${a.longestTaskMs} ms, longest frame gap ${a.longestFrameGapTrainingMs} ms training / ${a.longestFrameGapProjectionMs} ms projecting`;
+    return `app (${a.backend.split(':')[0]}): train ${(a.trainingMs / 1000).toFixed(1)} s, projection ${(a.projectionMs / 1000).toFixed(1)} s, longest task ${a.longestTaskMs} ms, longest frame gap ${a.longestFrameGapTrainingMs} ms training / ${a.longestFrameGapProjectionMs} ms projecting`;
   }
   const first = r.skipped[0];
   if (first === undefined) return '';

@@ -6,7 +6,8 @@
  * tasks while it trains and projects. In Node, PyTorch runs the same network beside tfjs-wasm
  * (bench/torch_vae.py) when python3 has torch; --no-torch turns it off. Patch mode's rows (a
  * tiled projection step against the number of tiles, wasm in Node) follow; --no-tiles skips them.
- * In Chromium, the worker's memory with --memory-images N photos of 2 MP loaded (2000; 200 with
+ * In Chromium, WASM runs once per --threads count (1,2: the page is cross-origin isolated). In
+ * Chromium, the worker's memory with --memory-images N photos of 2 MP loaded (2000; 200 with
  * --quick; 0 skips it). Progress goes to stderr,
  * the tables to stdout, every figure to bench/results-<date>.json. The CPU of this machine is
  * shared: read medians, not single runs.
@@ -39,13 +40,13 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false }, out: { type: 'string' }, where: { type: 'string', default: 'all' },
     sizes: { type: 'string' }, backends: { type: 'string' }, repeats: { type: 'string' }, 'no-app': { type: 'boolean', default: false },
     'no-torch': { type: 'boolean', default: false }, 'no-tiles': { type: 'boolean', default: false },
-    'memory-images': { type: 'string' },
+    'memory-images': { type: 'string' }, threads: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 
 const USAGE = `usage: npm run bench -- [--quick] [--out FILE] [--where node|chromium|all] [--sizes 32,64,128]
-  [--backends wasm,cpu,webgpu,webgl] [--repeats N] [--no-app] [--no-torch] [--no-tiles] [--memory-images N]`;
+  [--backends wasm,cpu,webgpu,webgl] [--repeats N] [--no-app] [--no-torch] [--no-tiles] [--memory-images N] [--threads 1,2]`;
 
 interface Plan {
   where: 'node' | 'chromium' | 'all';
@@ -53,6 +54,8 @@ interface Plan {
   chromium: BenchOptions;
   nodeBackends: NodeBackend[];
   browserBackends: string[];
+  /** WASM thread counts for the Chromium rows (the page is cross-origin isolated). */
+  wasmThreads: number[];
   /** The app's flows to watch for long tasks; empty with --no-app. */
   appRuns: { backend: string; epochs: number; iterations: number }[];
   /** Photos of 2 MP loaded for the worker-memory figure; 0 skips it. */
@@ -68,6 +71,12 @@ function memoryImages(raw: string | undefined, quick: boolean): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`--memory-images must be a whole number >= 0, got "${raw}"`);
   return n;
+}
+
+function threadCounts(raw: string | undefined): number[] {
+  const counts = listArg(raw, ['1', '2']).map(Number);
+  if (counts.length === 0 || counts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--threads must list whole numbers >= 1, got "${raw}"`);
+  return counts;
 }
 
 function planFromArgs(log: (l: string) => void): Plan {
@@ -87,6 +96,7 @@ function planFromArgs(log: (l: string) => void): Plan {
     chromium: { ...common, sizeBudgetMs: quick ? 25_000 : 60_000, backendBudgetMs: quick ? 25_000 : 130_000 },
     nodeBackends: NODE_BACKENDS.filter((b) => wanted.includes(b)),
     browserBackends: BROWSER_BACKENDS.filter((b) => wanted.includes(b)),
+    wasmThreads: threadCounts(values.threads),
     // WebGPU here is a software adapter (about 15 s per training step at 32 px): a short flow.
     appRuns: values['no-app'] === true ? [] : quick ? [{ backend: 'wasm', epochs: 2, iterations: 40 }]
       : [{ backend: 'wasm', epochs: 4, iterations: 40 }, { backend: 'webgpu', epochs: 1, iterations: 10 }],
@@ -102,7 +112,7 @@ interface ChromiumResults {
 async function runChromium(p: Plan, log: (l: string) => void): Promise<ChromiumResults> {
   // Loaded only when needed: Node-only runs must not require Playwright or Vite.
   const { launchChromium, startDevServer, startAppPreview } = await import('../../e2e/bench/servers');
-  const { benchChromium } = await import('../../e2e/bench/chromium');
+  const { benchChromium, pageRuns } = await import('../../e2e/bench/chromium');
   const { benchApp } = await import('../../e2e/bench/app');
   const { benchMemory } = await import('../../e2e/bench/memory');
   const rows: BenchRow[] = [];
@@ -112,7 +122,7 @@ async function runChromium(p: Plan, log: (l: string) => void): Promise<ChromiumR
     if (p.browserBackends.length > 0) {
       const dev = await startDevServer();
       try {
-        rows.push(...(await benchChromium(browser, dev.url, p.browserBackends, p.chromium, log)));
+        rows.push(...(await benchChromium(browser, dev.url, pageRuns(p.browserBackends, p.wasmThreads), p.chromium, log)));
       } finally {
         await dev.close();
       }

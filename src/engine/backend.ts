@@ -35,6 +35,11 @@ export interface ChooseBackendOptions {
   override?: string | null;
   order?: readonly BackendName[];
   wasmPaths?: WasmPaths;
+  /**
+   * Threads for the WASM backend. More than 1 takes tfjs's threaded build, which needs shared
+   * memory: a cross-origin isolated page (COOP + COEP headers); elsewhere it stays at 1.
+   */
+  wasmThreads?: number;
 }
 
 interface GpuAdapterLike {
@@ -50,6 +55,8 @@ interface Probe {
   reason: string;
   software?: boolean;
   adapterInfo?: string | null;
+  /** WASM threads asked for (1 = the single-threaded build). */
+  threads?: number;
 }
 
 const LABEL: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
@@ -67,7 +74,7 @@ export async function chooseBackend(opts: ChooseBackendOptions = {}): Promise<Ba
   const tried: BackendAttempt[] = [];
   let softwareGpu: BackendChoice | null = null;
   for (const name of candidates) {
-    const probe = await tryBackend(name, opts.wasmPaths);
+    const probe = await tryBackend(name, opts.wasmPaths, opts.wasmThreads ?? 1);
     tried.push({ name, ok: probe.ok, reason: probe.reason });
     if (!probe.ok) continue;
     const choice: BackendChoice = {
@@ -84,7 +91,7 @@ export async function chooseBackend(opts: ChooseBackendOptions = {}): Promise<Ba
       continue;
     }
     if (softwareGpu && name === 'wasm') {
-      choice.reason = `WASM: the WebGPU adapter is a software fallback${softwareGpu.adapterInfo ? ` (${softwareGpu.adapterInfo})` : ''}, slower than WASM`;
+      choice.reason = `${probe.reason}: the WebGPU adapter is a software fallback${softwareGpu.adapterInfo ? ` (${softwareGpu.adapterInfo})` : ''}, slower than WASM`;
       return choice;
     }
     if (softwareGpu) break;
@@ -98,7 +105,7 @@ export async function chooseBackend(opts: ChooseBackendOptions = {}): Promise<Ba
 }
 
 function describeChoice(name: BackendName, probe: Probe, tried: BackendAttempt[], override: string | null): string {
-  const label = LABEL[name];
+  const label = name === 'wasm' ? probe.reason : LABEL[name];
   if (name === 'webgpu') return probe.software ? `WebGPU (software adapter${probe.adapterInfo ? `: ${probe.adapterInfo}` : ''})` : 'WebGPU';
   const failed = tried.filter((t) => !t.ok);
   if (override === name && failed.length === 0) return `${label} (chosen in the URL)`;
@@ -106,22 +113,23 @@ function describeChoice(name: BackendName, probe: Probe, tried: BackendAttempt[]
   return first ? `${label}: ${first.reason}` : label;
 }
 
-async function tryBackend(name: BackendName, wasmPaths?: WasmPaths): Promise<Probe> {
+async function tryBackend(name: BackendName, wasmPaths: WasmPaths | undefined, wasmThreads: number): Promise<Probe> {
   try {
-    const prep = await prepare(name, wasmPaths);
+    const prep = await prepare(name, wasmPaths, wasmThreads);
     if (!prep.ok) return prep;
-    const ok = await tf.setBackend(name);
+    const ok = await withLogicalCores(prep.threads ?? 1, () => tf.setBackend(name));
     if (!ok) return { ok: false, reason: `${LABEL[name]} failed to initialise` };
     await tf.ready();
     const smoke = await smokeTest();
     if (!smoke.ok) return smoke;
+    if (name === 'wasm') return { ...prep, reason: await describeWasm(prep.reason) };
     return prep;
   } catch (e) {
     return { ok: false, reason: `${LABEL[name]} failed: ${e instanceof Error ? e.message : String(e)}` };
   }
 }
 
-async function prepare(name: BackendName, wasmPaths?: WasmPaths): Promise<Probe> {
+async function prepare(name: BackendName, wasmPaths: WasmPaths | undefined, wasmThreads: number): Promise<Probe> {
   switch (name) {
     case 'cpu':
       return { ok: true, reason: 'CPU' };
@@ -134,12 +142,48 @@ async function prepare(name: BackendName, wasmPaths?: WasmPaths): Promise<Probe>
     case 'wasm': {
       if (typeof WebAssembly === 'undefined') return { ok: false, reason: 'no WebAssembly' };
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      // The threaded build crashes after a production build; the SIMD build is fast enough.
-      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      const threads = wasmThreadsPossible() ? Math.max(1, Math.floor(wasmThreads)) : 1;
+      // tfjs takes the threaded build whenever shared memory works; one thread is the plain SIMD build.
+      if (threads === 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      else wasm.setThreadsCount(threads);
       if (wasmPaths !== undefined) wasm.setWasmPaths(wasmPaths as Parameters<typeof wasm.setWasmPaths>[0]);
-      return { ok: true, reason: 'WASM' };
+      return { ok: true, reason: 'WASM', threads };
     }
   }
+}
+
+/**
+ * tfjs-backend-wasm caps its thread pool at navigator.hardwareConcurrency / 2, read once while
+ * the module starts (its backend.cc assumes two hyper-threads per core), so on a 2-core machine
+ * it never runs more than 1 thread whatever setThreadsCount asks. While the backend starts, the
+ * page's or worker's navigator reports twice the threads asked for; it is put back right after.
+ */
+async function withLogicalCores<T>(threads: number, start: () => Promise<T>): Promise<T> {
+  const nav = (globalThis as { navigator?: object }).navigator;
+  if (threads <= 1 || nav === undefined) return start();
+  Object.defineProperty(nav, 'hardwareConcurrency', { configurable: true, get: () => 2 * threads });
+  try {
+    return await start();
+  } finally {
+    delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
+  }
+}
+
+/** Shared memory for WASM threads: only in a cross-origin isolated page or worker (and in Node, where tfjs has no threads). */
+export function wasmThreadsPossible(): boolean {
+  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true && typeof SharedArrayBuffer !== 'undefined';
+}
+
+/** The WASM backend's thread count as tfjs reports it (1 for the single-threaded builds). */
+export async function wasmThreadCount(): Promise<number> {
+  if (tf.getBackend() !== 'wasm') return 1;
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  return wasm.getThreadsCount();
+}
+
+async function describeWasm(reason: string): Promise<string> {
+  const n = await wasmThreadCount();
+  return n > 1 ? `${reason}, ${n} threads` : reason;
 }
 
 async function prepareWebGpu(): Promise<Probe> {

@@ -3,7 +3,7 @@ import { DEFAULT_SETTINGS, parseUrlOptions, vaeConfigFor } from './defaults';
 
 describe('parseUrlOptions', () => {
   it('keeps the defaults without parameters', () => {
-    expect(parseUrlOptions('')).toEqual({ settings: DEFAULT_SETTINGS, backend: null, testHook: false });
+    expect(parseUrlOptions('')).toEqual({ settings: DEFAULT_SETTINGS, backend: null, threads: null, testHook: false });
   });
 
   it('reads every documented parameter', () => {
@@ -28,6 +28,9 @@ describe('parseUrlOptions', () => {
     expect(o.settings.model.bottom).toBe(4);
     expect(o.settings.model.reconstruction).toMatchObject({ kind: 'mix', window: 11 });
     expect(o.settings.train.timeBudgetSec).toBe(120);
+    expect(parseUrlOptions('?threads=2').threads).toBe(2);
+    expect(parseUrlOptions('?threads=0').threads).toBe(1);
+    expect(parseUrlOptions('?threads=x').threads).toBeNull();
     expect(parseUrlOptions('?bottom=5&recon=nope').settings.model).toMatchObject({ bottom: DEFAULT_SETTINGS.model.bottom, reconstruction: DEFAULT_SETTINGS.model.reconstruction });
   });
 });

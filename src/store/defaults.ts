@@ -120,11 +120,14 @@ export const RANGES = {
   learningRate: { min: 1e-6, max: 1 },
   patience: { min: 0, max: 100, step: 1 },
   budgetMin: { min: 0, max: 600, step: 0.5 },
+  threads: { min: 1, max: 16 },
 } as const;
 
 export interface UrlOptions {
   settings: Settings;
   backend: string | null;
+  /** WASM threads asked for (threads=); null: as many as the machine has (see worker/wasmThreads.ts). */
+  threads: number | null;
   testHook: boolean;
 }
 
@@ -146,7 +149,7 @@ function nearestSize(v: number | undefined): number | undefined {
  * Settings from a query string: backend, size, latent, width, bottom (0 = auto, 4, 8, 16), recon (l2, l1, ssim, ssim7, mix),
  * mode (auto, whole, patches), scale (0 = auto, 1, 0.5, 0.25, 0.125, 0.0625), epochs,
  * batch, lr, budget (minutes), alpha,
- * lambda, iterations, variant (weighted or plain), test=1. Out-of-range values are clamped, unreadable ones ignored.
+ * lambda, iterations, variant (weighted or plain), threads (WASM), test=1. Out-of-range values are clamped, unreadable ones ignored.
  */
 export function parseUrlOptions(search: string, base: Settings = DEFAULT_SETTINGS): UrlOptions {
   const p = new URLSearchParams(search);
@@ -178,5 +181,10 @@ export function parseUrlOptions(search: string, base: Settings = DEFAULT_SETTING
     },
   };
   const backend = p.get('backend');
-  return { settings, backend: backend && backend.trim() !== '' ? backend.trim().toLowerCase() : null, testHook: p.get('test') === '1' };
+  return {
+    settings,
+    backend: backend && backend.trim() !== '' ? backend.trim().toLowerCase() : null,
+    threads: num(p, 'threads', RANGES.threads, true) ?? null,
+    testHook: p.get('test') === '1',
+  };
 }

@@ -30,7 +30,7 @@ export function createAppStore(deps: StoreDeps, settings: Settings = DEFAULT_SET
       async initBackend(override) {
         set({ backend: { kind: 'starting' } });
         try {
-          const choice = await deps.client.call('init', { backend: override, wasmPaths: deps.wasmPaths, testHooks: deps.testHooks }).result;
+          const choice = await deps.client.call('init', { backend: override, wasmPaths: deps.wasmPaths, wasmThreads: deps.wasmThreads, testHooks: deps.testHooks }).result;
           set({ backend: { kind: 'ready', choice } });
           get().watchBackend();
         } catch (e) {

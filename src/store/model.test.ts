@@ -14,7 +14,7 @@ let store: AppStore;
 
 beforeEach(() => {
   client = new FakeClient();
-  store = createAppStore({ client, wasmPaths: null, testHooks: false });
+  store = createAppStore({ client, wasmPaths: null, wasmThreads: 1, testHooks: false });
 });
 
 describe('model slice', () => {

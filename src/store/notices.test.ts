@@ -15,7 +15,7 @@ let store: AppStore;
 
 beforeEach(async () => {
   client = new FakeClient();
-  store = createAppStore({ client, wasmPaths: null, testHooks: false });
+  store = createAppStore({ client, wasmPaths: null, wasmThreads: 1, testHooks: false });
   const init = store.getState().initBackend('webgpu');
   client.last('init').resolve(choice('webgpu', 'WebGPU'));
   await init;

@@ -38,7 +38,7 @@ const status = () => selectStatus(store.getState());
 beforeEach(() => {
   client = new FakeClient();
   client.auto.demo = () => ({ normal: [info('n1'), info('n2')], test: [info('t1', 'hole'), info('t2', 'good')] });
-  store = createAppStore({ client, wasmPaths: null, testHooks: false });
+  store = createAppStore({ client, wasmPaths: null, wasmThreads: 1, testHooks: false });
 });
 
 async function trained(): Promise<void> {
@@ -56,7 +56,7 @@ describe('status', () => {
     client.last('init').resolve({ name: 'webgpu', reason: 'WebGPU', software: false, adapterInfo: null, tried: [] });
     await init;
     expect(status()).toEqual({ state: 'idle', text: 'Add normal images or try the demo to start.' });
-    expect(client.last('init').args).toEqual({ backend: 'webgpu', wasmPaths: null, testHooks: false });
+    expect(client.last('init').args).toEqual({ backend: 'webgpu', wasmPaths: null, wasmThreads: 1, testHooks: false });
   });
 
   it('reports a failed backend as an error', async () => {

@@ -186,6 +186,8 @@ export interface StoreDeps {
   client: MlClientLike;
   /** URLs of the wasm binaries for the WASM backend (from the bundler). */
   wasmPaths: Record<string, string> | null;
+  /** Threads for the WASM backend (1 unless the page is cross-origin isolated). */
+  wasmThreads: number;
   /** Ask the worker for the end-to-end tests' calls (?test=1, in builds that have them). */
   testHooks: boolean;
 }

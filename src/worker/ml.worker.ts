@@ -55,8 +55,8 @@ const handlers: Partial<{ [K in CallName]: Handler<K> }> = {
   ...modelHandlers(deps),
 };
 
-handlers.init = onGpu(async ({ backend, wasmPaths, testHooks }) => {
-  const choice = await runtime.start(backend, wasmPaths ?? undefined);
+handlers.init = onGpu(async ({ backend, wasmPaths, wasmThreads, testHooks }) => {
+  const choice = await runtime.start(backend, wasmPaths ?? undefined, wasmThreads);
   if (__TEST_HOOKS__ && testHooks) {
     const { testingHandlers } = await import('./testing/handlers');
     Object.assign(handlers, testingHandlers(deps, evaluator));

@@ -67,6 +67,8 @@ export interface AppFigures {
   /** The long tasks counted, from the start of their phase. */
   longTasks: { phase: 'training' | 'projection'; atMs: number; durationMs: number }[];
   settings: { epochs: number; batch: number; iterations: number };
+  /** What the app's backend badge said (e.g. "WASM, 2 threads"). */
+  backend: string;
 }
 
 /** Where and when the run happened: the CPU is shared, so load matters for reading the numbers. */

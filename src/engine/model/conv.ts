@@ -96,15 +96,21 @@ export function filterGradIm2col(xp: Tensor4D, dy: Tensor4D, kh: number, kw: num
  * xp seen as [Cin, Hp, Wp, N] with dy seen as a [Ho, Wo, N, Cout] filter, dilated by the
  * stride. tfjs forbids stride > 1 with dilation > 1; this conv has stride 1.
  */
-export function filterGradConv(xp: Tensor4D, dy: Tensor4D, kh: number, kw: number, stride: number): Tensor4D {
+export function filterGradConv(xp: Tensor4D, dy: Tensor4D, kh: number, kw: number, stride: number, pad = 0): Tensor4D {
   return tf.tidy(() => {
     const [n, ho, wo] = dy.shape;
-    const cin = xp.shape[3];
-    // Rows and columns past the last window never reach the output.
-    const span = tf.slice(xp, [0, 0, 0, 0], [n, kh + (ho - 1) * stride, kw + (wo - 1) * stride, cin]);
-    const input = tf.transpose(span, [3, 1, 2, 0]);
+    const [, h, w, cin] = xp.shape;
+    // The windows span these padded rows and columns; the ones past them never reach the output.
+    const spanH = kh + (ho - 1) * stride;
+    const spanW = kw + (wo - 1) * stride;
+    // The padding is the conv's own (no Pad op); the x rows past the span are cut first.
+    const rows = Math.min(h, spanH - pad);
+    const cols = Math.min(w, spanW - pad);
+    const cut = rows < h || cols < w ? tf.slice(xp, [0, 0, 0, 0], [n, rows, cols, cin]) : xp;
+    const input = tf.transpose(cut, [3, 1, 2, 0]);
     const filter = tf.transpose(dy, [1, 2, 0, 3]);
-    const g = tf.conv2d(input, filter, 1, 'valid', 'NHWC', stride);
+    const padding: tf.backend_util.ExplicitPadding = [[0, 0], [pad, spanH - pad - rows], [pad, spanW - pad - cols], [0, 0]];
+    const g = tf.conv2d(input, filter, 1, padding, 'NHWC', stride);
     return tf.transpose(g, [1, 2, 0, 3]);
   });
 }
@@ -144,14 +150,10 @@ export function inputGradConv(dy: Tensor4D, filter: Tensor4D, xShape: readonly n
     if (skipH > 0 || skipW > 0 || rows < d.shape[1] || cols < d.shape[2]) {
       d = tf.slice(d, [0, skipH, skipW, 0], [-1, rows, cols, -1]);
     }
-    const padded = tf.pad(d, [
-      [0, 0],
-      [top, h + kh - 1 - top - rows],
-      [left, w + kw - 1 - left - cols],
-      [0, 0],
-    ]);
+    // The conv pads (no Pad op, no padded copy of dy).
+    const padding: tf.backend_util.ExplicitPadding = [[0, 0], [top, h + kh - 1 - top - rows], [left, w + kw - 1 - left - cols], [0, 0]];
     const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
-    return tf.conv2d(padded, flipped, 1, 'valid');
+    return tf.conv2d(d, flipped, 1, padding);
   });
 }
 
@@ -165,18 +167,25 @@ const GRADS: Record<ConvStrategy, GradFn> = {
     tf.conv2dTranspose(dy, f, x.shape, stride, pad),
     filterGradIm2col(padSpatial(x, pad), dy, f.shape[0], f.shape[1], stride),
   ],
-  conv: (dy, x, f, stride, pad) => [
-    inputGradConv(dy, f, x.shape, stride, pad),
-    filterGradConv(padSpatial(x, pad), dy, f.shape[0], f.shape[1], stride),
-  ],
+  conv: (dy, x, f, stride, pad) => [inputGradConv(dy, f, x.shape, stride, pad), filterGradConv(x, dy, f.shape[0], f.shape[1], stride, pad)],
 };
+
+/**
+ * The forward conv with symmetric zero padding. On wasm the conv pads (XNNPACK takes the padding),
+ * which saves a Pad op and a padded copy per layer; elsewhere the measured route is kept: an
+ * explicit Pad and a 'valid' conv. floor: the output size a 'valid' conv of the padded x has.
+ */
+function paddedConv(x: Tensor4D, filter: Tensor4D, stride: number, pad: number, strategy: ConvStrategy): Tensor4D {
+  if (strategy === 'conv') return tf.conv2d(x, filter, stride, pad, 'NHWC', 1, 'floor');
+  return tf.conv2d(padSpatial(x, pad), filter, stride, 'valid');
+}
 
 /** The padded convolution with the strategy's gradients. */
 function convWithGrad(stride: number, pad: number, strategy: ConvStrategy): (x: Tensor4D, filter: Tensor4D) => Tensor4D {
   const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
     const [x, filter, save] = args as [Tensor4D, Tensor4D, tf.GradSaveFunc];
     save([x, filter]);
-    const value = tf.conv2d(padSpatial(x, pad), filter, stride, 'valid');
+    const value = paddedConv(x, filter, stride, pad, strategy);
     const gradFunc = (dy: Tensor4D, saved: Tensor[]): Tensor[] => {
       const [sx, sf] = saved as [Tensor4D, Tensor4D];
       return GRADS[strategy](dy, sx, sf, stride, pad);
@@ -218,7 +227,7 @@ export function conv2dNative(x: Tensor4D, filter: Tensor4D, stride: number, pad:
 export function conv2dInputGrad(x: Tensor4D, filter: Tensor4D, stride: number, pad: number): Tensor4D {
   const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
     const xi = args[0] as Tensor4D;
-    const value = tf.conv2d(padSpatial(xi, pad), filter, stride, 'valid');
+    const value = paddedConv(xi, filter, stride, pad, 'conv');
     return { value, gradFunc: (dy: Tensor4D) => inputGradConv(dy, filter, xi.shape, stride, pad) };
   });
   return tf.tidy(() => op(x) as Tensor4D);

@@ -14,10 +14,15 @@ export interface BackendLoss {
 
 export interface RuntimeCalls {
   /**
-   * wasmPaths: URLs of the tfjs wasm binaries as the bundler emitted them. testHooks: load the
-   * end-to-end tests' calls (only builds made for the tests have them).
+   * wasmPaths: URLs of the tfjs wasm binaries as the bundler emitted them. wasmThreads: threads for
+   * the WASM backend (more than 1 only where the page is cross-origin isolated). testHooks: load
+   * the end-to-end tests' calls (only builds made for the tests have them).
    */
-  init: { args: { backend: string | null; wasmPaths: Record<string, string> | null; testHooks: boolean }; result: BackendChoice; event: never };
+  init: {
+    args: { backend: string | null; wasmPaths: Record<string, string> | null; wasmThreads: number; testHooks: boolean };
+    result: BackendChoice;
+    event: never;
+  };
   /** Answers when the backend is lost (WebGPU device lost) and the worker moved to another one. */
   watchBackend: { args: Record<string, never>; result: BackendLoss; event: never };
 }

@@ -14,6 +14,7 @@ export class BackendRuntime {
   private readonly keeper = new ModelKeeper();
   private readonly watch = new BackendWatch();
   private wasmPaths: WasmPaths | undefined;
+  private wasmThreads = 1;
 
   constructor(private readonly slot: ModelSlot) {}
 
@@ -21,9 +22,10 @@ export class BackendRuntime {
     return { watchBackend: () => this.watch.next() };
   }
 
-  async start(backend: string | null, wasmPaths: WasmPaths | undefined) {
-    const choice = await chooseBackend({ override: backend, wasmPaths });
+  async start(backend: string | null, wasmPaths: WasmPaths | undefined, wasmThreads: number) {
+    const choice = await chooseBackend({ override: backend, wasmPaths, wasmThreads });
     this.wasmPaths = wasmPaths;
+    this.wasmThreads = wasmThreads;
     this.watch.watch(this.loss());
     return choice;
   }
@@ -47,6 +49,6 @@ export class BackendRuntime {
   }
 
   private loss(): LossHandling {
-    return { getModel: () => this.slot.vae, setModel: (vae) => this.slot.replaceWeights(vae), keeper: this.keeper, wasmPaths: this.wasmPaths };
+    return { getModel: () => this.slot.vae, setModel: (vae) => this.slot.replaceWeights(vae), keeper: this.keeper, wasmPaths: this.wasmPaths, wasmThreads: this.wasmThreads };
   }
 }

@@ -36,6 +36,7 @@ export interface LossHandling {
   setModel(vae: Vae | null): void;
   keeper: ModelKeeper;
   wasmPaths: WasmPaths | undefined;
+  wasmThreads: number;
 }
 
 /** Resolves the page's pending watchBackend call when the device is lost. */
@@ -74,7 +75,7 @@ export class BackendWatch {
     let loss: BackendLoss;
     try {
       const order = BACKEND_NAMES.filter((b) => b !== failed);
-      const choice: BackendChoice = await chooseBackend({ override: prefer ?? null, order, wasmPaths: h.wasmPaths });
+      const choice: BackendChoice = await chooseBackend({ override: prefer ?? null, order, wasmPaths: h.wasmPaths, wasmThreads: h.wasmThreads });
       const rebuilt = h.keeper.rebuild(old);
       h.setModel(rebuilt);
       loss = { how, message, choice, modelKept: old === null || rebuilt !== null };
