@@ -10,4 +10,6 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // More flags for one run, e.g. CHROMIUM_EXTRA_ARGS="--enable-features=Vulkan" for a Linux GPU.
+  ...(process.env.CHROMIUM_EXTRA_ARGS ?? '').split(' ').filter((a) => a.length > 0),
 ];
