@@ -49,6 +49,9 @@ echo "Vulkan drivers (ICD files): \${ICDS:-none}"
 # The NVIDIA Vulkan driver lives in libGLX_nvidia.so.0; containers often mount it without its ICD file.
 if ! echo "$ICDS" | grep -qi nvidia && [ -z "\${VK_ICD_FILENAMES:-}" ]; then
   NV=$(ldconfig -p 2>/dev/null | awk '/libGLX_nvidia.so.0 /{print $NF; exit}')
+  for f in /usr/lib/x86_64-linux-gnu/libGLX_nvidia.so.0 /usr/lib64/libGLX_nvidia.so.0 /usr/local/nvidia/lib64/libGLX_nvidia.so.0; do
+    [ -z "$NV" ] && [ -e "$f" ] && NV="$f"
+  done
   if [ -n "$NV" ]; then
     printf '{"file_format_version":"1.0.0","ICD":{"library_path":"%s","api_version":"1.3.0"}}\\n' "$NV" > "$KIT/nvidia_icd.json"
     export VK_ICD_FILENAMES="$KIT/nvidia_icd.json"
