@@ -25,6 +25,8 @@ export interface AppBenchOptions {
   iterations: number;
   /** Cap on the whole flow. */
   timeoutMs: number;
+  /** URL settings to open the app with instead of the ones above (the app's defaults for the rest). */
+  query?: string;
 }
 
 interface Observed {
@@ -68,8 +70,9 @@ async function waitState(page: Page, state: string, timeout: number): Promise<vo
 
 /** Drives demo, training and one projection; returns what the observers saw. */
 async function drive(page: Page, url: string, o: AppBenchOptions): Promise<Observed> {
-  const q = new URLSearchParams({ backend: o.backend, size: String(o.size), latent: String(o.latent), width: String(o.width),
-    epochs: String(o.epochs), batch: String(o.batch), iterations: String(o.iterations), test: '1' });
+  const q = o.query !== undefined ? new URLSearchParams({ backend: o.backend, ...Object.fromEntries(new URLSearchParams(o.query)), test: '1' })
+    : new URLSearchParams({ backend: o.backend, size: String(o.size), latent: String(o.latent), width: String(o.width),
+      epochs: String(o.epochs), batch: String(o.batch), iterations: String(o.iterations), test: '1' });
   await page.goto(`${url}?${q}`);
   await waitState(page, 'idle', 120_000);
   await page.getByRole('button', { name: 'Try the demo' }).click();
@@ -104,7 +107,7 @@ const at = (t: { start: number; duration: number }, phase: 'training' | 'project
 });
 
 function toRow(seen: Observed, o: AppBenchOptions): BenchRow {
-  const row = failedRow('chromium', `app-${o.backend}`, o.size, o, 'app: engine figures are timed in the engine rows');
+  const row = failedRow('chromium', o.query ? `app-${o.backend} ${o.query}` : `app-${o.backend}`, o.size, o, 'app: engine figures are timed in the engine rows');
   const train = stateWindow(seen.states, 'training', 'trained');
   const proj = stateWindow(seen.states, 'projecting', 'done');
   if (!train || !proj) return { ...row, skipped: [`app: states seen ${seen.states.map((s) => s.state).join(' > ')}`] };

@@ -6,7 +6,8 @@
  * tasks while it trains and projects. In Node, PyTorch runs the same network beside tfjs-wasm
  * (bench/torch_vae.py) when python3 has torch; --no-torch turns it off. Patch mode's rows (a
  * tiled projection step against the number of tiles, wasm in Node) follow; --no-tiles skips them.
- * In Chromium, WASM runs once per --threads count (1,2: the page is cross-origin isolated). In
+ * --app QUERY (repeatable) times the app's flow at those URL settings (the app's defaults for the
+ * rest, WASM) instead of the usual short runs. In Chromium, WASM runs once per --threads count (1,2: the page is cross-origin isolated). In
  * Chromium, the worker's memory with --memory-images N photos of 2 MP loaded (2000; 200 with
  * --quick; 0 skips it). Progress goes to stderr,
  * the tables to stdout, every figure to bench/results-<date>.json. The CPU of this machine is
@@ -40,13 +41,14 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false }, out: { type: 'string' }, where: { type: 'string', default: 'all' },
     sizes: { type: 'string' }, backends: { type: 'string' }, repeats: { type: 'string' }, 'no-app': { type: 'boolean', default: false },
     'no-torch': { type: 'boolean', default: false }, 'no-tiles': { type: 'boolean', default: false },
-    'memory-images': { type: 'string' }, threads: { type: 'string' },
+    'memory-images': { type: 'string' }, threads: { type: 'string' }, app: { type: 'string', multiple: true },
     help: { type: 'boolean', default: false },
   },
 });
 
 const USAGE = `usage: npm run bench -- [--quick] [--out FILE] [--where node|chromium|all] [--sizes 32,64,128]
-  [--backends wasm,cpu,webgpu,webgl] [--repeats N] [--no-app] [--no-torch] [--no-tiles] [--memory-images N] [--threads 1,2]`;
+  [--backends wasm,cpu,webgpu,webgl] [--repeats N] [--no-app] [--no-torch] [--no-tiles] [--memory-images N] [--threads 1,2]
+  [--app QUERY]...  (the app's flow with these URL settings instead, e.g. --app "epochs=30&batch=16&threads=1")`;
 
 interface Plan {
   where: 'node' | 'chromium' | 'all';
@@ -57,7 +59,7 @@ interface Plan {
   /** WASM thread counts for the Chromium rows (the page is cross-origin isolated). */
   wasmThreads: number[];
   /** The app's flows to watch for long tasks; empty with --no-app. */
-  appRuns: { backend: string; epochs: number; iterations: number }[];
+  appRuns: { backend: string; epochs: number; iterations: number; query?: string }[];
   /** Photos of 2 MP loaded for the worker-memory figure; 0 skips it. */
   memoryImages: number;
 }
@@ -98,7 +100,8 @@ function planFromArgs(log: (l: string) => void): Plan {
     browserBackends: BROWSER_BACKENDS.filter((b) => wanted.includes(b)),
     wasmThreads: threadCounts(values.threads),
     // WebGPU here is a software adapter (about 15 s per training step at 32 px): a short flow.
-    appRuns: values['no-app'] === true ? [] : quick ? [{ backend: 'wasm', epochs: 2, iterations: 40 }]
+    appRuns: values['no-app'] === true ? [] : values.app ? values.app.map((query) => ({ backend: 'wasm', epochs: 0, iterations: 0, query }))
+      : quick ? [{ backend: 'wasm', epochs: 2, iterations: 40 }]
       : [{ backend: 'wasm', epochs: 4, iterations: 40 }, { backend: 'webgpu', epochs: 1, iterations: 10 }],
     memoryImages: memoryImages(values['memory-images'], quick),
   };
