@@ -15,6 +15,7 @@ import { EngineError } from '../errors';
 import type { VaeConfig } from '../types';
 import type { Vae } from './autoencoder';
 import { conv2dFilterGrad, projectionConv } from './conv';
+import { projectionMatMul, trainingMatMul, type MatMulFn } from './dense';
 import { mulberry32 } from '../data/random';
 import { initValues, sizeOf, type WeightSpec } from './init';
 
@@ -110,8 +111,8 @@ function convLayer(conv: ConvFn, w: WeightOf, name: string, x: Tensor4D, stride:
   return tf.add(conv(x, kernel, stride, pad), w(`${name}/bias`));
 }
 
-function dense(w: WeightOf, name: string, x: Tensor2D): Tensor2D {
-  return tf.add(tf.matMul(x, w(`${name}/kernel`) as unknown as Tensor2D), w(`${name}/bias`));
+function dense(mm: MatMulFn, w: WeightOf, name: string, x: Tensor2D): Tensor2D {
+  return tf.add(mm(x, w(`${name}/kernel`) as unknown as Tensor2D), w(`${name}/bias`));
 }
 
 /**
@@ -124,21 +125,21 @@ export function upsample2x(x: Tensor4D): Tensor4D {
   return tf.reshape(spread, [n, 2 * h, 2 * wd, c]);
 }
 
-function encodeWith(config: VaeConfig, conv: ConvFn, w: WeightOf, x: Tensor4D): { mu: Tensor2D; logVar: Tensor2D } {
+function encodeWith(config: VaeConfig, conv: ConvFn, mm: MatMulFn, w: WeightOf, x: Tensor4D): { mu: Tensor2D; logVar: Tensor2D } {
   return tf.tidy(() => {
     let h = x;
     for (let l = 0; l < resolveDepth(config); l++) h = tf.leakyRelu(convLayer(conv, w, `enc${l}`, h, 2, 1), LEAK);
     const flat = tf.reshape(h, [h.shape[0], -1]) as Tensor2D;
-    return { mu: dense(w, 'enc/mu', flat), logVar: dense(w, 'enc/logvar', flat) };
+    return { mu: dense(mm, w, 'enc/mu', flat), logVar: dense(mm, w, 'enc/logvar', flat) };
   });
 }
 
-function decodeWith(config: VaeConfig, conv: ConvFn, w: WeightOf, z: Tensor2D): Tensor4D {
+function decodeWith(config: VaeConfig, conv: ConvFn, mm: MatMulFn, w: WeightOf, z: Tensor2D): Tensor4D {
   return tf.tidy(() => {
     const depth = resolveDepth(config);
     const s = bottomSize(config);
     const top = filtersAt(config, depth - 1);
-    let h = tf.reshape(tf.leakyRelu(dense(w, 'dec/dense', z), LEAK), [z.shape[0], s, s, top]) as Tensor4D;
+    let h = tf.reshape(tf.leakyRelu(dense(mm, w, 'dec/dense', z), LEAK), [z.shape[0], s, s, top]) as Tensor4D;
     for (let l = depth - 1; l >= 0; l--) {
       h = tf.leakyRelu(convLayer(conv, w, `dec${l}`, upsample2x(h), 1, 1), LEAK);
     }
@@ -172,13 +173,13 @@ function buildVae(config: VaeConfig, valueOf: (spec: WeightSpec) => Float32Array
     config: resolved,
     variables,
     // conv2dFilterGrad picks its gradient strategy for the backend of the moment.
-    encode: (x) => encodeWith(resolved, conv2dFilterGrad, w, x),
-    decode: (z) => decodeWith(resolved, conv2dFilterGrad, w, z),
+    encode: (x) => encodeWith(resolved, conv2dFilterGrad, trainingMatMul, w, x),
+    decode: (z) => decodeWith(resolved, conv2dFilterGrad, trainingMatMul, w, z),
     // Projection needs only the input gradient: a conv whose filter gradient is never
     // computed, chosen per backend at call time (the backend may change after creation).
     reconstruct: (x) => {
       const conv = projectionConv();
-      return tf.tidy(() => decodeWith(resolved, conv, w, encodeWith(resolved, conv, w, x).mu));
+      return tf.tidy(() => decodeWith(resolved, conv, projectionMatMul, w, encodeWith(resolved, conv, projectionMatMul, w, x).mu));
     },
     dispose: () => variables.forEach((v) => v.dispose()),
   };
