@@ -34,7 +34,9 @@ const BROWSER_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'];
  * default: latent 32, width 16, batch 16, colour), kept so figures compare across runs. The
  * tile rows use today's default model (bench-tiles.ts).
  */
-const MODEL = { latent: 32, width: 16, channels: 3 as const, batch: 16 };
+const FIRST_MODEL = { latent: 32, width: 16, channels: 3 as const, batch: 16 };
+/** --model app: the app's default model and batch (store/defaults.ts: a 16 px smallest map up to 64 px). */
+const APP_MODEL = { latent: 256, width: 16, channels: 3 as const, batch: 4, bottom: 16 };
 
 const { values } = parseArgs({
   options: {
@@ -42,13 +44,18 @@ const { values } = parseArgs({
     sizes: { type: 'string' }, backends: { type: 'string' }, repeats: { type: 'string' }, 'no-app': { type: 'boolean', default: false },
     'no-torch': { type: 'boolean', default: false }, 'no-tiles': { type: 'boolean', default: false },
     'memory-images': { type: 'string' }, threads: { type: 'string' }, app: { type: 'string', multiple: true },
+    model: { type: 'string', default: 'first' },
     help: { type: 'boolean', default: false },
   },
 });
 
+if (values.model !== 'first' && values.model !== 'app') throw new Error(`--model must be first or app, got "${values.model}"`);
+/** The model the engine rows time: the first default (the default, comparable across runs) or the app's. */
+const MODEL = values.model === 'app' ? APP_MODEL : FIRST_MODEL;
+
 const USAGE = `usage: npm run bench -- [--quick] [--out FILE] [--where node|chromium|all] [--sizes 32,64,128]
   [--backends wasm,cpu,webgpu,webgl] [--repeats N] [--no-app] [--no-torch] [--no-tiles] [--memory-images N] [--threads 1,2]
-  [--app QUERY]...  (the app's flow with these URL settings instead, e.g. --app "epochs=30&batch=16&threads=1")`;
+  [--model first|app] [--app QUERY]...  (the app's flow with these URL settings instead, e.g. --app "epochs=30&batch=16&threads=1")`;
 
 interface Plan {
   where: 'node' | 'chromium' | 'all';
@@ -135,7 +142,7 @@ async function runChromium(p: Plan, log: (l: string) => void): Promise<ChromiumR
       const app = await startAppPreview();
       try {
         const size = Math.min(...p.chromium.sizes);
-        for (const run of p.appRuns) rows.push(await benchApp(browser, app.url, { ...MODEL, size, ...run, timeoutMs: 240_000 }, log));
+        for (const run of p.appRuns) rows.push(await benchApp(browser, app.url, { ...FIRST_MODEL, size, ...run, timeoutMs: 240_000 }, log));
         if (p.memoryImages > 0) memory = await benchMemory(browser, app.url, p.memoryImages, log).catch((e: unknown) => (log(`memory: ${errorMessage(e)}`), null));
       } finally {
         await app.close();
@@ -173,7 +180,8 @@ async function main(): Promise<void> {
   if (p.where !== 'chromium') {
     const nodeRows = await benchNode(p.nodeBackends, p.node);
     rows.push(...nodeRows);
-    if (values['no-torch'] !== true) {
+    if (values['no-torch'] !== true && values.model === 'app') log('bench: no PyTorch rows with --model app (the mirror has the first model\'s depth)');
+    if (values['no-torch'] !== true && values.model !== 'app') {
       const torch = await benchTorchBeside(nodeRows, p.node);
       rows.push(...torch.rows);
       torchText = torch.text;

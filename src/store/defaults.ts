@@ -82,7 +82,7 @@ export const DEFAULT_SETTINGS: Settings = {
   model: { size: 64, latent: 256, width: 16, bottom: 0, reconstruction: { kind: 'l2' }, layout: 'auto', scale: 0 },
   train: {
     // Batch 4 for 20 epochs: 2.7x the updates of batch 16 for 30, which a small dataset needs, at
-    // 1.34x its training time on WASM (npm run eval, README: Choosing the model).
+    // 1.04x the first defaults' training time on WASM (npm run eval, README: Choosing the model).
     epochs: 20,
     batchSize: 4,
     learningRate: 2e-3,

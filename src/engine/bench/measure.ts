@@ -130,7 +130,8 @@ async function measureSize(size: number, o: BenchOptions): Promise<{ m: BenchMea
   const m = emptyMeasurement(tf.getBackend(), size, o);
   const deadline = performance.now() + o.sizeBudgetMs;
   const before = tf.memory().numTensors;
-  const config: VaeConfig = { size, channels: o.channels, latent: o.latent, width: o.width };
+  const depth = o.bottom === undefined ? {} : { depth: Math.max(1, Math.round(Math.log2(size / o.bottom))) };
+  const config: VaeConfig = { size, channels: o.channels, latent: o.latent, width: o.width, ...depth };
   let w: Workloads | null = null;
   let floorMs = Number.POSITIVE_INFINITY;
   try {

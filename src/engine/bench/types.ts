@@ -103,6 +103,8 @@ export interface BenchOptions {
   width: number;
   channels: 1 | 3;
   batch: number;
+  /** Smallest feature map in px (sets the depth); absent: the model's default depth. */
+  bottom?: number;
   /** Progress lines (stderr in Node, console in the page). */
   log?: (line: string) => void;
   /** Each size's result as soon as it is done (the browser harness keeps them if a later size hangs). */
