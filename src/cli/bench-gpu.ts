@@ -11,26 +11,23 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { create, globals } from 'webgpu';
 import { chooseBackend } from '../engine/backend';
-import { benchBackend } from '../engine/bench/measure';
 import type { BenchEnv, BenchOptions, BenchRow } from '../engine/bench/types';
 import { errorMessage } from '../engine/errors';
+import { FIRST_MODEL, repeatsArg, sizesArg } from './bench-args';
+import { benchStartedBackend } from './bench-node';
 import { formatBenchTable, formatKernelProfiles, writeResults } from './bench-report';
-import { failedRow } from './bench-rows';
 import { wasmDir } from './node-backend';
 
 const { values } = parseArgs({
   options: {
-    sizes: { type: 'string', default: '64,128,256' },
-    repeats: { type: 'string', default: '5' },
+    sizes: { type: 'string' },
+    repeats: { type: 'string' },
     out: { type: 'string', default: 'bench-gpu.json' },
     'no-wasm': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
     'wasm-dir': { type: 'string' },
   },
 });
-
-/** The bench's model (bench.ts MODEL) and a budget that a slow adapter cannot overrun by much. */
-const MODEL = { latent: 32, width: 16, channels: 3 as const, batch: 16 };
 
 /** navigator.gpu from Dawn, before tfjs-backend-webgpu is loaded (it registers only where navigator.gpu exists). */
 function installDawn(): void {
@@ -39,32 +36,22 @@ function installDawn(): void {
   Object.defineProperty(globalThis, 'navigator', { value: { gpu, hardwareConcurrency: cpus().length, userAgent: 'node' }, configurable: true });
 }
 
-async function rowsFor(backend: 'webgpu' | 'wasm', o: BenchOptions, log: (l: string) => void): Promise<BenchRow[]> {
-  try {
-    const choice = await chooseBackend({ override: backend, order: [], wasmPaths: values['wasm-dir'] ?? wasmDir() });
-    if (choice.name !== backend) throw new Error(`${backend} did not start: ${choice.tried.map((t) => t.reason).join('; ')}`);
-    log(`node ${backend}: ${choice.reason}${choice.adapterInfo ? ` [${choice.adapterInfo}]` : ''}`);
-    const measured = await benchBackend(o);
-    return measured.map((m) => ({ ...m, where: 'node' as const, longTasksOver50ms: null, skipped: choice.software ? ['software adapter', ...m.skipped] : m.skipped }));
-  } catch (e) {
-    log(`node ${backend}: ${errorMessage(e)}`);
-    return o.sizes.map((size) => failedRow('node', backend, size, o, errorMessage(e)));
-  }
+function rowsFor(backend: 'webgpu' | 'wasm', o: BenchOptions): Promise<BenchRow[]> {
+  return benchStartedBackend(backend, () => chooseBackend({ override: backend, order: [], wasmPaths: values['wasm-dir'] ?? wasmDir() }), o);
 }
 
 async function main(): Promise<void> {
   const log = (line: string) => console.error(line);
-  const sizes = values.sizes.split(',').map(Number);
-  if (sizes.some((s) => !Number.isInteger(s) || s < 16)) throw new Error(`--sizes must list whole numbers >= 16, got "${values.sizes}"`);
-  const repeats = Number(values.repeats);
-  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats must be a whole number >= 1, got "${values.repeats}"`);
-  // --quick: the yardsticks only (no kernel profile, no real loops).
-  const o: BenchOptions = { ...MODEL, sizes, repeats, extras: values.quick !== true, sizeBudgetMs: 90_000, backendBudgetMs: 300_000, log };
+  const sizes = sizesArg(values.sizes, ['64', '128', '256']);
+  const repeats = repeatsArg(values.repeats, 5);
+  // The bench's model; a budget that a slow adapter cannot overrun by much. --quick: the
+  // yardsticks only (no kernel profile, no real loops).
+  const o: BenchOptions = { ...FIRST_MODEL, sizes, repeats, extras: values.quick !== true, sizeBudgetMs: 90_000, backendBudgetMs: 300_000, log };
   const env: BenchEnv = { date: new Date().toISOString(), cpus: cpus().length, loadAverage: loadavg(), node: process.version, quick: values.quick === true };
   installDawn();
-  const rows = await rowsFor('webgpu', o, log);
+  const rows = await rowsFor('webgpu', o);
   // The CPU's figure in the same run, for the ratio; wasm goes second, so WebGPU's device is set up first.
-  if (values['no-wasm'] !== true) rows.push(...(await rowsFor('wasm', o, log)));
+  if (values['no-wasm'] !== true) rows.push(...(await rowsFor('wasm', o)));
   const out = path.resolve(values.out);
   await writeResults(out, rows.map((r) => ({ ...r, env })));
   console.log(formatBenchTable(rows));

@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { BenchEnv, BenchOptions, BenchRow } from '../engine/bench/types';
 import { errorMessage } from '../engine/errors';
+import { APP_MODEL, FIRST_MODEL, listArg, repeatsArg, sizesArg } from './bench-args';
 import { benchNode, type NodeBackend } from './bench-node';
 import { defaultOutPath, formatBenchTable, formatKernelProfiles, writeResults } from './bench-report';
 import { benchTorchBeside } from './bench-torch-compare';
@@ -29,14 +30,6 @@ import type { MemoryFigures } from '../../e2e/bench/memory';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NODE_BACKENDS: NodeBackend[] = ['wasm', 'cpu'];
 const BROWSER_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'];
-/**
- * The model the speed figures have been measured on since the first bench (the app's first
- * default: latent 32, width 16, batch 16, colour), kept so figures compare across runs. The
- * tile rows use today's default model (bench-tiles.ts).
- */
-const FIRST_MODEL = { latent: 32, width: 16, channels: 3 as const, batch: 16 };
-/** --model app: the app's default model and batch (store/defaults.ts: a 16 px smallest map up to 64 px). */
-const APP_MODEL = { latent: 256, width: 16, channels: 3 as const, batch: 4, bottom: 16 };
 
 const { values } = parseArgs({
   options: {
@@ -71,10 +64,6 @@ interface Plan {
   memoryImages: number;
 }
 
-function listArg(raw: string | undefined, fallback: string[]): string[] {
-  return raw === undefined ? fallback : raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-}
-
 function memoryImages(raw: string | undefined, quick: boolean): number {
   if (raw === undefined) return quick ? 200 : 2000;
   const n = Number(raw);
@@ -92,10 +81,8 @@ function planFromArgs(log: (l: string) => void): Plan {
   const quick = values.quick === true;
   const where = values.where;
   if (where !== 'node' && where !== 'chromium' && where !== 'all') throw new Error(`--where must be node, chromium or all, got "${where}"`);
-  const sizes = listArg(values.sizes, quick ? ['32'] : ['32', '64', '128']).map(Number);
-  if (sizes.some((s) => !Number.isInteger(s) || s < 16)) throw new Error(`--sizes must list whole numbers >= 16, got "${values.sizes}"`);
-  const repeats = values.repeats === undefined ? (quick ? 3 : 7) : Number(values.repeats);
-  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats must be a whole number >= 1, got "${values.repeats}"`);
+  const sizes = sizesArg(values.sizes, quick ? ['32'] : ['32', '64', '128']);
+  const repeats = repeatsArg(values.repeats, quick ? 3 : 7);
   const wanted = listArg(values.backends, [...BROWSER_BACKENDS]);
   const common = { ...MODEL, sizes, repeats, log, extras: !quick };
   return {

@@ -1,0 +1,28 @@
+/** What `npm run bench` and `npm run bench:gpu` share: the models they time and their list arguments. */
+
+/**
+ * The model the speed figures have been measured on since the first bench (the app's first
+ * default: latent 32, width 16, batch 16, colour), kept so figures compare across runs. The
+ * tile rows use today's default model (bench-tiles.ts).
+ */
+export const FIRST_MODEL = { latent: 32, width: 16, channels: 3 as const, batch: 16 };
+/** --model app: the app's default model and batch (store/defaults.ts: a 16 px smallest map up to 64 px). */
+export const APP_MODEL = { latent: 256, width: 16, channels: 3 as const, batch: 4, bottom: 16 };
+
+export function listArg(raw: string | undefined, fallback: string[]): string[] {
+  return raw === undefined ? fallback : raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/** --sizes: working sizes in px, each a whole number >= 16. */
+export function sizesArg(raw: string | undefined, fallback: string[]): number[] {
+  const sizes = listArg(raw, fallback).map(Number);
+  if (sizes.some((s) => !Number.isInteger(s) || s < 16)) throw new Error(`--sizes must list whole numbers >= 16, got "${raw}"`);
+  return sizes;
+}
+
+/** --repeats: timed samples per figure, a whole number >= 1. */
+export function repeatsArg(raw: string | undefined, fallback: number): number {
+  const repeats = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats must be a whole number >= 1, got "${raw}"`);
+  return repeats;
+}
