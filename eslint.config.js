@@ -8,7 +8,7 @@ import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 const forbid = (patterns, message) => ['error', { patterns: patterns.map((group) => ({ group, message })) }];
 
 export default tseslint.config(
-  { ignores: ['dist', 'dist-e2e', 'node_modules', 'test-results', 'playwright-report', 'bench', '.gpu-kit'] },
+  { ignores: ['dist', 'dist-e2e', 'node_modules', 'test-results', 'playwright-report', 'bench', '.gpu-kit', '.scratch'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

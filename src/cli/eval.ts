@@ -131,6 +131,11 @@ function meanOf(cats: Record<string, CategoryReport>) {
     pixelAuroc: { residual: avg((r) => r.pixelAuroc.residual), projection: avg((r) => r.pixelAuroc.projection) },
     aupro: { residual: avg((r) => r.aupro.residual), projection: avg((r) => r.aupro.projection) },
     imageAuroc: { residual: avg((r) => r.imageAuroc.residual), projection: avg((r) => r.imageAuroc.projection) },
+    /** The same maps without the edge correction, at the first sigma (NaN in patch mode). */
+    pixelAurocWithoutEdgeCorrection: {
+      residual: avg((r) => r.withoutEdgeCorrection[0]?.residual ?? NaN),
+      projection: avg((r) => r.withoutEdgeCorrection[0]?.projection ?? NaN),
+    },
     trainSeconds: avg((r) => r.trainSeconds),
     msPerProjectionStep: avg((r) => r.msPerProjectionStep),
   };

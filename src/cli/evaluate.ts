@@ -3,10 +3,13 @@ import { createVae } from '../engine/model/vae';
 import { trainVae, type TrainEnd } from '../engine/train/train';
 import { pixelAupro } from '../engine/metrics/pro';
 import { imageAuroc, pixelAuroc } from '../engine/metrics/roc';
+import { edgeGainFrom, withEdgeGain } from '../engine/score/edges';
+import { scoreBatch } from '../engine/score/pipeline';
 import { gaussianSmooth, imageScore } from '../engine/score/score';
-import type { AnomalyResult, Mask, ProjectionSettings, ReconstructionTerm } from '../engine/types';
+import type { AnomalyMethod, AnomalyResult, FloatImage, Mask, ProjectionSettings, ReconstructionTerm } from '../engine/types';
 import type { EvalCategory } from './eval-data';
 import { modeScorer, trainingImages, type ModeSettings } from './eval-modes';
+import type { Vae } from '../engine/model/autoencoder';
 
 export interface EvalSettings extends ModeSettings {
   size: number;
@@ -72,6 +75,28 @@ export interface CategoryReport {
   residualSweep: (MethodScores & { sigma: number })[];
   /** Pixel ROC AUC of the SSIM maps (1 - SSIM(x0, x)) / 2 beside the |x0 - x| maps, per sigma (whole-image mode). */
   ssimSweep: { sigma: number; residual: number; projection: number }[];
+  /**
+   * Whole-image mode: every figure above is of edge-corrected maps (score/edges.ts, the gain
+   * measured on the training's held-out images, as the app's calibration does); here the pixel
+   * ROC AUC of the same maps without the correction, per sigma, at the first grid point.
+   */
+  withoutEdgeCorrection: { sigma: number; residual: number; projection: number }[];
+}
+
+/**
+ * The held-out normal images' unsmoothed maps of one method (whole-image mode; none in patch
+ * mode), from which each sigma's edge gain is measured as the app's calibration does.
+ */
+async function heldOutMaps(vae: Vae, heldOut: FloatImage[], projection: ProjectionSettings, method: AnomalyMethod, s: EvalSettings): Promise<AnomalyResult[]> {
+  if (s.mode !== 'whole' || heldOut.length === 0) return [];
+  const run = await scoreBatch(vae, heldOut, { projection, smoothSigma: 0, methods: [method] });
+  return run.scored.map((r) => r[method]!);
+}
+
+/** The test maps divided by the edge gain of the held-out maps at the same smoothing (unchanged when their sizes differ). */
+function edgeCorrected(test: AnomalyResult[], heldOut: AnomalyResult[], sigma: number): AnomalyResult[] {
+  const gain = edgeGainFrom(smoothed(heldOut, sigma));
+  return test.map((r) => (r.width === heldOut[0]?.width && r.height === heldOut[0]?.height ? withEdgeGain(r, gain) : r));
 }
 
 /** The maps smoothed at `sigma` and their image scores (max of the smoothed map). */
@@ -102,30 +127,35 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
     const first = grid(s)[0]!;
     const scorer = modeScorer(vae, cat, { ...s, sigma: 0 });
     const rawResiduals = await scorer.score(first, 'residual');
+    const heldOutResiduals = await heldOutMaps(vae, trained.validation, first, 'residual', s);
     const sigmas = s.sigmas;
-    const residualSweep = sigmas.map((sigma) => ({ sigma, ...methodScores(cat, scorer.masks, smoothed(rawResiduals, sigma)) }));
-    const residuals = smoothed(rawResiduals, sigmas[0] ?? 0);
+    const residualAt = (sigma: number) => edgeCorrected(smoothed(rawResiduals, sigma), heldOutResiduals, sigma);
+    const residualSweep = sigmas.map((sigma) => ({ sigma, ...methodScores(cat, scorer.masks, residualAt(sigma)) }));
+    const residuals = residualAt(sigmas[0] ?? 0);
     const ssimResiduals = scorer.lastSsim;
     const sweep: SweepEntry[] = [];
     let stepMs = 0;
     let reported: AnomalyResult[] = [];
     const ssimSweep: CategoryReport['ssimSweep'] = [];
+    const withoutEdgeCorrection: CategoryReport['withoutEdgeCorrection'] = [];
+    const pixelAt = (rs: AnomalyResult[], sigma: number) => pixelAuroc(smoothed(rs, sigma), scorer.masks);
     for (const settings of grid(s)) {
       const t1 = performance.now();
       const raw = await scorer.score(settings, 'projection');
+      const elapsed = performance.now() - t1;
+      const heldOut = await heldOutMaps(vae, trained.validation, settings, 'projection', s);
+      const projectionAt = (sigma: number) => edgeCorrected(smoothed(raw, sigma), heldOut, sigma);
       if (sweep.length === 0) {
-        stepMs = (performance.now() - t1) / (settings.iterations * cat.test.length);
-        reported = smoothed(raw, sigmas[0] ?? 0);
+        stepMs = elapsed / (settings.iterations * cat.test.length);
+        reported = projectionAt(sigmas[0] ?? 0);
+        for (const sigma of sigmas) withoutEdgeCorrection.push({ sigma, residual: pixelAt(rawResiduals, sigma), projection: pixelAt(raw, sigma) });
         const ssimProjections = scorer.lastSsim;
         if (ssimResiduals && ssimProjections) {
-          for (const sigma of sigmas) {
-            const pixel = (rs: AnomalyResult[]) => pixelAuroc(smoothed(rs, sigma), scorer.masks);
-            ssimSweep.push({ sigma, residual: pixel(ssimResiduals), projection: pixel(ssimProjections) });
-          }
+          for (const sigma of sigmas) ssimSweep.push({ sigma, residual: pixelAt(ssimResiduals, sigma), projection: pixelAt(ssimProjections, sigma) });
         }
       }
       for (const sigma of sigmas) {
-        const entry = { ...settings, sigma, ...methodScores(cat, scorer.masks, smoothed(raw, sigma)) };
+        const entry = { ...settings, sigma, ...methodScores(cat, scorer.masks, projectionAt(sigma)) };
         sweep.push(entry);
         log(`${cat.name}: ${entry.variant} alpha ${entry.alpha} lambda ${entry.lambda} T ${entry.iterations} sigma ${sigma}: pixel ${entry.pixelAuroc.toFixed(4)} aupro ${entry.aupro.toFixed(4)} image ${entry.imageAuroc.toFixed(4)}`);
       }
@@ -139,7 +169,7 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
       imageAuroc: { residual: residual.imageAuroc, projection: chosen.imageAuroc },
       trainSeconds, epochsDone: trained.epochsDone, endedBy: trained.endedBy, bestEpoch: trained.bestEpoch, byDefect,
       msPerProjectionStep: stepMs, finalLoss,
-      trainImages: cat.train.length, testImages: cat.test.length, sweep, residualSweep, ssimSweep,
+      trainImages: cat.train.length, testImages: cat.test.length, sweep, residualSweep, ssimSweep, withoutEdgeCorrection,
     };
   } finally {
     vae.dispose();

@@ -169,6 +169,12 @@ export interface Calibration {
   scaleMax: number;
   method: AnomalyMethod;
   samples: number;
+  /**
+   * Edge correction (score/edges.ts): the gain per distance from the map's edge that this
+   * method's maps are divided by, measured on the same held-out maps; absent in older files and
+   * for patch models (their maps are stitched from tiles), whose maps are used as they are.
+   */
+  edgeGain?: number[];
 }
 
 /** The calibrations of a model, and the projection settings the projection's was made at. */

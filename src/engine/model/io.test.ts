@@ -144,3 +144,19 @@ describe('input layout stored with the model', () => {
     expect(layoutOf(describeModel({ config }))).toEqual({ mode: 'whole', fit: 'squash' });
   });
 });
+
+describe('edge correction stored with the calibration', () => {
+  const config = { size: 32, channels: 1 as const, latent: 8, width: 4, depth: 2 };
+  const cal = { pixelThreshold: 0.1, imageThreshold: 0.2, percentile: 0.99, scaleMax: 0.2, method: 'projection' as const, samples: 8 };
+
+  it('keeps a usable gain, drops a broken one (the maps are then used as they are) and keeps the rest of the calibration', () => {
+    const read = (edgeGain: unknown) => describeModel({ config, calibration: { projection: { ...cal, edgeGain } as never, at: null } }).calibration.projection;
+    expect(read([1.5, 1.2, 1])?.edgeGain).toEqual([1.5, 1.2, 1]);
+    for (const bad of [[1.5, Number.NaN], [0.5], 'x', [1, '2']]) {
+      const c = read(bad);
+      expect(c?.edgeGain).toBeUndefined();
+      expect(c).toMatchObject(cal);
+    }
+    expect(describeModel({ config, calibration: { residual: 'junk' as never, at: null } }).calibration).toEqual({ at: null });
+  });
+});

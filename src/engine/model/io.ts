@@ -7,7 +7,7 @@
  */
 import { parseLayout } from '../data/layout';
 import { EngineError, isEngineError } from '../errors';
-import type { CalibrationSet, ModelArtifacts, ModelDescription, NamedWeight } from '../types';
+import type { Calibration, CalibrationSet, ModelArtifacts, ModelDescription, NamedWeight } from '../types';
 import type { Vae } from './autoencoder';
 import { sizeOf } from './init';
 import { stableName, vaeFromWeights, validateConfig, weightSpecs } from './vae';
@@ -48,12 +48,30 @@ export async function exportArtifacts(vae: Vae, meta: Partial<ModelDescription> 
   return { meta: describe({ ...meta, format: MODEL_FORMAT, formatVersion: FORMAT_VERSION, config: { ...vae.config } }), weights };
 }
 
+/** Longest edge gain a file may hold. */
+const MAX_EDGE_BAND = 1024;
+
+/** A stored edge gain is used only when it is a list of finite numbers of at least 1 (score/edges.ts); otherwise it is dropped. */
+function calibrationOf(c: unknown): Calibration | undefined {
+  if (!isRecord(c)) return undefined;
+  const { edgeGain, ...rest } = c as unknown as Calibration;
+  const usable = Array.isArray(edgeGain) && edgeGain.length <= MAX_EDGE_BAND && edgeGain.every((g) => typeof g === 'number' && Number.isFinite(g) && g >= 1);
+  return usable ? { ...rest, edgeGain } : rest;
+}
+
+/** The calibration set of a file, each method's own checked. */
+function calibrationSetOf(raw: unknown): CalibrationSet {
+  const cal: Partial<CalibrationSet> = isRecord(raw) ? raw : {};
+  const residual = calibrationOf(cal.residual);
+  const projection = calibrationOf(cal.projection);
+  return { ...(residual ? { residual } : {}), ...(projection ? { projection } : {}), at: isRecord(cal.at) ? cal.at : null };
+}
+
 /**
  * A complete description from a validated one: files written before a field existed get its
  * neutral value (no calibration settings, 0 epochs, not stopped).
  */
 export function describe(meta: Partial<ModelDescription> & Pick<ModelDescription, 'config'>): ModelDescription {
-  const cal: Partial<CalibrationSet> = isRecord(meta.calibration) ? meta.calibration : {};
   const input = parseLayout(meta.input);
   return {
     format: MODEL_FORMAT,
@@ -61,7 +79,7 @@ export function describe(meta: Partial<ModelDescription> & Pick<ModelDescription
     appVersion: typeof meta.appVersion === 'string' ? meta.appVersion : DEFAULT_APP_VERSION,
     config: meta.config,
     ...(meta.train ? { train: meta.train } : {}),
-    calibration: { ...cal, at: isRecord(cal.at) ? cal.at : null },
+    calibration: calibrationSetOf(meta.calibration),
     ...(input ? { input } : {}),
     ...(typeof meta.smoothSigma === 'number' && meta.smoothSigma >= 0 && Number.isFinite(meta.smoothSigma) ? { smoothSigma: meta.smoothSigma } : {}),
     trainedAt: typeof meta.trainedAt === 'string' ? meta.trainedAt : new Date(0).toISOString(),

@@ -9,10 +9,16 @@
  */
 import { EngineError } from '../errors';
 import type { AnomalyMethod, AnomalyResult, Calibration } from '../types';
+import { edgeGainFrom, withEdgeGain } from './edges';
 
 export interface CalibrateOptions {
   /** Quantile in [0, 1] of the normal scores used as threshold (default 0.99). */
   percentile?: number;
+  /**
+   * Measure the edge gain on these maps and set the thresholds on the corrected maps (whole-image
+   * models; default false: the maps are taken as they are).
+   */
+  edges?: boolean;
 }
 
 export const DEFAULT_PERCENTILE = 0.99;
@@ -85,12 +91,15 @@ export function calibrate(results: AnomalyResult[], opts: CalibrateOptions = {})
     throw new EngineError('invalid-argument', `The calibration percentile must be between 0 and 1 (got ${p}).`);
   }
   const method = checkResults(results);
-  const pixelThreshold = quantileSorted(sortedPixels(results), p);
+  const edgeGain = opts.edges === true ? edgeGainFrom(results) : [];
+  const maps = results.map((r) => withEdgeGain(r, edgeGain));
+  const pixelThreshold = quantileSorted(sortedPixels(maps), p);
   const imgThreshold = imageThreshold(
-    results.map((r) => r.score),
+    maps.map((r) => r.score),
     p,
   );
   return {
+    ...(edgeGain.length > 0 ? { edgeGain } : {}),
     pixelThreshold,
     imageThreshold: imgThreshold,
     percentile: p,

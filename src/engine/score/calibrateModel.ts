@@ -1,7 +1,8 @@
 /**
  * A model's calibration: the held-out NORMAL images go through the scoring pipeline and their
  * maps fix each method's threshold and colour scale (calibrate.ts). Projections cost a full run
- * each (batched), so only the first `projections` held-out images are projected.
+ * each (batched), so only the first `projections` held-out images are projected. Each method's
+ * edge gain is measured on the same maps (score/edges.ts): these are whole-image models.
  */
 import type { Autoencoder } from '../model/autoencoder';
 import type { AnomalyResult, CalibrationSet, FloatImage, ProjectionSettings } from '../types';
@@ -41,6 +42,7 @@ export async function calibrateModel(model: Autoencoder, heldOut: FloatImage[], 
       o.onProgress?.(residual.length + projection.length, total);
     },
   });
-  if (run.stopped || projection.length === 0) return { residual: calibrate(residual), at: null };
-  return { residual: calibrate(residual), projection: calibrate(projection), at: { ...o.projection } };
+  const edges = { edges: true };
+  if (run.stopped || projection.length === 0) return { residual: calibrate(residual, edges), at: null };
+  return { residual: calibrate(residual, edges), projection: calibrate(projection, edges), at: { ...o.projection } };
 }

@@ -8,12 +8,15 @@ import type { Autoencoder } from '../model/autoencoder';
 import { projectionBatchFor } from '../limits';
 import { runProjection, runProjectionBatch } from '../project/run';
 import type { AnomalyMethod, AnomalyResult, FloatImage, ProjectionFrame, ProjectionSettings } from '../types';
+import { correctEdges, withEdgeGain, type EdgeGains } from './edges';
 import { anomalyMap, reconstructImage, reconstructImages, toResult } from './score';
 
 export interface ScoreOptions {
   projection: ProjectionSettings;
   /** Gaussian smoothing of the maps in pixels (smoothSigmaFor(size) in the app). */
   smoothSigma: number;
+  /** Edge correction of each method's maps (the model's calibration: edgeGainsOf); none by default. */
+  edgeGains?: EdgeGains;
   /** Which maps to make (default both). */
   methods?: readonly AnomalyMethod[];
   /** Report x_t every `every` projection steps (default: only x_T). */
@@ -37,23 +40,35 @@ export interface Scored {
 
 export const BOTH_METHODS: readonly AnomalyMethod[] = ['residual', 'projection'];
 
+/** The map of x0 against x (smoothed), edge-corrected with the method's gain when there is one. */
+function resultOf(method: AnomalyMethod, x0: FloatImage, x: FloatImage, o: { smoothSigma: number; edgeGains?: EdgeGains }): AnomalyResult {
+  return withEdgeGain(toResult(method, x0, x, o.smoothSigma), o.edgeGains?.[method]);
+}
+
+/** A projection frame's map, as the final projection map is made. */
+function frameMap(x0: FloatImage, x: FloatImage, o: ScoreOptions): Float32Array {
+  const map = anomalyMap(x0, x, o.smoothSigma);
+  const gain = o.edgeGains?.projection;
+  return gain ? correctEdges(map, x0.width, x0.height, gain) : map;
+}
+
 /** Scores x0 (the model's size and channels) with the requested methods. */
 export async function scoreImage(model: Autoencoder, x0: FloatImage, o: ScoreOptions): Promise<Scored> {
   const methods = o.methods ?? BOTH_METHODS;
   const out: Scored = { recon: null, residual: null, projected: null, projection: null, energies: [], stopped: false };
   if (methods.includes('residual')) {
     out.recon = await reconstructImage(model, x0);
-    out.residual = toResult('residual', x0, out.recon, o.smoothSigma);
+    out.residual = resultOf('residual', x0, out.recon, o);
     o.onResidual?.(out.recon, out.residual);
   }
   if (!methods.includes('projection')) return out;
   const run = await runProjection(model, x0, o.projection, {
     every: o.every ?? Math.max(1, o.projection.iterations),
     shouldStop: o.shouldStop,
-    onFrame: o.onFrame && ((f) => o.onFrame?.(f, f.image ? anomalyMap(x0, f.image, o.smoothSigma) : null)),
+    onFrame: o.onFrame && ((f) => o.onFrame?.(f, f.image ? frameMap(x0, f.image, o) : null)),
   });
   out.projected = run.xT;
-  out.projection = toResult('projection', x0, run.xT, o.smoothSigma);
+  out.projection = resultOf('projection', x0, run.xT, o);
   out.energies = run.energies;
   out.stopped = run.stopped;
   return out;
@@ -62,6 +77,7 @@ export async function scoreImage(model: Autoencoder, x0: FloatImage, o: ScoreOpt
 export interface BatchScoreOptions {
   projection: ProjectionSettings;
   smoothSigma: number;
+  edgeGains?: EdgeGains;
   methods?: readonly AnomalyMethod[];
   /** Images per forward/backward pass (default projectionBatchFor(the model's size)). */
   batch?: number;
@@ -91,7 +107,7 @@ export async function scoreBatch(model: Autoencoder, x0s: FloatImage[], o: Batch
       chunk.forEach((x0, i) => {
         const s = out[i]!;
         s.recon = recons[i] ?? null;
-        s.residual = s.recon && toResult('residual', x0, s.recon, o.smoothSigma);
+        s.residual = s.recon && resultOf('residual', x0, s.recon, o);
       });
     }
     if (methods.includes('projection')) {
@@ -99,7 +115,7 @@ export async function scoreBatch(model: Autoencoder, x0s: FloatImage[], o: Batch
       if (runs.some((r) => r.stopped)) return { scored, stopped: true };
       chunk.forEach((x0, i) => {
         const run = runs[i]!;
-        Object.assign(out[i]!, { projected: run.xT, projection: toResult('projection', x0, run.xT, o.smoothSigma), energies: run.energies });
+        Object.assign(out[i]!, { projected: run.xT, projection: resultOf('projection', x0, run.xT, o), energies: run.energies });
       });
     }
     out.forEach((s, i) => {

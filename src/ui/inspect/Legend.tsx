@@ -13,8 +13,12 @@ const SOURCE_TEXT = {
   image: "No calibration: scaled to this image's maximum",
 } as const;
 
+const EDGE_TITLE =
+  'Held-out normal images score higher near the border, where the network sees padding; each map is divided there by how much higher, so that a value means the same everywhere.';
+
 export function Legend() {
   const colormap = useApp((s) => s.view.colormap);
+  const borderGain = useApp((s) => s.model?.calibration[mainMethod(s)]?.edgeGain?.[0] ?? null);
   const { scaleMax, threshold, source } = useApp(useShallow((s) => scaleFor(s, mainMethod(s))));
   const bar = useMemo(() => legendBar(colormapLut(colormap), 256, 1), [colormap]);
   const ticks = legendTicks(scaleMax, 5);
@@ -35,6 +39,12 @@ export function Legend() {
       <p className="muted small">
         {SOURCE_TEXT[source]}
         {threshold !== null && <> · contour at {formatValue(threshold)}</>}
+        {borderGain !== null && borderGain > 1 && (
+          <span title={EDGE_TITLE} data-testid="edge-correction">
+            {' '}
+            · edge band evened out (÷{borderGain.toFixed(2)} at the border)
+          </span>
+        )}
       </p>
     </div>
   );
