@@ -7,7 +7,8 @@
  * Whether the stains also rank above every good image is within numerical noise at these
  * defaults (by 0.0003 once, under by 0.0016 after a change of float rounding alone), so it is
  * reported with every score, not asserted. The stain's before/after is kept as a screenshot,
- * with the legend saying how much the maps were evened out at the border.
+ * with the legend saying how much the maps were evened out at the border and that missing
+ * detail is added (the calibration measured both).
  */
 import { expect, test } from './fixtures';
 
@@ -56,5 +57,6 @@ test('the demo at its defaults: visible defects above every good image, right ve
   await app.inspect(page.locator('[data-testid="test-item"][data-kind="stain"]').first());
   // The held-out tiles score higher along the border: the calibration's edge gain evens the maps out there.
   await expect(page.getByTestId('edge-correction')).toContainText('at the border');
+  await expect(page.getByTestId('detail-term')).toBeVisible();
   await app.shot('12-demo-stain');
 });

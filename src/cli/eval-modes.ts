@@ -34,7 +34,8 @@ export interface ModeSettings {
   seed: number;
 }
 
-const toSize = (img: FloatImage, size: number) => (img.width === size && img.height === size ? img : resizeFloat(img, size, size));
+/** The image at size x size (itself when it already is). */
+export const toSize = (img: FloatImage, size: number) => (img.width === size && img.height === size ? img : resizeFloat(img, size, size));
 
 /** The training set of the mode. */
 export function trainingImages(cat: EvalCategory, s: ModeSettings): FloatImage[] {

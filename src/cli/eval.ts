@@ -131,11 +131,9 @@ function meanOf(cats: Record<string, CategoryReport>) {
     pixelAuroc: { residual: avg((r) => r.pixelAuroc.residual), projection: avg((r) => r.pixelAuroc.projection) },
     aupro: { residual: avg((r) => r.aupro.residual), projection: avg((r) => r.aupro.projection) },
     imageAuroc: { residual: avg((r) => r.imageAuroc.residual), projection: avg((r) => r.imageAuroc.projection) },
-    /** The same maps without the edge correction, at the first sigma (NaN in patch mode). */
-    pixelAurocWithoutEdgeCorrection: {
-      residual: avg((r) => r.withoutEdgeCorrection[0]?.residual ?? NaN),
-      projection: avg((r) => r.withoutEdgeCorrection[0]?.projection ?? NaN),
-    },
+    /** The same maps uncorrected and with the edge gain only, at the first sigma (NaN in patch mode). */
+    pixelAurocPlain: { residual: avg((r) => r.corrections[0]?.plain.residual ?? NaN), projection: avg((r) => r.corrections[0]?.plain.projection ?? NaN) },
+    pixelAurocEdgesOnly: { residual: avg((r) => r.corrections[0]?.edgesOnly.residual ?? NaN), projection: avg((r) => r.corrections[0]?.edgesOnly.projection ?? NaN) },
     trainSeconds: avg((r) => r.trainSeconds),
     msPerProjectionStep: avg((r) => r.msPerProjectionStep),
   };

@@ -3,12 +3,13 @@ import { createVae } from '../engine/model/vae';
 import { trainVae, type TrainEnd } from '../engine/train/train';
 import { pixelAupro } from '../engine/metrics/pro';
 import { imageAuroc, pixelAuroc } from '../engine/metrics/roc';
-import { edgeGainFrom, withEdgeGain } from '../engine/score/edges';
+import { correctResult, measureCorrection, type MeasureOptions } from '../engine/score/corrections';
+import { DEFAULT_PERCENTILE } from '../engine/score/calibrate';
 import { scoreBatch } from '../engine/score/pipeline';
 import { gaussianSmooth, imageScore } from '../engine/score/score';
 import type { AnomalyMethod, AnomalyResult, FloatImage, Mask, ProjectionSettings, ReconstructionTerm } from '../engine/types';
 import type { EvalCategory } from './eval-data';
-import { modeScorer, trainingImages, type ModeSettings } from './eval-modes';
+import { modeScorer, toSize, trainingImages, type ModeSettings } from './eval-modes';
 import type { Vae } from '../engine/model/autoencoder';
 
 export interface EvalSettings extends ModeSettings {
@@ -76,16 +77,17 @@ export interface CategoryReport {
   /** Pixel ROC AUC of the SSIM maps (1 - SSIM(x0, x)) / 2 beside the |x0 - x| maps, per sigma (whole-image mode). */
   ssimSweep: { sigma: number; residual: number; projection: number }[];
   /**
-   * Whole-image mode: every figure above is of edge-corrected maps (score/edges.ts, the gain
-   * measured on the training's held-out images, as the app's calibration does); here the pixel
-   * ROC AUC of the same maps without the correction, per sigma, at the first grid point.
+   * Whole-image mode: every figure above is of corrected maps (score/corrections.ts: edge gain
+   * and missing detail, measured on the training's held-out images as the app's calibration
+   * does); here the pixel ROC AUC of the same maps uncorrected and with the edge gain only,
+   * per sigma, at the first grid point.
    */
-  withoutEdgeCorrection: { sigma: number; residual: number; projection: number }[];
+  corrections: { sigma: number; plain: MethodPair; edgesOnly: MethodPair }[];
 }
 
 /**
  * The held-out normal images' unsmoothed maps of one method (whole-image mode; none in patch
- * mode), from which each sigma's edge gain is measured as the app's calibration does.
+ * mode), on which each sigma's map correction is measured as the app's calibration does.
  */
 async function heldOutMaps(vae: Vae, heldOut: FloatImage[], projection: ProjectionSettings, method: AnomalyMethod, s: EvalSettings): Promise<AnomalyResult[]> {
   if (s.mode !== 'whole' || heldOut.length === 0) return [];
@@ -93,10 +95,17 @@ async function heldOutMaps(vae: Vae, heldOut: FloatImage[], projection: Projecti
   return run.scored.map((r) => r[method]!);
 }
 
-/** The test maps divided by the edge gain of the held-out maps at the same smoothing (unchanged when their sizes differ). */
-function edgeCorrected(test: AnomalyResult[], heldOut: AnomalyResult[], sigma: number): AnomalyResult[] {
-  const gain = edgeGainFrom(smoothed(heldOut, sigma));
-  return test.map((r) => (r.width === heldOut[0]?.width && r.height === heldOut[0]?.height ? withEdgeGain(r, gain) : r));
+/**
+ * The test maps smoothed at `sigma` and corrected as the app corrects them, the correction
+ * measured on the held-out maps at the same smoothing (unchanged without held-out maps or when
+ * the test maps are not of the model's size).
+ */
+function corrected(test: AnomalyResult[], images: FloatImage[], heldOut: AnomalyResult[], heldOutImages: FloatImage[], sigma: number, detail = true): AnomalyResult[] {
+  const maps = smoothed(test, sigma);
+  if (heldOut.length === 0) return maps;
+  const o: MeasureOptions = { smoothSigma: sigma, percentile: DEFAULT_PERCENTILE, detail };
+  const c = measureCorrection(smoothed(heldOut, sigma), heldOutImages, o);
+  return maps.map((r, i) => (r.width === images[i]!.width && r.height === images[i]!.height ? correctResult(r, images[i]!, c, sigma) : r));
 }
 
 /** The maps smoothed at `sigma` and their image scores (max of the smoothed map). */
@@ -128,8 +137,9 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
     const scorer = modeScorer(vae, cat, { ...s, sigma: 0 });
     const rawResiduals = await scorer.score(first, 'residual');
     const heldOutResiduals = await heldOutMaps(vae, trained.validation, first, 'residual', s);
+    const testImages = cat.test.map((t) => toSize(t.image, s.size));
     const sigmas = s.sigmas;
-    const residualAt = (sigma: number) => edgeCorrected(smoothed(rawResiduals, sigma), heldOutResiduals, sigma);
+    const residualAt = (sigma: number, detail = true) => corrected(rawResiduals, testImages, heldOutResiduals, trained.validation, sigma, detail);
     const residualSweep = sigmas.map((sigma) => ({ sigma, ...methodScores(cat, scorer.masks, residualAt(sigma)) }));
     const residuals = residualAt(sigmas[0] ?? 0);
     const ssimResiduals = scorer.lastSsim;
@@ -137,18 +147,21 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
     let stepMs = 0;
     let reported: AnomalyResult[] = [];
     const ssimSweep: CategoryReport['ssimSweep'] = [];
-    const withoutEdgeCorrection: CategoryReport['withoutEdgeCorrection'] = [];
+    const corrections: CategoryReport['corrections'] = [];
     const pixelAt = (rs: AnomalyResult[], sigma: number) => pixelAuroc(smoothed(rs, sigma), scorer.masks);
     for (const settings of grid(s)) {
       const t1 = performance.now();
       const raw = await scorer.score(settings, 'projection');
       const elapsed = performance.now() - t1;
       const heldOut = await heldOutMaps(vae, trained.validation, settings, 'projection', s);
-      const projectionAt = (sigma: number) => edgeCorrected(smoothed(raw, sigma), heldOut, sigma);
+      const projectionAt = (sigma: number, detail = true) => corrected(raw, testImages, heldOut, trained.validation, sigma, detail);
       if (sweep.length === 0) {
         stepMs = elapsed / (settings.iterations * cat.test.length);
         reported = projectionAt(sigmas[0] ?? 0);
-        for (const sigma of sigmas) withoutEdgeCorrection.push({ sigma, residual: pixelAt(rawResiduals, sigma), projection: pixelAt(raw, sigma) });
+        for (const sigma of sigmas) {
+          const edgesOnly = { residual: pixelAuroc(residualAt(sigma, false), scorer.masks), projection: pixelAuroc(projectionAt(sigma, false), scorer.masks) };
+          corrections.push({ sigma, plain: { residual: pixelAt(rawResiduals, sigma), projection: pixelAt(raw, sigma) }, edgesOnly });
+        }
         const ssimProjections = scorer.lastSsim;
         if (ssimResiduals && ssimProjections) {
           for (const sigma of sigmas) ssimSweep.push({ sigma, residual: pixelAt(ssimResiduals, sigma), projection: pixelAt(ssimProjections, sigma) });
@@ -169,7 +182,7 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
       imageAuroc: { residual: residual.imageAuroc, projection: chosen.imageAuroc },
       trainSeconds, epochsDone: trained.epochsDone, endedBy: trained.endedBy, bestEpoch: trained.bestEpoch, byDefect,
       msPerProjectionStep: stepMs, finalLoss,
-      trainImages: cat.train.length, testImages: cat.test.length, sweep, residualSweep, ssimSweep, withoutEdgeCorrection,
+      trainImages: cat.train.length, testImages: cat.test.length, sweep, residualSweep, ssimSweep, corrections,
     };
   } finally {
     vae.dispose();

@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../engine/errors';
 import { smoothSigmaOf } from '../engine/limits';
-import { edgeGainsOf } from '../engine/score/edges';
+import { correctionsOf } from '../engine/score/corrections';
 import { scoreImage } from '../engine/score/pipeline';
 import { isStale, scaleFor, verdictOf } from '../engine/score/threshold';
 import type { AnomalyResult, ModelDescription, ProjectionSettings } from '../engine/types';
@@ -45,7 +45,7 @@ async function scoreInput(job: Job, input: CliInput): Promise<AnomalyResult[]> {
   const o = { projection: job.settings, smoothSigma: smoothSigmaOf(job.model.description), methods: ['residual' as const, 'projection' as const] };
   const s = layout.mode === 'patches'
     ? await scoreTiled(job.model.vae, input.image, { ...o, stride: layout.stride })
-    : await scoreImage(job.model.vae, input.image, { ...o, edgeGains: edgeGainsOf(job.model.description.calibration) });
+    : await scoreImage(job.model.vae, input.image, { ...o, corrections: correctionsOf(job.model.description.calibration) });
   const box = input.box;
   return [s.residual, s.projection].filter((r): r is AnomalyResult => r !== null).map((r) => (box ? cropMap(r, box) : r));
 }

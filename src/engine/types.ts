@@ -175,6 +175,17 @@ export interface Calibration {
    * for patch models (their maps are stitched from tiles), whose maps are used as they are.
    */
   edgeGain?: number[];
+  /** Missing-detail term (score/detail.ts) added to this method's maps; absent as edgeGain is. */
+  detail?: DetailTerm;
+}
+
+/** The missing-detail term of a method: the normal images' local detail and its weight in map units. */
+export interface DetailTerm {
+  /** Low tail (1 % quantile) and median of the normal images' local detail. */
+  low: number;
+  median: number;
+  /** Map units added per unit of shortfall: DETAIL_WEIGHT x the method's pixel threshold. */
+  scale: number;
 }
 
 /** The calibrations of a model, and the projection settings the projection's was made at. */

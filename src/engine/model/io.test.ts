@@ -145,7 +145,7 @@ describe('input layout stored with the model', () => {
   });
 });
 
-describe('edge correction stored with the calibration', () => {
+describe('map corrections stored with the calibration', () => {
   const config = { size: 32, channels: 1 as const, latent: 8, width: 4, depth: 2 };
   const cal = { pixelThreshold: 0.1, imageThreshold: 0.2, percentile: 0.99, scaleMax: 0.2, method: 'projection' as const, samples: 8 };
 
@@ -158,5 +158,8 @@ describe('edge correction stored with the calibration', () => {
       expect(c).toMatchObject(cal);
     }
     expect(describeModel({ config, calibration: { residual: 'junk' as never, at: null } }).calibration).toEqual({ at: null });
+    const detailOf = (detail: unknown) => describeModel({ config, calibration: { projection: { ...cal, detail } as never, at: null } }).calibration.projection?.detail;
+    expect(detailOf({ low: 0.01, median: 0.05, scale: 0.2 })).toEqual({ low: 0.01, median: 0.05, scale: 0.2 });
+    for (const bad of [{ low: 0.05, median: 0.01, scale: 0.2 }, { low: 0.01, median: 0.05, scale: 0 }, { low: null, median: 0.05, scale: 1 }, 3]) expect(detailOf(bad)).toBeUndefined();
   });
 });

@@ -7,7 +7,7 @@
  */
 import { parseLayout } from '../data/layout';
 import { EngineError, isEngineError } from '../errors';
-import type { Calibration, CalibrationSet, ModelArtifacts, ModelDescription, NamedWeight } from '../types';
+import type { Calibration, CalibrationSet, DetailTerm, ModelArtifacts, ModelDescription, NamedWeight } from '../types';
 import type { Vae } from './autoencoder';
 import { sizeOf } from './init';
 import { stableName, vaeFromWeights, validateConfig, weightSpecs } from './vae';
@@ -51,12 +51,24 @@ export async function exportArtifacts(vae: Vae, meta: Partial<ModelDescription> 
 /** Longest edge gain a file may hold. */
 const MAX_EDGE_BAND = 1024;
 
-/** A stored edge gain is used only when it is a list of finite numbers of at least 1 (score/edges.ts); otherwise it is dropped. */
+/** A stored edge gain is used only when it is a list of finite numbers of at least 1 (score/edges.ts). */
+function usableEdgeGain(g: unknown): g is number[] {
+  return Array.isArray(g) && g.length <= MAX_EDGE_BAND && g.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 1);
+}
+
+/** A stored missing-detail term is used only with finite numbers, median above low and a positive scale (score/detail.ts). */
+function usableDetail(d: unknown): d is DetailTerm {
+  if (!isRecord(d)) return false;
+  const { low, median, scale } = d as Record<string, unknown>;
+  const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  return finite(low) && finite(median) && finite(scale) && median > low && scale > 0;
+}
+
+/** A method's calibration from a file; a broken correction is dropped (the maps are then used as they are). */
 function calibrationOf(c: unknown): Calibration | undefined {
   if (!isRecord(c)) return undefined;
-  const { edgeGain, ...rest } = c as unknown as Calibration;
-  const usable = Array.isArray(edgeGain) && edgeGain.length <= MAX_EDGE_BAND && edgeGain.every((g) => typeof g === 'number' && Number.isFinite(g) && g >= 1);
-  return usable ? { ...rest, edgeGain } : rest;
+  const { edgeGain, detail, ...rest } = c as unknown as Calibration;
+  return { ...rest, ...(usableEdgeGain(edgeGain) ? { edgeGain } : {}), ...(usableDetail(detail) ? { detail } : {}) };
 }
 
 /** The calibration set of a file, each method's own checked. */

@@ -8,36 +8,27 @@
  * pixels per image at small working sizes).
  */
 import { EngineError } from '../errors';
-import type { AnomalyMethod, AnomalyResult, Calibration } from '../types';
-import { edgeGainFrom, withEdgeGain } from './edges';
+import type { AnomalyMethod, AnomalyResult, Calibration, FloatImage } from '../types';
+import { correctResult, measureCorrection } from './corrections';
+import { quantileSorted, sortedValues } from './quantile';
+
+export { quantileSorted };
 
 export interface CalibrateOptions {
   /** Quantile in [0, 1] of the normal scores used as threshold (default 0.99). */
   percentile?: number;
   /**
-   * Measure the edge gain on these maps and set the thresholds on the corrected maps (whole-image
-   * models; default false: the maps are taken as they are).
+   * Whole-image models: measure the map corrections (corrections.ts) on these maps and the
+   * images they are of (same order), and set the thresholds on the corrected maps. Without it
+   * the maps are taken as they are.
    */
-  edges?: boolean;
+  correct?: { images: readonly FloatImage[]; smoothSigma: number };
 }
 
 export const DEFAULT_PERCENTILE = 0.99;
 
 /** Smallest positive colour scale top, so that value / scaleMax never divides by zero. */
 const MIN_SCALE = 1e-6;
-
-/**
- * Quantile p of ascending `sorted` values, linear interpolation between order statistics
- * (position p * (n - 1), numpy's default). sorted must be non-empty.
- */
-export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
-  const pos = p * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  const a = sorted[lo] ?? Number.NaN;
-  const b = sorted[hi] ?? Number.NaN;
-  return a + (b - a) * (pos - lo);
-}
 
 /** Checks the results and returns their one method. */
 function checkResults(results: AnomalyResult[]): AnomalyMethod {
@@ -52,18 +43,6 @@ function checkResults(results: AnomalyResult[]): AnomalyMethod {
     throw new EngineError('invalid-argument', 'Calibration got an empty anomaly map.');
   }
   return first.method;
-}
-
-/** All pixel scores of all maps, ascending. */
-function sortedPixels(results: AnomalyResult[]): Float32Array {
-  const total = results.reduce((n, r) => n + r.map.length, 0);
-  const all = new Float32Array(total);
-  let offset = 0;
-  for (const r of results) {
-    all.set(r.map, offset);
-    offset += r.map.length;
-  }
-  return all.sort();
 }
 
 /**
@@ -91,15 +70,17 @@ export function calibrate(results: AnomalyResult[], opts: CalibrateOptions = {})
     throw new EngineError('invalid-argument', `The calibration percentile must be between 0 and 1 (got ${p}).`);
   }
   const method = checkResults(results);
-  const edgeGain = opts.edges === true ? edgeGainFrom(results) : [];
-  const maps = results.map((r) => withEdgeGain(r, edgeGain));
-  const pixelThreshold = quantileSorted(sortedPixels(maps), p);
+  const c = opts.correct;
+  const correction = c ? measureCorrection(results, c.images, { smoothSigma: c.smoothSigma, percentile: p }) : {};
+  const maps = c ? results.map((r, i) => correctResult(r, c.images[i]!, correction, c.smoothSigma)) : results;
+  const pixelThreshold = quantileSorted(sortedValues(maps), p);
   const imgThreshold = imageThreshold(
     maps.map((r) => r.score),
     p,
   );
   return {
-    ...(edgeGain.length > 0 ? { edgeGain } : {}),
+    ...(correction.edgeGain ? { edgeGain: [...correction.edgeGain] } : {}),
+    ...(correction.detail ? { detail: correction.detail } : {}),
     pixelThreshold,
     imageThreshold: imgThreshold,
     percentile: p,

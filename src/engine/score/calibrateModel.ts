@@ -42,7 +42,7 @@ export async function calibrateModel(model: Autoencoder, heldOut: FloatImage[], 
       o.onProgress?.(residual.length + projection.length, total);
     },
   });
-  const edges = { edges: true };
-  if (run.stopped || projection.length === 0) return { residual: calibrate(residual, edges), at: null };
-  return { residual: calibrate(residual, edges), projection: calibrate(projection, edges), at: { ...o.projection } };
+  const correct = (n: number) => ({ correct: { images: heldOut.slice(0, n), smoothSigma: o.smoothSigma } });
+  if (run.stopped || projection.length === 0) return { residual: calibrate(residual, correct(residual.length)), at: null };
+  return { residual: calibrate(residual, correct(residual.length)), projection: calibrate(projection, correct(projection.length)), at: { ...o.projection } };
 }

@@ -1,18 +1,10 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Vae } from '../model/autoencoder';
-import { createVae } from '../model/vae';
-import { useCpu } from '../testing/cpu';
-import { smoothNormal, withSquare } from '../testing/synthetic';
-import type { AnomalyResult, ProjectionSettings } from '../types';
-import { calibrate } from './calibrate';
-import { calibrateModel } from './calibrateModel';
-import { correctEdges, edgeGainFrom, edgeGainsOf, withEdgeGain } from './edges';
-import { scoreBatch, scoreImage } from './pipeline';
+import { describe, expect, it } from 'vitest';
+import type { AnomalyResult } from '../types';
+import { correctEdges, edgeGainFrom, withEdgeGain } from './edges';
 import { imageScore } from './score';
 
 /** A width x height map of value(d), d the distance to the nearest edge. */
-function byDistance(width: number, height: number, value: (d: number) => number): AnomalyResult {
+export function byDistance(width: number, height: number, value: (d: number) => number): AnomalyResult {
   const map = new Float32Array(width * height);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) map[y * width + x] = value(Math.min(x, y, width - 1 - x, height - 1 - y));
   return { method: 'projection', score: imageScore(map), map, width, height };
@@ -62,49 +54,5 @@ describe('correctEdges', () => {
     expect(corrected.score).toBeCloseTo(1, 6);
     expect(withEdgeGain(r, [])).toBe(r);
     expect(withEdgeGain(r, undefined)).toBe(r);
-  });
-});
-
-describe('calibrate with edges', () => {
-  it('stores the gain and sets the thresholds on the corrected maps', () => {
-    const normals = [0, 1, 2].map((k) => byDistance(16, 16, (d) => (d === 0 ? 0.5 : 0.1 + 0.01 * k)));
-    const plain = calibrate(normals);
-    const corrected = calibrate(normals, { edges: true });
-    expect(plain.edgeGain).toBeUndefined();
-    expect(corrected.edgeGain?.[0]).toBeCloseTo(0.5 / 0.11, 4);
-    expect(plain.imageThreshold).toBeCloseTo(0.5, 6);
-    expect(corrected.imageThreshold).toBeLessThan(0.15);
-  });
-});
-
-describe('edge correction in the scoring pipeline', () => {
-  const S: ProjectionSettings = { alpha: 2, lambda: 0.1, iterations: 3, variant: 'weighted' };
-  let vae: Vae;
-  const normals = [51, 52, 53].map((seed) => smoothNormal(16, 3, seed, 0.05));
-  const test = withSquare(smoothNormal(16, 3, 54, 0.05), 6, 6, 4, 1).image;
-
-  beforeAll(async () => {
-    await useCpu();
-    vae = createVae({ size: 16, channels: 3, latent: 8, width: 4 }, 3);
-  });
-  afterAll(() => vae.dispose());
-
-  it('calibrates both methods with a gain and corrects every map of a scored image with it, frames too', async () => {
-    const cal = await calibrateModel(vae, normals, { projection: S, smoothSigma: 1, projections: 3 });
-    const gains = edgeGainsOf(cal);
-    expect(gains.residual?.length).toBe(4);
-    expect(gains.projection?.length).toBe(4);
-    const before = tf.memory().numTensors;
-    const frames: Float32Array[] = [];
-    const plain = await scoreImage(vae, test, { projection: S, smoothSigma: 1 });
-    const corrected = await scoreImage(vae, test, { projection: S, smoothSigma: 1, edgeGains: gains, every: 3, onFrame: (_, map) => map && frames.push(map) });
-    expect(tf.memory().numTensors).toBe(before);
-    expect(Array.from(corrected.residual!.map)).toEqual(Array.from(correctEdges(plain.residual!.map, 16, 16, gains.residual!)));
-    const projected = correctEdges(plain.projection!.map, 16, 16, gains.projection!);
-    corrected.projection!.map.forEach((v, i) => expect(v).toBeCloseTo(projected[i] ?? NaN, 6));
-    expect(corrected.projection!.score).toBeCloseTo(imageScore(projected), 6);
-    frames.at(-1)!.forEach((v, i) => expect(v).toBeCloseTo(corrected.projection!.map[i] ?? NaN, 6));
-    const batch = await scoreBatch(vae, [test], { projection: S, smoothSigma: 1, edgeGains: gains });
-    expect(batch.scored[0]!.residual!.score).toBeCloseTo(corrected.residual!.score, 6);
   });
 });

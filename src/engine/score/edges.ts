@@ -14,7 +14,7 @@
  *
  * The gain only dims (it is at least 1): an edge quieter than the middle is left as it is.
  */
-import type { AnomalyMethod, AnomalyResult, CalibrationSet } from '../types';
+import type { AnomalyResult } from '../types';
 import { imageScore } from './score';
 
 /** Width of the corrected band as a fraction of the shorter side. */
@@ -72,15 +72,4 @@ export function withEdgeGain(result: AnomalyResult, gain: readonly number[] | un
   if (!gain || gain.length === 0) return result;
   const map = correctEdges(result.map, result.width, result.height, gain);
   return { ...result, map, score: imageScore(map) };
-}
-
-/** Each method's gain, as a model's calibration holds them. */
-export type EdgeGains = Partial<Record<AnomalyMethod, readonly number[]>>;
-
-/** The gains of a calibration set (none for a method without calibration or made without one). */
-export function edgeGainsOf(set: CalibrationSet): EdgeGains {
-  const out: EdgeGains = {};
-  if (set.residual?.edgeGain) out.residual = set.residual.edgeGain;
-  if (set.projection?.edgeGain) out.projection = set.projection.edgeGain;
-  return out;
 }

@@ -8,15 +8,15 @@ import type { Autoencoder } from '../model/autoencoder';
 import { projectionBatchFor } from '../limits';
 import { runProjection, runProjectionBatch } from '../project/run';
 import type { AnomalyMethod, AnomalyResult, FloatImage, ProjectionFrame, ProjectionSettings } from '../types';
-import { correctEdges, withEdgeGain, type EdgeGains } from './edges';
+import { correctMap, correctResult, type MapCorrections } from './corrections';
 import { anomalyMap, reconstructImage, reconstructImages, toResult } from './score';
 
 export interface ScoreOptions {
   projection: ProjectionSettings;
   /** Gaussian smoothing of the maps in pixels (smoothSigmaFor(size) in the app). */
   smoothSigma: number;
-  /** Edge correction of each method's maps (the model's calibration: edgeGainsOf); none by default. */
-  edgeGains?: EdgeGains;
+  /** Each method's map correction (the model's calibration: correctionsOf); none by default. */
+  corrections?: MapCorrections;
   /** Which maps to make (default both). */
   methods?: readonly AnomalyMethod[];
   /** Report x_t every `every` projection steps (default: only x_T). */
@@ -40,16 +40,14 @@ export interface Scored {
 
 export const BOTH_METHODS: readonly AnomalyMethod[] = ['residual', 'projection'];
 
-/** The map of x0 against x (smoothed), edge-corrected with the method's gain when there is one. */
-function resultOf(method: AnomalyMethod, x0: FloatImage, x: FloatImage, o: { smoothSigma: number; edgeGains?: EdgeGains }): AnomalyResult {
-  return withEdgeGain(toResult(method, x0, x, o.smoothSigma), o.edgeGains?.[method]);
+/** The map of x0 against x (smoothed), through the method's correction when there is one. */
+function resultOf(method: AnomalyMethod, x0: FloatImage, x: FloatImage, o: { smoothSigma: number; corrections?: MapCorrections }): AnomalyResult {
+  return correctResult(toResult(method, x0, x, o.smoothSigma), x0, o.corrections?.[method], o.smoothSigma);
 }
 
 /** A projection frame's map, as the final projection map is made. */
 function frameMap(x0: FloatImage, x: FloatImage, o: ScoreOptions): Float32Array {
-  const map = anomalyMap(x0, x, o.smoothSigma);
-  const gain = o.edgeGains?.projection;
-  return gain ? correctEdges(map, x0.width, x0.height, gain) : map;
+  return correctMap(anomalyMap(x0, x, o.smoothSigma), x0, o.corrections?.projection, o.smoothSigma);
 }
 
 /** Scores x0 (the model's size and channels) with the requested methods. */
@@ -77,7 +75,7 @@ export async function scoreImage(model: Autoencoder, x0: FloatImage, o: ScoreOpt
 export interface BatchScoreOptions {
   projection: ProjectionSettings;
   smoothSigma: number;
-  edgeGains?: EdgeGains;
+  corrections?: MapCorrections;
   methods?: readonly AnomalyMethod[];
   /** Images per forward/backward pass (default projectionBatchFor(the model's size)). */
   batch?: number;

@@ -15,10 +15,13 @@ const SOURCE_TEXT = {
 
 const EDGE_TITLE =
   'Held-out normal images score higher near the border, where the network sees padding; each map is divided there by how much higher, so that a value means the same everywhere.';
+const DETAIL_TITLE =
+  "Where the image has less fine detail than normal images ever have (a blur, a smudge, a filled spot), the shortfall is added to the map: a reconstruction alone cannot see detail that is missing.";
 
 export function Legend() {
   const colormap = useApp((s) => s.view.colormap);
   const borderGain = useApp((s) => s.model?.calibration[mainMethod(s)]?.edgeGain?.[0] ?? null);
+  const detail = useApp((s) => s.model?.calibration[mainMethod(s)]?.detail !== undefined);
   const { scaleMax, threshold, source } = useApp(useShallow((s) => scaleFor(s, mainMethod(s))));
   const bar = useMemo(() => legendBar(colormapLut(colormap), 256, 1), [colormap]);
   const ticks = legendTicks(scaleMax, 5);
@@ -43,6 +46,12 @@ export function Legend() {
           <span title={EDGE_TITLE} data-testid="edge-correction">
             {' '}
             · edge band evened out (÷{borderGain.toFixed(2)} at the border)
+          </span>
+        )}
+        {detail && (
+          <span title={DETAIL_TITLE} data-testid="detail-term">
+            {' '}
+            · missing detail added
           </span>
         )}
       </p>

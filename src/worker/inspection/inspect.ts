@@ -2,7 +2,7 @@
 import { cropField, cropImage, cropMap, layoutOf, scaledSize, type ContentBox } from '../../engine/data/layout';
 import { EngineError } from '../../engine/errors';
 import { projectionBatchFor, smoothSigmaOf } from '../../engine/limits';
-import { edgeGainsOf, type EdgeGains } from '../../engine/score/edges';
+import { correctionsOf, type MapCorrections } from '../../engine/score/corrections';
 import { scoreBatch, scoreImage, type ScoreOptions, type Scored } from '../../engine/score/pipeline';
 import { fitForTiles, gridFor, LIVE_TILES, scoreTiled, scoreTiledLive } from '../../engine/tiles/score';
 import type { AnomalyResult, FloatImage, ProjectionSettings } from '../../engine/types';
@@ -18,8 +18,8 @@ function specOf({ description }: LoadedModel): InputSpec {
   return { layout: layoutOf(description), size, channels };
 }
 
-/** The model's edge correction (its calibration's gains; patch models have none). */
-const edgeGainsFor = ({ description }: LoadedModel): EdgeGains => edgeGainsOf(description.calibration);
+/** The model's map corrections (its calibration's; patch models have none). */
+const correctionsFor = ({ description }: LoadedModel): MapCorrections => correctionsOf(description.calibration);
 
 /** Results of the letterboxed square cut back to the image (identity without a box). */
 const cropResult = (r: AnomalyResult, box: ContentBox | null) => (box ? cropMap(r, box) : r);
@@ -60,7 +60,7 @@ export async function inspectJob(store: ImageStore, model: LoadedModel, args: In
     {
       projection: args.settings,
       smoothSigma: smoothSigmaOf(model.description),
-      edgeGains: edgeGainsFor(model),
+      corrections: correctionsFor(model),
       every: args.every,
       shouldStop: ctx.shouldStop,
       onResidual: (recon, residual) => ctx.emit({ kind: 'residual', recon: copyImage(crop(recon, box)), residual: copyResult(cropResult(residual, box)) }),
@@ -128,7 +128,7 @@ export async function scoreEach(
       done(0, s);
       continue;
     }
-    const run = await scoreBatch(model.vae, inputs.map((x) => x.image), { projection: settings, smoothSigma, edgeGains: edgeGainsFor(model), batch: items.length, shouldStop, onScored: done });
+    const run = await scoreBatch(model.vae, inputs.map((x) => x.image), { projection: settings, smoothSigma, corrections: correctionsFor(model), batch: items.length, shouldStop, onScored: done });
     if (run.stopped) return true;
   }
   return false;
@@ -160,6 +160,6 @@ export async function inspectLive(model: LoadedModel, { frame, settings }: LiveA
     return { x0, residual: b.residual, projection: b.projection };
   }
   const x0 = toFloatImage(pixels, { size, channels, fit: 'crop' });
-  const s = complete(await scoreImage(model.vae, x0, { ...o, edgeGains: edgeGainsFor(model) }));
+  const s = complete(await scoreImage(model.vae, x0, { ...o, corrections: correctionsFor(model) }));
   return { x0, residual: s.residual, projection: s.projection };
 }

@@ -1,0 +1,101 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Vae } from '../model/autoencoder';
+import { createVae } from '../model/vae';
+import { useCpu } from '../testing/cpu';
+import { smoothNormal, withSquare } from '../testing/synthetic';
+import type { AnomalyResult, FloatImage, ProjectionSettings } from '../types';
+import { calibrate } from './calibrate';
+import { calibrateModel } from './calibrateModel';
+import { correctionsOf, correctMap, correctResult, measureCorrection } from './corrections';
+import { DETAIL_WEIGHT } from './detail';
+import { scoreBatch, scoreImage } from './pipeline';
+import { quantileSorted, sortedValues } from './quantile';
+import { imageScore } from './score';
+
+const SIZE = 16;
+
+/** A map of 0.5 on the outer ring and `middle` inside it. */
+function ringMap(middle: number): AnomalyResult {
+  const map = new Float32Array(SIZE * SIZE);
+  for (let y = 0; y < SIZE; y++) for (let x = 0; x < SIZE; x++) map[y * SIZE + x] = Math.min(x, y, SIZE - 1 - x, SIZE - 1 - y) === 0 ? 0.5 : middle;
+  return { method: 'projection', score: imageScore(map), map, width: SIZE, height: SIZE };
+}
+
+const normals: FloatImage[] = [1, 2, 3].map((seed) => smoothNormal(SIZE, 3, seed, 0.2));
+
+describe('measureCorrection and calibrate', () => {
+  const maps = [0.1, 0.11, 0.12].map(ringMap);
+
+  it('measures the edge gain and the detail term on the held-out maps, and calibrates on the corrected maps', () => {
+    const c = measureCorrection(maps, normals, { smoothSigma: 1, percentile: 0.99 });
+    expect(c.edgeGain?.[0]).toBeCloseTo(0.5 / 0.11, 4);
+    expect(c.detail?.median).toBeGreaterThan(c.detail?.low ?? Infinity);
+    const edged = maps.map((r) => correctResult(r, normals[0]!, { edgeGain: c.edgeGain! }, 1));
+    expect(c.detail?.scale).toBeCloseTo(DETAIL_WEIGHT * quantileSorted(sortedValues(edged), 0.99), 6);
+    const plain = calibrate(maps);
+    const cal = calibrate(maps, { correct: { images: normals, smoothSigma: 1 } });
+    expect(plain.edgeGain).toBeUndefined();
+    expect(plain.detail).toBeUndefined();
+    expect(cal.edgeGain).toEqual(c.edgeGain);
+    expect(cal.detail).toEqual(c.detail);
+    expect(plain.imageThreshold).toBeCloseTo(0.5, 6);
+    expect(cal.imageThreshold).toBeLessThan(0.3);
+    expect(measureCorrection(maps, normals, { smoothSigma: 1, percentile: 0.99, detail: false }).detail).toBeUndefined();
+  });
+
+  it('is the identity without a correction, and corrections come back from a calibration set by method', () => {
+    const r = ringMap(0.1);
+    expect(correctResult(r, normals[0]!, undefined, 1)).toBe(r);
+    expect(correctResult(r, normals[0]!, {}, 1)).toBe(r);
+    expect(correctMap(r.map, normals[0]!, undefined, 1)).toBe(r.map);
+    const cal = calibrate([r], { correct: { images: [normals[0]!], smoothSigma: 1 } });
+    expect(correctionsOf({ projection: cal, at: null })).toEqual({ projection: { edgeGain: cal.edgeGain, detail: cal.detail } });
+    expect(correctionsOf({ residual: calibrate([r]), at: null })).toEqual({});
+  });
+
+  it('lights a smudge that the plain map misses', () => {
+    const c = measureCorrection([ringMap(0.1)], normals, { smoothSigma: 1, percentile: 0.99 });
+    const smooth = smoothNormal(SIZE, 3, 7, 0);
+    const test = smoothNormal(SIZE, 3, 7, 0.2);
+    const data = test.data.slice();
+    for (let y = 5; y < 11; y++) for (let x = 5; x < 11; x++) for (let k = 0; k < 3; k++) data[(y * SIZE + x) * 3 + k] = smooth.data[(y * SIZE + x) * 3 + k] ?? 0;
+    const flatMap = new Float32Array(SIZE * SIZE).fill(0.1);
+    const out = correctMap(flatMap, { ...test, data }, c, 1);
+    expect(out[8 * SIZE + 8]).toBeGreaterThan(0.1 + (c.detail?.scale ?? 0) * 0.3);
+    expect(out[8 * SIZE + 1]).toBeCloseTo(0.1, 6);
+  });
+});
+
+describe('map corrections in the scoring pipeline', () => {
+  const S: ProjectionSettings = { alpha: 2, lambda: 0.1, iterations: 3, variant: 'weighted' };
+  let vae: Vae;
+  const test = withSquare(smoothNormal(SIZE, 3, 54, 0.2), 6, 6, 4, 1).image;
+
+  beforeAll(async () => {
+    await useCpu();
+    vae = createVae({ size: SIZE, channels: 3, latent: 8, width: 4 }, 3);
+  });
+  afterAll(() => vae.dispose());
+
+  it('calibrates both methods with corrections and puts every map of a scored image through them, frames too', async () => {
+    const cal = await calibrateModel(vae, normals, { projection: S, smoothSigma: 1, projections: 3 });
+    const corrections = correctionsOf(cal);
+    expect(corrections.residual?.edgeGain?.length).toBe(4);
+    expect(corrections.projection?.detail?.scale).toBeGreaterThan(0);
+    const before = tf.memory().numTensors;
+    const frames: Float32Array[] = [];
+    const plain = await scoreImage(vae, test, { projection: S, smoothSigma: 1 });
+    const corrected = await scoreImage(vae, test, { projection: S, smoothSigma: 1, corrections, every: 3, onFrame: (_, map) => map && frames.push(map) });
+    expect(tf.memory().numTensors).toBe(before);
+    const residual = correctMap(plain.residual!.map, test, corrections.residual, 1);
+    corrected.residual!.map.forEach((v, i) => expect(v).toBeCloseTo(residual[i] ?? NaN, 6));
+    const projected = correctMap(plain.projection!.map, test, corrections.projection, 1);
+    corrected.projection!.map.forEach((v, i) => expect(v).toBeCloseTo(projected[i] ?? NaN, 6));
+    expect(corrected.projection!.score).toBeCloseTo(imageScore(projected), 6);
+    frames.at(-1)!.forEach((v, i) => expect(v).toBeCloseTo(corrected.projection!.map[i] ?? NaN, 6));
+    const batch = await scoreBatch(vae, [test], { projection: S, smoothSigma: 1, corrections });
+    expect(batch.scored[0]!.residual!.score).toBeCloseTo(corrected.residual!.score, 6);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
