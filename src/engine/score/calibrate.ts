@@ -71,6 +71,9 @@ export function calibrate(results: AnomalyResult[], opts: CalibrateOptions = {})
   }
   const method = checkResults(results);
   const c = opts.correct;
+  if (c && c.images.length !== results.length) {
+    throw new EngineError('invalid-argument', `Calibration got ${results.length} maps but ${c.images.length} images to correct them with.`);
+  }
   const correction = c ? measureCorrection(results, c.images, { smoothSigma: c.smoothSigma, percentile: p }) : {};
   const maps = c ? results.map((r, i) => correctResult(r, c.images[i]!, correction, c.smoothSigma)) : results;
   const pixelThreshold = quantileSorted(sortedValues(maps), p);

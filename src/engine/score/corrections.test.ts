@@ -42,6 +42,7 @@ describe('measureCorrection and calibrate', () => {
     expect(plain.imageThreshold).toBeCloseTo(0.5, 6);
     expect(cal.imageThreshold).toBeLessThan(0.3);
     expect(measureCorrection(maps, normals, { smoothSigma: 1, percentile: 0.99, detail: false }).detail).toBeUndefined();
+    expect(() => calibrate(maps, { correct: { images: normals.slice(0, 2), smoothSigma: 1 } })).toThrow(/3 maps but 2 images/);
   });
 
   it('is the identity without a correction, and corrections come back from a calibration set by method', () => {
