@@ -2,7 +2,7 @@
  * A model's calibration: the held-out NORMAL images go through the scoring pipeline and their
  * maps fix each method's threshold and colour scale (calibrate.ts). Projections cost a full run
  * each (batched), so only the first `projections` held-out images are projected. Each method's
- * edge gain is measured on the same maps (score/edges.ts): these are whole-image models.
+ * map corrections (corrections.ts) are measured on the same maps: these are whole-image models.
  */
 import type { Autoencoder } from '../model/autoencoder';
 import type { AnomalyResult, CalibrationSet, FloatImage, ProjectionSettings } from '../types';

@@ -40,9 +40,8 @@ export function correctMap(map: Float32Array, x0: FloatImage, c: MapCorrection |
 
 /** The result through the correction, its score taken again; unchanged without one. */
 export function correctResult(r: AnomalyResult, x0: FloatImage, c: MapCorrection | undefined, smoothSigma: number): AnomalyResult {
-  if (!c || (!c.detail && !(c.edgeGain && c.edgeGain.length > 0))) return r;
   const map = correctMap(r.map, x0, c, smoothSigma);
-  return { ...r, map, score: imageScore(map) };
+  return map === r.map ? r : { ...r, map, score: imageScore(map) };
 }
 
 export interface MeasureOptions {

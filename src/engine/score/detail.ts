@@ -46,8 +46,30 @@ function contentSmooth(v: Float32Array, w: Float32Array, width: number, height: 
   return num.map((x, i) => ((den[i] ?? 0) > 1e-6 ? x / (den[i] ?? 1) : 0));
 }
 
+interface LocalDetail {
+  detail: Float32Array;
+  content: Float32Array;
+}
+
+/**
+ * Each image's local detail per smoothing, kept while the image lives: a live projection corrects
+ * every frame's map against the same x0, both methods' maps share it, and calibration measures
+ * and then corrects the same held-out images. Images are not changed once made.
+ */
+const detailOf = new WeakMap<FloatImage, Map<number, LocalDetail>>();
+
 /** The local detail e(p) of an image and its content weights. */
-export function localDetail(x: FloatImage, smoothSigma: number): { detail: Float32Array; content: Float32Array } {
+export function localDetail(x: FloatImage, smoothSigma: number): LocalDetail {
+  const bySigma = detailOf.get(x) ?? new Map<number, LocalDetail>();
+  detailOf.set(x, bySigma);
+  const known = bySigma.get(smoothSigma);
+  if (known) return known;
+  const measured = measureLocalDetail(x, smoothSigma);
+  bySigma.set(smoothSigma, measured);
+  return measured;
+}
+
+function measureLocalDetail(x: FloatImage, smoothSigma: number): LocalDetail {
   const { width, height, channels: c } = x;
   const g = new Float32Array(width * height);
   for (let p = 0; p < g.length; p++) {

@@ -4,7 +4,7 @@ import { correctEdges, edgeGainFrom, withEdgeGain } from './edges';
 import { imageScore } from './score';
 
 /** A width x height map of value(d), d the distance to the nearest edge. */
-export function byDistance(width: number, height: number, value: (d: number) => number): AnomalyResult {
+function byDistance(width: number, height: number, value: (d: number) => number): AnomalyResult {
   const map = new Float32Array(width * height);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) map[y * width + x] = value(Math.min(x, y, width - 1 - x, height - 1 - y));
   return { method: 'projection', score: imageScore(map), map, width, height };
