@@ -18,3 +18,17 @@ test('the main flow passes on WASM', async ({ app, page }) => {
   expect(await app.overlayColours()).toBeGreaterThan(16);
   await app.shot('09-wasm');
 });
+
+test('a spatial bottleneck chosen in the settings trains, is named on the model card and scores', async ({ app, page }) => {
+  await app.open({ backend: 'wasm', ...TINY, epochs: 2 });
+  await page.getByText('Advanced').click();
+  await expect(page.getByLabel('Latent size')).toBeVisible();
+  await page.getByLabel('Bottleneck').selectOption('spatial');
+  // Each bottleneck brings its own latent size: channels per cell of the smallest map.
+  await expect(page.getByLabel('Latent channels per cell')).toHaveValue('4');
+  await app.tryDemo();
+  await app.train();
+  await expect(page.getByTestId('model-info')).toContainText('spatial latent, 4 per cell');
+  await app.inspect(page.locator('[data-testid="test-item"][data-kind="hole"]'));
+  await expect(page.getByTestId('score')).toHaveText(/^\d/);
+});

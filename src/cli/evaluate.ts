@@ -19,6 +19,8 @@ export interface EvalSettings extends ModeSettings {
   width: number;
   /** Stride-2 layers; absent: the model's default for the size. */
   depth?: number;
+  /** Dense or spatial latent (see VaeConfig.bottleneck). */
+  bottleneck: 'dense' | 'spatial';
   beta: number;
   batch: number;
   learningRate: number;
@@ -121,7 +123,7 @@ type Log = (line: string) => void;
 export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: Log): Promise<CategoryReport> {
   const first = cat.train[0];
   if (!first) throw new Error(`${cat.name}: no training images`);
-  const vae = createVae({ size: s.size, channels: first.channels, latent: s.latent, width: s.width, ...(s.depth === undefined ? {} : { depth: s.depth }), reconstruction: s.reconstruction }, s.seed);
+  const vae = createVae({ size: s.size, channels: first.channels, latent: s.latent, width: s.width, ...(s.depth === undefined ? {} : { depth: s.depth }), bottleneck: s.bottleneck, reconstruction: s.reconstruction }, s.seed);
   try {
     const t0 = performance.now();
     const trained = await trainVae(vae, trainingImages(cat, s), {

@@ -43,6 +43,11 @@ export interface VaeConfig {
   width: number;
   /** Stride-2 conv layers in the encoder (mirrored in the decoder); default: log2(size) - 2, at most 5. */
   depth?: number;
+  /**
+   * 'dense' (default): the smallest feature map is flattened into `latent` numbers by dense
+   * layers. 'spatial': convolutions keep the map, `latent` numbers per cell.
+   */
+  bottleneck?: 'dense' | 'spatial';
   /** The reconstruction term of the training loss and of the projection's energy; default squared error. */
   reconstruction?: ReconstructionTerm;
 }

@@ -31,6 +31,9 @@ describe('parseUrlOptions', () => {
     expect(parseUrlOptions('?threads=2').threads).toBe(2);
     expect(parseUrlOptions('?threads=0').threads).toBe(1);
     expect(parseUrlOptions('?threads=x').threads).toBeNull();
+    expect(parseUrlOptions('?bottleneck=dense').settings.model.bottleneck).toBe('dense');
+    expect(parseUrlOptions('?bottleneck=spatial').settings.model.bottleneck).toBe('spatial');
+    expect(parseUrlOptions('?bottleneck=global').settings.model.bottleneck).toBe(DEFAULT_SETTINGS.model.bottleneck);
     expect(parseUrlOptions('?bottom=5&recon=nope').settings.model).toMatchObject({ bottom: DEFAULT_SETTINGS.model.bottom, reconstruction: DEFAULT_SETTINGS.model.reconstruction });
   });
 });
@@ -41,7 +44,7 @@ describe('vaeConfigFor', () => {
     expect(vaeConfigFor({ ...m, size: 64, bottom: 8 }).depth).toBe(3);
     expect(vaeConfigFor({ ...m, size: 256, bottom: 4 }).depth).toBe(5);
     expect(vaeConfigFor({ ...m, size: 16, bottom: 16 }).depth).toBe(1);
-    expect(vaeConfigFor({ ...m, size: 128, bottom: 16 })).toMatchObject({ size: 128, depth: 3, latent: m.latent, reconstruction: m.reconstruction });
+    expect(vaeConfigFor({ ...m, size: 128, bottom: 16 })).toMatchObject({ size: 128, depth: 3, latent: m.latent, bottleneck: m.bottleneck, reconstruction: m.reconstruction });
     // Auto: 16 px up to 64 px images, 8 px above.
     expect([16, 32, 64, 128, 256].map((size) => vaeConfigFor({ ...m, size, bottom: 0 }).depth)).toEqual([1, 1, 2, 4, 5]);
   });

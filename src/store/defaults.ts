@@ -17,6 +17,8 @@ export interface ModelSettings {
    * depth). 0 = auto: 16 px up to 64 px images, 8 px above (the dense layers stay near 6 M weights).
    */
   bottom: number;
+  /** How the smallest feature map becomes the latent code (see VaeConfig.bottleneck); stored with the model. */
+  bottleneck: BottleneckKind;
   /** The training loss's reconstruction term, also the projection's energy; stored with the model. */
   reconstruction: ReconstructionTerm;
   /** Whole images (aspect kept) or patches; auto chooses from the normal images' sizes at training. */
@@ -40,6 +42,14 @@ export function layoutFor(m: ModelSettings, sizes: { width: number; height: numb
   return chooseLayout(sizes, m.size, { mode: m.layout, scale: m.scale });
 }
 
+export type BottleneckKind = NonNullable<VaeConfig['bottleneck']>;
+
+/** The bottleneck choices, by the name shown, with the latent size each starts with when chosen. */
+export const BOTTLENECK_CHOICES: { id: BottleneckKind; label: string; latent: number }[] = [
+  { id: 'spatial', label: 'Spatial map (latent = channels per cell)', latent: 4 },
+  { id: 'dense', label: 'Dense vector (latent = length)', latent: 256 },
+];
+
 /** Smallest feature map choices; 0 = auto. */
 export const BOTTOM_SIZES = [0, 4, 8, 16] as const;
 
@@ -50,7 +60,7 @@ export function bottomFor(m: Pick<ModelSettings, 'size' | 'bottom'>): number {
 /** The model the settings describe (the page does not send the channels: they come from the images). */
 export function vaeConfigFor(m: ModelSettings): Omit<VaeConfig, 'channels'> {
   const depth = Math.min(5, Math.max(1, Math.round(Math.log2(m.size / bottomFor(m)))));
-  return { size: m.size, latent: m.latent, width: m.width, depth, reconstruction: m.reconstruction };
+  return { size: m.size, latent: m.latent, width: m.width, depth, bottleneck: m.bottleneck, reconstruction: m.reconstruction };
 }
 
 /** The reconstruction terms the settings offer, by the name shown. */
@@ -79,7 +89,7 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = {
-  model: { size: 64, latent: 256, width: 16, bottom: 0, reconstruction: { kind: 'l2' }, layout: 'auto', scale: 0 },
+  model: { size: 64, latent: 256, width: 16, bottom: 0, bottleneck: 'dense', reconstruction: { kind: 'l2' }, layout: 'auto', scale: 0 },
   train: {
     // Batch 4 for 20 epochs: 2.7x the updates of batch 16 for 30, which a small dataset needs, at
     // 1.04x the first defaults' training time on WASM (npm run eval, README: Choosing the model).
@@ -146,7 +156,7 @@ function nearestSize(v: number | undefined): number | undefined {
 }
 
 /**
- * Settings from a query string: backend, size, latent, width, bottom (0 = auto, 4, 8, 16), recon (l2, l1, ssim, ssim7, mix),
+ * Settings from a query string: backend, size, latent, width, bottom (0 = auto, 4, 8, 16), bottleneck (spatial, dense), recon (l2, l1, ssim, ssim7, mix),
  * mode (auto, whole, patches), scale (0 = auto, 1, 0.5, 0.25, 0.125, 0.0625), epochs,
  * batch, lr, budget (minutes), alpha,
  * lambda, iterations, variant (weighted or plain), threads (WASM), test=1. Out-of-range values are clamped, unreadable ones ignored.
@@ -162,6 +172,7 @@ export function parseUrlOptions(search: string, base: Settings = DEFAULT_SETTING
       latent: num(p, 'latent', RANGES.latent, true) ?? m.latent,
       width: num(p, 'width', RANGES.width, true) ?? m.width,
       bottom: BOTTOM_SIZES.find((b) => b === num(p, 'bottom', { min: 0, max: 16 }, true)) ?? m.bottom,
+      bottleneck: BOTTLENECK_CHOICES.find((c) => c.id === p.get('bottleneck'))?.id ?? m.bottleneck,
       reconstruction: RECONSTRUCTION_CHOICES.find((c) => c.id === p.get('recon'))?.term ?? m.reconstruction,
       layout: LAYOUT_CHOICES.find((c) => c.id === p.get('mode'))?.id ?? m.layout,
       scale: SCALE_CHOICES.find((v) => v === num(p, 'scale', { min: 0, max: 1 }, false)) ?? m.scale,

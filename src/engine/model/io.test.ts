@@ -51,6 +51,22 @@ describe('model io', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('round-trips a spatial-bottleneck model, and a dense model is not read as spatial', async () => {
+    const spatial = { ...cfg, bottleneck: 'spatial' as const };
+    const vae = createVae(spatial, 5);
+    const x = tf.randomUniform([1, 16, 16, 3], 0, 1, 'float32', 6) as Tensor4D;
+    const { modelJson, weights } = encodeArtifacts(await exportArtifacts(vae));
+    const back = decodeArtifacts(modelJson, weights);
+    expect(back.meta.config).toEqual({ ...spatial, depth: 2 });
+    const loaded = importArtifacts(back);
+    expect(await reconstruction(loaded, x)).toEqual(await reconstruction(vae, x));
+    [vae, loaded].forEach((v) => v.dispose());
+    x.dispose();
+    const dense = await files();
+    (dense.json.meta.config as Record<string, unknown>).bottleneck = 'spatial';
+    expect(errorCodeOf(() => decodeArtifacts(JSON.stringify(dense.json), dense.bin))).toBe('model-corrupt');
+  });
+
   it('writes little-endian float32 at the manifest offsets', async () => {
     const { json, bin } = await files();
     const entry = json.weights.find((w) => w.name === 'enc0/kernel')!;

@@ -5,7 +5,7 @@ import { isEngineError } from '../errors';
 import { useCpu } from '../testing/cpu';
 import type { VaeConfig } from '../types';
 import { setConvStrategyOverride, type ConvStrategy } from './conv';
-import { createVae, resolveDepth, stableName, upsample2x, validateConfig, weightSpecs } from './vae';
+import { createVae, latentDim, resolveDepth, stableName, upsample2x, validateConfig, weightSpecs } from './vae';
 
 beforeAll(() => useCpu());
 
@@ -15,6 +15,8 @@ const configs: VaeConfig[] = [
   { size: 32, channels: 1, latent: 6, width: 4 },
   { size: 32, channels: 3, latent: 4, width: 2, depth: 2 },
   { size: 16, channels: 1, latent: 2, width: 2, depth: 3 },
+  { size: 16, channels: 3, latent: 2, width: 4, bottleneck: 'spatial' },
+  { size: 32, channels: 1, latent: 3, width: 2, depth: 2, bottleneck: 'spatial' },
 ];
 
 describe('resolveDepth and validateConfig', () => {
@@ -33,6 +35,7 @@ describe('resolveDepth and validateConfig', () => {
     ['width 1', { size: 16, channels: 1, latent: 4, width: 1 }],
     ['fractional width', { size: 16, channels: 1, latent: 4, width: 2.5 }],
     ['depth too deep', { size: 16, channels: 1, latent: 4, width: 4, depth: 4 }],
+    ['an unknown bottleneck', { size: 16, channels: 1, latent: 4, width: 4, bottleneck: 'global' as 'dense' }],
   ];
   for (const [name, cfg] of bad) {
     it(`rejects ${name} with 'invalid-argument'`, () => {
@@ -48,6 +51,35 @@ describe('resolveDepth and validateConfig', () => {
   }
 });
 
+describe('the spatial bottleneck', () => {
+  it('keeps `latent` channels on the smallest map: latentDim = b * b * latent, conv weights only', () => {
+    const cfg: VaeConfig = { size: 32, channels: 3, latent: 5, width: 4, depth: 2, bottleneck: 'spatial' };
+    expect(latentDim(cfg)).toBe(8 * 8 * 5);
+    expect(latentDim({ ...cfg, bottleneck: 'dense' })).toBe(5);
+    const shapes = new Map(weightSpecs(cfg).map((s) => [s.name, s.shape]));
+    expect(shapes.get('enc/mu/kernel')).toEqual([3, 3, 8, 5]);
+    expect(shapes.get('enc/logvar/kernel')).toEqual([3, 3, 8, 5]);
+    expect(shapes.get('dec/in/kernel')).toEqual([3, 3, 5, 8]);
+    expect(shapes.has('dec/dense/kernel')).toBe(false);
+  });
+
+  it('is translation-equivariant: a shifted input gives the shifted code, away from the borders', async () => {
+    const cfg: VaeConfig = { size: 32, channels: 1, latent: 2, width: 2, depth: 2, bottleneck: 'spatial' };
+    const vae = createVae(cfg, 3);
+    const [a, b] = tf.tidy(() => {
+      const x = tf.randomUniform([1, 32, 32, 1], 0, 1, 'float32', 5) as Tensor4D;
+      // A shift by 4 px (one cell of the 8 x 8 map after two stride-2 layers).
+      const shifted = tf.concat([tf.slice(x, [0, 4, 0, 0], [1, 28, 32, 1]), tf.slice(x, [0, 0, 0, 0], [1, 4, 32, 1])], 1) as Tensor4D;
+      const inner = (img: Tensor4D, dy: number) => tf.slice(tf.reshape(vae.encode(img).mu, [8, 8, 2]), [2 + dy, 2, 0], [3, 4, 2]);
+      return [inner(x, 1), inner(shifted, 0)];
+    });
+    const expected = Array.from(await a.data());
+    Array.from(await b.data()).forEach((v, i) => expect(v).toBeCloseTo(expected[i] as number, 4));
+    tf.dispose([a, b]);
+    vae.dispose();
+  });
+});
+
 describe('createVae', () => {
   for (const cfg of configs) {
     it(`has the right shapes for ${JSON.stringify(cfg)}`, async () => {
@@ -55,8 +87,8 @@ describe('createVae', () => {
       const vae = createVae(cfg, 1);
       const x = tf.randomUniform([3, cfg.size, cfg.size, cfg.channels], 0, 1, 'float32', 2) as Tensor4D;
       const { mu, logVar } = vae.encode(x);
-      expect(mu.shape).toEqual([3, cfg.latent]);
-      expect(logVar.shape).toEqual([3, cfg.latent]);
+      expect(mu.shape).toEqual([3, latentDim(cfg)]);
+      expect(logVar.shape).toEqual([3, latentDim(cfg)]);
       const y = vae.decode(mu);
       const r = vae.reconstruct(x);
       expect(y.shape).toEqual(x.shape);

@@ -2,10 +2,15 @@
  * The convolutional VAE, built from one VaeConfig.
  *
  * Encoder: `depth` conv layers (kernel 4, stride 2, pad 1, filters width * 2^l,
- * capped at 8 * width, LeakyReLU 0.2), flatten, dense to mu and logVar [N, latent].
- * Decoder: dense + LeakyReLU, reshape to [size / 2^depth, size / 2^depth, top
- * filters], then per level a nearest 2x upsampling and a 3x3 conv + LeakyReLU,
+ * capped at 8 * width, LeakyReLU 0.2), then the bottleneck to mu and logVar:
+ *   dense    flatten, dense layers to [N, latent];
+ *   spatial  3x3 convs to `latent` channels on the b x b smallest map (b = size / 2^depth),
+ *            flattened to [N, b * b * latent] (latentDim).
+ * Decoder: the bottleneck back to [b, b, top filters] (dense + reshape, or a 3x3 conv) with
+ * LeakyReLU, then per level a nearest 2x upsampling and a 3x3 conv + LeakyReLU,
  * and a final 3x3 conv to `channels` with a sigmoid.
+ * The spatial bottleneck is translation-equivariant: a texture or a grid at any offset costs
+ * the same code, which the dense one must learn offset by offset from few images.
  * Only ops with kernels (and gradient kernels) on cpu, wasm, webgl and webgpu.
  */
 import '../tf-setup';
@@ -44,6 +49,9 @@ export function validateConfig(config: VaeConfig): void {
   if (depth !== undefined && !isInt(depth, 1, maxDepth)) {
     fail(`Depth must be a whole number from 1 to ${maxDepth} at size ${size}, got ${depth}.`);
   }
+  if (config.bottleneck !== undefined && config.bottleneck !== 'dense' && config.bottleneck !== 'spatial') {
+    fail(`The bottleneck must be dense or spatial, got ${String(config.bottleneck)}.`);
+  }
   validateReconstruction(config.reconstruction);
 }
 
@@ -64,6 +72,11 @@ export function resolveDepth(config: VaeConfig): number {
 /** Filters of encoder layer l (and of decoder level l). */
 function filtersAt(config: VaeConfig, l: number): number {
   return config.width * 2 ** Math.min(l, 3);
+}
+
+/** Length of the latent vector z: `latent`, or with a spatial bottleneck `latent` channels per cell of the smallest map. */
+export function latentDim(config: VaeConfig): number {
+  return config.bottleneck === 'spatial' ? bottomSize(config) ** 2 * config.latent : config.latent;
 }
 
 /** Side length of the smallest feature map. */
@@ -95,9 +108,15 @@ export function weightSpecs(config: VaeConfig): WeightSpec[] {
     const cin = l === 0 ? config.channels : filtersAt(config, l - 1);
     specs.push(...convSpecs(`enc${l}`, 4, cin, filtersAt(config, l), 'he'));
   }
-  specs.push(...denseSpecs('enc/mu', flat, config.latent, 'glorot'));
-  specs.push(...denseSpecs('enc/logvar', flat, config.latent, 'glorot'));
-  specs.push(...denseSpecs('dec/dense', config.latent, flat, 'he'));
+  if (config.bottleneck === 'spatial') {
+    specs.push(...convSpecs('enc/mu', 3, top, config.latent, 'glorot'));
+    specs.push(...convSpecs('enc/logvar', 3, top, config.latent, 'glorot'));
+    specs.push(...convSpecs('dec/in', 3, config.latent, top, 'he'));
+  } else {
+    specs.push(...denseSpecs('enc/mu', flat, config.latent, 'glorot'));
+    specs.push(...denseSpecs('enc/logvar', flat, config.latent, 'glorot'));
+    specs.push(...denseSpecs('dec/dense', config.latent, flat, 'he'));
+  }
   for (let l = depth - 1; l >= 0; l--) {
     const cin = l === depth - 1 ? top : filtersAt(config, l + 1);
     specs.push(...convSpecs(`dec${l}`, 3, cin, filtersAt(config, l), 'he'));
@@ -129,6 +148,10 @@ function encodeWith(config: VaeConfig, conv: ConvFn, mm: MatMulFn, w: WeightOf, 
   return tf.tidy(() => {
     let h = x;
     for (let l = 0; l < resolveDepth(config); l++) h = tf.leakyRelu(convLayer(conv, w, `enc${l}`, h, 2, 1), LEAK);
+    if (config.bottleneck === 'spatial') {
+      const n = h.shape[0];
+      return { mu: tf.reshape(convLayer(conv, w, 'enc/mu', h, 1, 1), [n, -1]) as Tensor2D, logVar: tf.reshape(convLayer(conv, w, 'enc/logvar', h, 1, 1), [n, -1]) as Tensor2D };
+    }
     const flat = tf.reshape(h, [h.shape[0], -1]) as Tensor2D;
     return { mu: dense(mm, w, 'enc/mu', flat), logVar: dense(mm, w, 'enc/logvar', flat) };
   });
@@ -139,7 +162,10 @@ function decodeWith(config: VaeConfig, conv: ConvFn, mm: MatMulFn, w: WeightOf, 
     const depth = resolveDepth(config);
     const s = bottomSize(config);
     const top = filtersAt(config, depth - 1);
-    let h = tf.reshape(tf.leakyRelu(dense(mm, w, 'dec/dense', z), LEAK), [z.shape[0], s, s, top]) as Tensor4D;
+    let h =
+      config.bottleneck === 'spatial'
+        ? tf.leakyRelu(convLayer(conv, w, 'dec/in', tf.reshape(z, [z.shape[0], s, s, config.latent]) as Tensor4D, 1, 1), LEAK)
+        : (tf.reshape(tf.leakyRelu(dense(mm, w, 'dec/dense', z), LEAK), [z.shape[0], s, s, top]) as Tensor4D);
     for (let l = depth - 1; l >= 0; l--) {
       h = tf.leakyRelu(convLayer(conv, w, `dec${l}`, upsample2x(h), 1, 1), LEAK);
     }

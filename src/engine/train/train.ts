@@ -14,6 +14,7 @@ import { mulberry32 } from '../data/random';
 import { EngineError } from '../errors';
 import type { Vae } from '../model/autoencoder';
 import { vaeLoss } from '../model/loss';
+import { latentDim } from '../model/vae';
 import type { FloatImage, TrainConfig, TrainEnd, TrainProgress } from '../types';
 
 export type { TrainEnd };
@@ -140,7 +141,7 @@ function trainStep(loop: Loop, x: Tensor4D): Tensor1D {
   const parts: Scalar[] = [];
   const loss = loop.optimizer.minimize(
     () => {
-      const noise = tf.randomNormal([x.shape[0], loop.vae.config.latent], 0, 1, 'float32', seed) as Tensor2D;
+      const noise = tf.randomNormal([x.shape[0], latentDim(loop.vae.config)], 0, 1, 'float32', seed) as Tensor2D;
       const l = vaeLoss(loop.vae, x, loop.cfg.beta, noise);
       parts.push(tf.keep(l.recon), tf.keep(l.kl));
       return l.loss;

@@ -11,7 +11,8 @@ export function describeModel(m: ModelDescription): string {
   const channels = m.config.channels === 1 ? 'grayscale' : 'colour';
   const when = new Date(m.trainedAt);
   const date = Number.isNaN(when.getTime()) ? 'at an unknown date' : when.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-  return `Model: ${m.config.size}px ${channels}, trained ${date} · ${describeLayout(layoutOf(m), m.config.size)}`;
+  const latent = m.config.bottleneck === 'spatial' ? `spatial latent, ${m.config.latent} per cell` : `latent ${m.config.latent}`;
+  return `Model: ${m.config.size}px ${channels}, trained ${date} · ${describeLayout(layoutOf(m), m.config.size)} · ${latent}`;
 }
 
 function StoredLine() {

@@ -1,6 +1,6 @@
 /** Training settings: a one-line summary, everything else under "Advanced". */
 import { useId } from 'react';
-import { BOTTOM_SIZES, RANGES, RECONSTRUCTION_CHOICES, reconstructionChoice, WORKING_SIZES } from '../../store/defaults';
+import { BOTTLENECK_CHOICES, BOTTOM_SIZES, RANGES, RECONSTRUCTION_CHOICES, reconstructionChoice, WORKING_SIZES } from '../../store/defaults';
 import { formatDuration } from '../messages';
 import { useApp, useServices } from '../context';
 
@@ -33,6 +33,7 @@ export function TrainSettings() {
   const sizeId = useId();
   const reconId = useId();
   const bottomId = useId();
+  const bottleneckId = useId();
   const scheduleId = useId();
   const { model, train } = settings;
   const setModel = (patch: Partial<typeof model>) => store.getState().setSettings({ model: patch });
@@ -41,7 +42,8 @@ export function TrainSettings() {
     <details className="advanced">
       <summary>
         Advanced <span className="muted">
-          {model.size} px · latent {model.latent} · {train.epochs} epochs
+          {model.size} px · latent {model.latent}
+          {model.bottleneck === 'spatial' ? ' per cell' : ''} · {train.epochs} epochs
           {train.timeBudgetSec ? ` or ${formatDuration(train.timeBudgetSec * 1000)}` : ''} · batch {train.batchSize} ·{' '}
           {RECONSTRUCTION_CHOICES.find((c) => c.id === reconstructionChoice(model.reconstruction))?.label}
         </span>
@@ -57,7 +59,26 @@ export function TrainSettings() {
             ))}
           </select>
         </div>
-        <NumberField label="Latent size" value={model.latent} {...RANGES.latent} disabled={disabled} onChange={(v) => setModel({ latent: v })} />
+        <div className="field">
+          <label htmlFor={bottleneckId}>Bottleneck</label>
+          <select
+            id={bottleneckId}
+            value={model.bottleneck}
+            disabled={disabled}
+            onChange={(e) => {
+              // The latent size means another thing per bottleneck: each choice brings its own.
+              const choice = BOTTLENECK_CHOICES.find((c) => c.id === e.currentTarget.value);
+              if (choice) setModel({ bottleneck: choice.id, latent: choice.latent });
+            }}
+          >
+            {BOTTLENECK_CHOICES.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <NumberField label={model.bottleneck === 'spatial' ? 'Latent channels per cell' : 'Latent size'} value={model.latent} {...RANGES.latent} disabled={disabled} onChange={(v) => setModel({ latent: v })} />
         <NumberField label="Filters" value={model.width} {...RANGES.width} disabled={disabled} onChange={(v) => setModel({ width: v })} />
         <div className="field">
           <label htmlFor={bottomId}>Smallest feature map</label>
