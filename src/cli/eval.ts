@@ -19,7 +19,7 @@ const USAGE = `usage: npm run eval -- [--data DIR] [--size N] [--epochs N] [--la
   [--batch N] [--lr X] [--alpha X[,X..]] [--lambda X[,X..]] [--iterations N[,N..]] [--variant weighted|plain[,..]] [--sigma X[,X..]]
   [--normal N] [--test N] [--seed N] [--backend wasm|cpu] [--json FILE]
   [--mode whole|patches] [--scale S] [--stride N] [--patches N] [--highres WxH]
-  [--depth N] [--bottleneck dense|spatial] [--recon l2|l1|ssim|mix] [--window 7|11] [--luma] [--ssim-weight W] [--schedule constant|cosine] [--patience N] [--budget S]
+  [--depth N] [--bottleneck dense|spatial] [--denoise STD] [--recon l2|l1|ssim|mix] [--window 7|11] [--luma] [--ssim-weight W] [--schedule constant|cosine] [--patience N] [--budget S]
 Lists of values sweep the projection on the same trained model; the first combination is the one reported.
 --mode patches trains on random size x size crops (--patches per image) of the images at --scale and
 scores test images tile by tile (--stride, default size/2), maps at the scaled image's resolution.
@@ -35,7 +35,7 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'wasm' }, json: { type: 'string' }, help: { type: 'boolean', default: false },
     mode: { type: 'string', default: 'whole' }, scale: { type: 'string', default: '1' }, stride: { type: 'string' },
     patches: { type: 'string', default: '16' }, highres: { type: 'string' },
-    depth: { type: 'string' }, bottleneck: { type: 'string', default: 'dense' }, recon: { type: 'string', default: 'l2' }, window: { type: 'string', default: '11' }, luma: { type: 'boolean', default: false },
+    depth: { type: 'string' }, bottleneck: { type: 'string', default: 'dense' }, denoise: { type: 'string', default: '0' }, recon: { type: 'string', default: 'l2' }, window: { type: 'string', default: '11' }, luma: { type: 'boolean', default: false },
     'ssim-weight': { type: 'string', default: '0.84' }, schedule: { type: 'string', default: 'constant' },
     patience: { type: 'string', default: '0' }, budget: { type: 'string', default: '0' },
   },
@@ -92,7 +92,7 @@ function settingsFromArgs(): EvalSettings {
     mode: mode(values.mode), scale: num('scale', values.scale), stride: values.stride === undefined ? Math.max(1, size / 2) : num('stride', values.stride),
     patchesPerImage: num('patches', values.patches),
     size: num('size', values.size), epochs: num('epochs', values.epochs), latent: num('latent', values.latent),
-    width: num('width', values.width), ...(values.depth === undefined ? {} : { depth: num('depth', values.depth) }), bottleneck: bottleneck(values.bottleneck), beta: num('beta', values.beta), batch: num('batch', values.batch),
+    width: num('width', values.width), ...(values.depth === undefined ? {} : { depth: num('depth', values.depth) }), bottleneck: bottleneck(values.bottleneck), denoise: num('denoise', values.denoise), beta: num('beta', values.beta), batch: num('batch', values.batch),
     learningRate: num('lr', values.lr), alphas: list('alpha', values.alpha), lambdas: list('lambda', values.lambda),
     iterations: list('iterations', values.iterations), variants: variants(values.variant), sigma: 0, sigmas: values.sigma === undefined ? [smoothSigmaFor(size)] : list('sigma', values.sigma), seed: num('seed', values.seed),
     reconstruction: reconstruction(), schedule: schedule(values.schedule), patience: num('patience', values.patience), budgetSec: num('budget', values.budget),

@@ -22,6 +22,8 @@ export interface EvalSettings extends ModeSettings {
   /** Dense or spatial latent (see VaeConfig.bottleneck). */
   bottleneck: 'dense' | 'spatial';
   beta: number;
+  /** Coarse-noise std for denoising training, 0 = off. */
+  denoise: number;
   batch: number;
   learningRate: number;
   reconstruction: ReconstructionTerm;
@@ -129,7 +131,7 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
     const trained = await trainVae(vae, trainingImages(cat, s), {
       epochs: s.epochs, batchSize: s.batch, learningRate: s.learningRate, beta: s.beta,
       validationSplit: 0.1, augment: { flips: true, rot90: true, maxShift: 0 }, seed: s.seed,
-      schedule: s.schedule, patience: s.patience, ...(s.budgetSec > 0 ? { timeBudgetSec: s.budgetSec } : {}),
+      schedule: s.schedule, patience: s.patience, ...(s.budgetSec > 0 ? { timeBudgetSec: s.budgetSec } : {}), ...(s.denoise > 0 ? { denoise: s.denoise } : {}),
     }, {
       onEpochEnd: (e) => log(`${cat.name}: epoch ${e.epoch}/${s.epochs} loss ${e.loss.toFixed(2)}${e.valLoss === null ? '' : ` val ${e.valLoss.toFixed(2)}`}`),
     });

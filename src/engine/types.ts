@@ -94,6 +94,11 @@ export interface TrainConfig {
   patience?: number;
   /** Time budget in seconds: training ends at the epoch's end nearest to it; epochs stays the upper bound. */
   timeBudgetSec?: number;
+  /**
+   * Denoising: the standard deviation of the coarse noise added to the training inputs (the
+   * target stays the clean image; train/corrupt.ts); 0 or absent: off.
+   */
+  denoise?: number;
 }
 
 export interface AugmentConfig {

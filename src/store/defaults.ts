@@ -130,6 +130,7 @@ export const RANGES = {
   learningRate: { min: 1e-6, max: 1 },
   patience: { min: 0, max: 100, step: 1 },
   budgetMin: { min: 0, max: 600, step: 0.5 },
+  denoise: { min: 0, max: 0.5, step: 0.05 },
   threads: { min: 1, max: 16 },
 } as const;
 
@@ -158,7 +159,7 @@ function nearestSize(v: number | undefined): number | undefined {
 /**
  * Settings from a query string: backend, size, latent, width, bottom (0 = auto, 4, 8, 16), bottleneck (spatial, dense), recon (l2, l1, ssim, ssim7, mix),
  * mode (auto, whole, patches), scale (0 = auto, 1, 0.5, 0.25, 0.125, 0.0625), epochs,
- * batch, lr, budget (minutes), alpha,
+ * batch, lr, budget (minutes), denoise (coarse-noise std), alpha,
  * lambda, iterations, variant (weighted or plain), threads (WASM), test=1. Out-of-range values are clamped, unreadable ones ignored.
  */
 export function parseUrlOptions(search: string, base: Settings = DEFAULT_SETTINGS): UrlOptions {
@@ -183,6 +184,7 @@ export function parseUrlOptions(search: string, base: Settings = DEFAULT_SETTING
       batchSize: num(p, 'batch', RANGES.batchSize, true) ?? t.batchSize,
       learningRate: num(p, 'lr', RANGES.learningRate, false) ?? t.learningRate,
       timeBudgetSec: ((v) => (v === undefined ? t.timeBudgetSec : v * 60))(num(p, 'budget', RANGES.budgetMin, false)),
+      denoise: num(p, 'denoise', RANGES.denoise, false) ?? t.denoise,
     },
     projection: {
       alpha: num(p, 'alpha', RANGES.alpha, false) ?? pr.alpha,

@@ -38,6 +38,20 @@ describe('vaeLoss', () => {
     vae.dispose();
   });
 
+  it('compares the reconstruction of x with the target when one is given (denoising)', async () => {
+    const vae = createVae(cfg, 1);
+    const x = tf.randomUniform([2, 16, 16, 1], 0, 1, 'float32', 3) as Tensor4D;
+    const target = tf.randomUniform([2, 16, 16, 1], 0, 1, 'float32', 4) as Tensor4D;
+    const xHat = vae.reconstruct(x);
+    const byHand = await num(tf.div(tf.sum(tf.square(tf.sub(target, xHat))), 2));
+    const l = vaeLoss(vae, x, 0.5, undefined, target);
+    expect(await num(l.recon)).toBeCloseTo(byHand, 3);
+    const own = vaeLoss(vae, x, 0.5);
+    expect(await num(own.recon)).not.toBeCloseTo(byHand, 1);
+    tf.dispose([x, target, xHat, l.loss, l.recon, l.kl, own.loss, own.recon, own.kl]);
+    vae.dispose();
+  });
+
   it('with zero noise equals the deterministic loss, with noise it differs', async () => {
     const vae = createVae(cfg, 3);
     const x = tf.randomUniform([2, 16, 16, 1], 0, 1, 'float32', 4) as Tensor4D;

@@ -26,10 +26,12 @@ export interface VaeLoss {
 }
 
 /**
- * x [N, H, W, C] in [0, 1]. With `noise` [N, latent] the latent is sampled
+ * x [N, H, W, C] in [0, 1]. With `noise` [N, latentDim] the latent is sampled
  * (training); without it the decoder sees mu (validation, deterministic).
+ * `target` (default x) is what the reconstruction is compared with: the clean
+ * images when x is a corrupted copy (denoising training).
  */
-export function vaeLoss(vae: Vae, x: Tensor4D, beta: number, noise?: Tensor2D): VaeLoss {
+export function vaeLoss(vae: Vae, x: Tensor4D, beta: number, noise?: Tensor2D, target: Tensor4D = x): VaeLoss {
   return tf.tidy(() => {
     const n = x.shape[0];
     const enc = vae.encode(x);
@@ -37,7 +39,7 @@ export function vaeLoss(vae: Vae, x: Tensor4D, beta: number, noise?: Tensor2D): 
     const logVar = tf.clipByValue(enc.logVar, LOG_VAR_MIN, LOG_VAR_MAX);
     const z = noise === undefined ? mu : sampleLatent(mu, logVar, noise);
     const xHat = vae.decode(z);
-    const recon = tf.div(tf.sum(reconstructionError(x, xHat, vae.config.reconstruction)), n) as Scalar;
+    const recon = tf.div(tf.sum(reconstructionError(target, xHat, vae.config.reconstruction)), n) as Scalar;
     const klSum = tf.sum(tf.sub(tf.sub(tf.add(logVar, 1), tf.square(mu)), tf.exp(logVar)));
     const kl = tf.mul(klSum, -0.5 / n) as Scalar;
     const loss = tf.add(recon, tf.mul(kl, beta)) as Scalar;

@@ -165,6 +165,21 @@ describe('trainVae', () => {
     expect(await run()).toEqual(await run());
   });
 
+  it('trains as a denoiser when asked: noisy inputs, losses against the clean images, no leak', async () => {
+    const run = async (denoise: number): Promise<number[]> => {
+      const vae = createVae(vaeCfg, 5);
+      const before = tf.memory().numTensors;
+      const r = await trainVae(vae, stripes(6), trainCfg({ epochs: 3, denoise }));
+      expect(tf.memory().numTensors).toBe(before);
+      vae.dispose();
+      return r.history.map((h) => h.loss);
+    };
+    const clean = await run(0);
+    const noisy = await run(0.2);
+    expect(noisy).not.toEqual(clean);
+    expect(noisy.at(-1)).toBeLessThan(noisy[0] as number);
+  });
+
   it('ends at the epoch nearest a time budget, with honest progress, keeping the best epoch', async () => {
     const vae = createVae(vaeCfg, 8);
     let clock = 0;
@@ -215,6 +230,7 @@ describe('trainVae', () => {
     expect(await rejects(trainVae(vae, stripes(2), trainCfg({ validationSplit: 0.9 })))).toBe('invalid-argument');
     expect(await rejects(trainVae(vae, stripes(2), trainCfg({ patience: 1.5 })))).toBe('invalid-argument');
     expect(await rejects(trainVae(vae, stripes(2), trainCfg({ timeBudgetSec: -3 })))).toBe('invalid-argument');
+    expect(await rejects(trainVae(vae, stripes(2), trainCfg({ denoise: -0.1 })))).toBe('invalid-argument');
     vae.dispose();
   });
 });

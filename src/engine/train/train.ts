@@ -15,6 +15,7 @@ import { EngineError } from '../errors';
 import type { Vae } from '../model/autoencoder';
 import { vaeLoss } from '../model/loss';
 import { latentDim } from '../model/vae';
+import { coarseNoise } from './corrupt';
 import type { FloatImage, TrainConfig, TrainEnd, TrainProgress } from '../types';
 
 export type { TrainEnd };
@@ -106,6 +107,7 @@ function validateInputs(vae: Vae, images: FloatImage[], cfg: TrainConfig): void 
   const budget = cfg.timeBudgetSec;
   if (budget !== undefined && !(budget >= 0 && Number.isFinite(budget))) invalid(`The time budget must be zero or more seconds, got ${budget}.`);
   if (cfg.warmup !== undefined && !(cfg.warmup >= 0 && cfg.warmup <= 0.5)) invalid(`The warm-up must be from 0 to 0.5 of the run, got ${cfg.warmup}.`);
+  if (cfg.denoise !== undefined && !(cfg.denoise >= 0 && cfg.denoise <= 1)) invalid(`The denoising noise must be from 0 to 1, got ${cfg.denoise}.`);
 }
 
 /**
@@ -135,6 +137,9 @@ function batchTensor(loop: Loop, order: number[], step: number): Tensor4D {
 /** One Adam step; returns [loss, recon, kl] of the batch, still on the backend. */
 function trainStep(loop: Loop, x: Tensor4D): Tensor1D {
   const seed = Math.floor(loop.rng() * 2 ** 31);
+  // Drawn only when denoising, so that training without it keeps its random stream.
+  const denoise = loop.cfg.denoise ?? 0;
+  const noiseSeed = denoise > 0 ? Math.floor(loop.rng() * 2 ** 31) : 0;
   loop.learningRate = learningRateAt(loop.cfg, runProgress(loop.stepsDone, loop.totalSteps, loop.now() - loop.startMs, loop.budgetMs));
   // Adam reads its rate at every update; the field is protected in the typings only.
   (loop.optimizer as unknown as { learningRate: number }).learningRate = loop.learningRate;
@@ -142,7 +147,7 @@ function trainStep(loop: Loop, x: Tensor4D): Tensor1D {
   const loss = loop.optimizer.minimize(
     () => {
       const noise = tf.randomNormal([x.shape[0], latentDim(loop.vae.config)], 0, 1, 'float32', seed) as Tensor2D;
-      const l = vaeLoss(loop.vae, x, loop.cfg.beta, noise);
+      const l = vaeLoss(loop.vae, coarseNoise(x, denoise, noiseSeed), loop.cfg.beta, noise, x);
       parts.push(tf.keep(l.recon), tf.keep(l.kl));
       return l.loss;
     },

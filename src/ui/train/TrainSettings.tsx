@@ -127,6 +127,13 @@ export function TrainSettings() {
         <NumberField label="Batch size" value={train.batchSize} {...RANGES.batchSize} disabled={disabled} onChange={(v) => setTrain({ batchSize: v })} />
         <NumberField label="Learning rate" value={train.learningRate} min={1e-6} max={1} step="any" disabled={disabled} onChange={(v) => setTrain({ learningRate: v })} />
         <NumberField label="KL weight β" value={train.beta} min={0} max={10} step="any" disabled={disabled} onChange={(v) => setTrain({ beta: v })} />
+        <NumberField
+          label="Denoising: coarse noise on the inputs (0 = off)"
+          value={train.denoise ?? 0}
+          {...RANGES.denoise}
+          disabled={disabled}
+          onChange={(v) => setTrain({ denoise: v })}
+        />
         <NumberField label="Held out" value={train.validationSplit} min={0} max={0.5} step={0.05} disabled={disabled} onChange={(v) => setTrain({ validationSplit: v })} />
         <label className="check">
           <input type="checkbox" checked={train.augment.flips} disabled={disabled} onChange={(e) => setTrain({ augment: { ...train.augment, flips: e.currentTarget.checked } })} />
