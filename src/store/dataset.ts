@@ -1,6 +1,6 @@
 /** Dataset slice: the normal set and the test list as the page sees them (pixels live in the worker). */
 import type { StateCreator } from 'zustand/vanilla';
-import { DEMO } from './defaults';
+import { DEMO, DEMO_SETTINGS, DEMO_SETTINGS_NOTE, untouched } from './defaults';
 import { toFailure } from './errors';
 import { NO_INSPECTION } from './inspection';
 import type { ImageInfo } from '../worker/protocol';
@@ -62,6 +62,10 @@ export const createDatasetSlice =
         const r = await client.call('demo', { size, normal: DEMO.normal, test: DEMO.test, seed: DEMO.seed }).result;
         get().cancelInspection();
         set({ normal: r.normal, test: r.test, rejected: null, selectedId: null, scores: {}, ...NO_INSPECTION });
+        if (untouched(get().settings)) {
+          get().setSettings(DEMO_SETTINGS);
+          set({ notice: { kind: 'demo-settings', text: DEMO_SETTINGS_NOTE } });
+        }
         get().scoreMissing();
       } catch (e) {
         set({ failure: toFailure(e, 'Loading the demo') });

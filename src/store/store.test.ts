@@ -1,7 +1,7 @@
 import type { ModelDescription } from '../engine/types';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ImageInfo, InspectResult, } from '../worker/protocol';
-import { DEFAULT_SETTINGS, RERUN_DEBOUNCE_MS } from './defaults';
+import { DEFAULT_SETTINGS, DEMO_SETTINGS, parseUrlOptions, RERUN_DEBOUNCE_MS, untouched } from './defaults';
 import { createAppStore, selectStatus, type AppStore } from './index';
 import { modelInfo } from '../engine/testing/fixtures';
 import { FakeClient, flush } from './testing/fakeClient';
@@ -78,6 +78,29 @@ describe('dataset', () => {
     expect(status().state).toBe('idle');
   });
 
+  it('the demo sets the settings suited to its tiles over the defaults, and says so', async () => {
+    await store.getState().loadDemo();
+    expect(store.getState().settings.model).toMatchObject(DEMO_SETTINGS.model);
+    expect(store.getState().settings.train).toMatchObject(DEMO_SETTINGS.train);
+    expect(store.getState().settings.model.size).toBe(DEFAULT_SETTINGS.model.size);
+    expect(store.getState().notice?.kind).toBe('demo-settings');
+    expect(untouched(store.getState().settings)).toBe(false);
+  });
+
+  it('the demo keeps settings someone chose', async () => {
+    store.getState().setSettings({ train: { epochs: 7 } });
+    const chosen = store.getState().settings;
+    await store.getState().loadDemo();
+    expect(store.getState().settings).toEqual(chosen);
+    expect(store.getState().notice).toBeNull();
+    const fromUrl = createAppStore({ client, wasmPaths: null, wasmThreads: 1, testHooks: false }, parseUrlOptions('?size=32').settings);
+    fromUrl.setState({ backend: store.getState().backend });
+    await fromUrl.getState().loadDemo();
+    expect(fromUrl.getState().settings.model.bottleneck).toBe(DEFAULT_SETTINGS.model.bottleneck);
+    // The URL's parse of nothing is the defaults, so a plain link gets the demo's settings.
+    expect(untouched(parseUrlOptions('').settings)).toBe(true);
+  });
+
   it('keeps the good files of a drop and lists the refused ones', async () => {
     const adding = store.getState().addFiles('normal', [{ name: 'a.png', blob: new Blob(['x']) }, { name: 'b.txt', blob: new Blob(['y']) }]);
     expect(status().state).toBe('loading');
@@ -101,7 +124,7 @@ describe('training and inspection', () => {
     const call = client.last('train');
     call.emit({ kind: 'phase', phase: 'training' });
     call.emit({ kind: 'progress', progress: { epoch: 1, epochs: 2, step: 2, stepsPerEpoch: 4, loss: 5, recon: 5, kl: 0, valLoss: null, imagesPerSec: 10, etaMs: 1000 } });
-    expect(status()).toEqual({ state: 'training', text: `Training: epoch 1 of ${DEFAULT_SETTINGS.train.epochs}` });
+    expect(status()).toEqual({ state: 'training', text: `Training: epoch 1 of ${store.getState().settings.train.epochs}` });
     expect(store.getState().steps).toEqual([{ x: 0.5, loss: 5 }]);
     call.emit({ kind: 'epoch', epoch: 1, loss: 4, valLoss: 3, grid: [] });
     call.resolve({ model, history: [] });

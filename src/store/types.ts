@@ -170,8 +170,11 @@ export interface KeepState {
 }
 
 export interface Notice {
-  /** 'file-notes': how some accepted files were read (e.g. one page of a multi-page TIFF). */
-  kind: 'backend-lost' | 'backend-restarted' | 'training-diverged' | 'file-notes';
+  /**
+   * 'file-notes': how some accepted files were read (e.g. one page of a multi-page TIFF);
+   * 'demo-settings': the demo set the settings suited to its images.
+   */
+  kind: 'backend-lost' | 'backend-restarted' | 'training-diverged' | 'file-notes' | 'demo-settings';
   text: string;
 }
 
