@@ -1,5 +1,5 @@
 /**
- * The demo as a new user runs it on WASM: Try the demo (on untouched settings it sets the
+ * The demo as a new user runs it on WASM: Try the demo (with no settings chosen it sets the
  * settings suited to its tiles: a spatial bottleneck with denoising, store/defaults.ts), Train,
  * Inspect all. Every image with a visible defect (hole, patch, both scratches) and the stain in
  * the middle of a tile must score above every good one and be called anomalous, the good ones

@@ -15,7 +15,7 @@ const client = startMlWorker();
 /** Defined by vite.config.ts: false in production builds, which then carry no test hook. */
 declare const __TEST_HOOKS__: boolean;
 const testHooks = __TEST_HOOKS__ && options.testHook;
-const store = createAppStore({ client, wasmPaths: wasmPaths(), wasmThreads: wasmThreads(options.threads), testHooks }, options.settings);
+const store = createAppStore({ client, wasmPaths: wasmPaths(), wasmThreads: wasmThreads(options.threads), testHooks }, options.settings, options.settingsChosen);
 if (testHooks) void import('./testing/testHook').then((m) => m.installTestHook(store, client));
 void store.getState().initBackend(options.backend);
 

@@ -7,7 +7,8 @@
  * (bench/torch_vae.py) when python3 has torch; --no-torch turns it off. Patch mode's rows (a
  * tiled projection step against the number of tiles, wasm in Node) follow; --no-tiles skips them.
  * --app QUERY (repeatable) times the app's flow at those URL settings (the app's defaults for the
- * rest, WASM) instead of the usual short runs. In Chromium, WASM runs once per --threads count (1,2: the page is cross-origin isolated). In
+ * rest, WASM) instead of the usual short runs; a QUERY that sets no model or training parameter
+ * trains the demo's own settings (store/defaults.ts DEMO_SETTINGS), as Try the demo does. In Chromium, WASM runs once per --threads count (1,2: the page is cross-origin isolated). In
  * Chromium, the worker's memory with --memory-images N photos of 2 MP loaded (2000; 200 with
  * --quick; 0 skips it). Progress goes to stderr,
  * the tables to stdout, every figure to bench/results-<date>.json. The CPU of this machine is

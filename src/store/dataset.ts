@@ -1,6 +1,6 @@
 /** Dataset slice: the normal set and the test list as the page sees them (pixels live in the worker). */
 import type { StateCreator } from 'zustand/vanilla';
-import { DEMO, DEMO_SETTINGS, DEMO_SETTINGS_NOTE, untouched } from './defaults';
+import { DEMO, DEMO_SETTINGS_NOTE, withDemoSettings } from './defaults';
 import { toFailure } from './errors';
 import { NO_INSPECTION } from './inspection';
 import type { ImageInfo } from '../worker/protocol';
@@ -62,10 +62,8 @@ export const createDatasetSlice =
         const r = await client.call('demo', { size, normal: DEMO.normal, test: DEMO.test, seed: DEMO.seed }).result;
         get().cancelInspection();
         set({ normal: r.normal, test: r.test, rejected: null, selectedId: null, scores: {}, ...NO_INSPECTION });
-        if (untouched(get().settings)) {
-          get().setSettings(DEMO_SETTINGS);
-          set({ notice: { kind: 'demo-settings', text: DEMO_SETTINGS_NOTE } });
-        }
+        // Not through setSettings: these are the demo's, not the person's choice.
+        if (!get().settingsChosen) set({ settings: withDemoSettings(get().settings), notice: { kind: 'demo-settings', text: DEMO_SETTINGS_NOTE } });
         get().scoreMissing();
       } catch (e) {
         set({ failure: toFailure(e, 'Loading the demo') });

@@ -3,7 +3,7 @@ import { DEFAULT_SETTINGS, parseUrlOptions, vaeConfigFor } from './defaults';
 
 describe('parseUrlOptions', () => {
   it('keeps the defaults without parameters', () => {
-    expect(parseUrlOptions('')).toEqual({ settings: DEFAULT_SETTINGS, backend: null, threads: null, testHook: false });
+    expect(parseUrlOptions('')).toEqual({ settings: DEFAULT_SETTINGS, backend: null, threads: null, testHook: false, settingsChosen: false });
   });
 
   it('reads every documented parameter', () => {

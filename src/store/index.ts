@@ -13,12 +13,12 @@ import type { AppState, StoreDeps } from './types';
 
 export type AppStore = StoreApi<AppState>;
 
-export function createAppStore(deps: StoreDeps, settings: Settings = DEFAULT_SETTINGS): AppStore {
+export function createAppStore(deps: StoreDeps, settings: Settings = DEFAULT_SETTINGS, settingsChosen = false): AppStore {
   return createStore<AppState>()((...a) => {
     const [set, get] = a;
     return {
       ...createDatasetSlice(deps)(...a),
-      ...createTrainingSlice(deps, settings)(...a),
+      ...createTrainingSlice(deps, settings, settingsChosen)(...a),
       ...createInspectionSlice(deps)(...a),
       ...createModelSlice(deps)(...a),
       ...createResultsSlice(deps)(...a),

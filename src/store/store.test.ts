@@ -1,7 +1,7 @@
 import type { ModelDescription } from '../engine/types';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ImageInfo, InspectResult, } from '../worker/protocol';
-import { DEFAULT_SETTINGS, DEMO_SETTINGS, parseUrlOptions, RERUN_DEBOUNCE_MS, untouched } from './defaults';
+import { DEFAULT_SETTINGS, DEMO_SETTINGS, parseUrlOptions, RERUN_DEBOUNCE_MS, withDemoSettings } from './defaults';
 import { createAppStore, selectStatus, type AppStore } from './index';
 import { modelInfo } from '../engine/testing/fixtures';
 import { FakeClient, flush } from './testing/fakeClient';
@@ -84,7 +84,9 @@ describe('dataset', () => {
     expect(store.getState().settings.train).toMatchObject(DEMO_SETTINGS.train);
     expect(store.getState().settings.model.size).toBe(DEFAULT_SETTINGS.model.size);
     expect(store.getState().notice?.kind).toBe('demo-settings');
-    expect(untouched(store.getState().settings)).toBe(false);
+    // A second Try the demo changes nothing more.
+    await store.getState().loadDemo();
+    expect(store.getState().settings).toEqual(withDemoSettings(DEFAULT_SETTINGS));
   });
 
   it('the demo keeps settings someone chose', async () => {
@@ -93,12 +95,15 @@ describe('dataset', () => {
     await store.getState().loadDemo();
     expect(store.getState().settings).toEqual(chosen);
     expect(store.getState().notice).toBeNull();
-    const fromUrl = createAppStore({ client, wasmPaths: null, wasmThreads: 1, testHooks: false }, parseUrlOptions('?size=32').settings);
-    fromUrl.setState({ backend: store.getState().backend });
-    await fromUrl.getState().loadDemo();
-    expect(fromUrl.getState().settings.model.bottleneck).toBe(DEFAULT_SETTINGS.model.bottleneck);
-    // The URL's parse of nothing is the defaults, so a plain link gets the demo's settings.
-    expect(untouched(parseUrlOptions('').settings)).toBe(true);
+    // A link that sets the model or its training has chosen, even at the default values.
+    for (const query of ['?size=32', '?bottleneck=dense', '?epochs=20']) {
+      const o = parseUrlOptions(query);
+      const fromUrl = createAppStore({ client, wasmPaths: null, wasmThreads: 1, testHooks: false }, o.settings, o.settingsChosen);
+      fromUrl.setState({ backend: store.getState().backend });
+      await fromUrl.getState().loadDemo();
+      expect(fromUrl.getState().settings).toEqual(o.settings);
+    }
+    expect(parseUrlOptions('?backend=wasm&alpha=2&threads=1').settingsChosen).toBe(false);
   });
 
   it('keeps the good files of a drop and lists the refused ones', async () => {

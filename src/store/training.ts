@@ -7,7 +7,7 @@ import { toFailure } from './errors';
 import { NO_INSPECTION } from './inspection';
 import type { AppState, StoreDeps } from './types';
 
-type TrainSlice = Pick<AppState, 'settings' | 'training' | 'model' | 'history' | 'steps' | 'progress' | 'grid' | 'setSettings' | 'train' | 'stopTraining'>;
+type TrainSlice = Pick<AppState, 'settings' | 'settingsChosen' | 'training' | 'model' | 'history' | 'steps' | 'progress' | 'grid' | 'setSettings' | 'train' | 'stopTraining'>;
 
 /** Keeps the live loss curve light: beyond this many points, every other one is dropped. */
 const MAX_STEP_POINTS = 2000;
@@ -17,7 +17,7 @@ function thin<T>(points: T[]): T[] {
 }
 
 export const createTrainingSlice =
-  ({ client }: StoreDeps, initial = DEFAULT_SETTINGS): StateCreator<AppState, [], [], TrainSlice> =>
+  ({ client }: StoreDeps, initial = DEFAULT_SETTINGS, chosen = false): StateCreator<AppState, [], [], TrainSlice> =>
   (set, get) => {
     let job: Job<TrainResultInfo> | null = null;
 
@@ -36,6 +36,7 @@ export const createTrainingSlice =
 
     return {
       settings: initial,
+      settingsChosen: chosen,
       training: { kind: 'idle' },
       model: null,
       history: [],
@@ -45,7 +46,7 @@ export const createTrainingSlice =
 
       setSettings(patch) {
         const s = get().settings;
-        set({ settings: { ...s, model: { ...s.model, ...patch.model }, train: { ...s.train, ...patch.train } } });
+        set({ settings: { ...s, model: { ...s.model, ...patch.model }, train: { ...s.train, ...patch.train } }, settingsChosen: true });
       },
 
       async train() {

@@ -89,6 +89,8 @@ export interface AppState extends KeepState, NoticeState, CameraSlice {
   dismissRejected(): void;
   // training
   settings: Settings;
+  /** Settings were changed in the page or given in the URL: Try the demo keeps them. */
+  settingsChosen: boolean;
   training: TrainingState;
   model: ModelDescription | null;
   history: EpochPoint[];
