@@ -1,6 +1,6 @@
 /** Dataset slice: the normal set and the test list as the page sees them (pixels live in the worker). */
 import type { StateCreator } from 'zustand/vanilla';
-import { DEMO, DEMO_SETTINGS_NOTE, withDemoSettings } from './defaults';
+import { DEMO, DEMO_SETTINGS_BACK_NOTE, DEMO_SETTINGS_NOTE, withDemoSettings, withoutDemoSettings } from './defaults';
 import { toFailure } from './errors';
 import { NO_INSPECTION } from './inspection';
 import type { ImageInfo } from '../worker/protocol';
@@ -38,7 +38,13 @@ export const createDatasetSlice =
         set({ rejected: rejected.length > 0 ? { set: which, files: rejected } : null });
         const notes = fileNotesText(accepted);
         if (notes !== null) set({ notice: { kind: 'file-notes', text: notes } });
-        if (which === 'normal') set({ normal: [...get().normal, ...accepted] });
+        if (which === 'normal') {
+          set({ normal: [...get().normal, ...accepted] });
+          // The demo's settings were for its tiles: a person's own images start from the defaults.
+          if (accepted.length > 0 && get().settingsFrom === 'demo') {
+            set({ settings: withoutDemoSettings(get().settings), settingsFrom: 'defaults', notice: { kind: 'demo-settings', text: DEMO_SETTINGS_BACK_NOTE } });
+          }
+        }
         else {
           const blobs = new Map(entries.map((e) => [e.id, e.blob]));
           const added: TestItem[] = accepted.map((a) => ({ ...a, blob: blobs.get(a.id) }));
@@ -63,7 +69,7 @@ export const createDatasetSlice =
         get().cancelInspection();
         set({ normal: r.normal, test: r.test, rejected: null, selectedId: null, scores: {}, ...NO_INSPECTION });
         // Not through setSettings: these are the demo's, not the person's choice.
-        if (!get().settingsChosen) set({ settings: withDemoSettings(get().settings), notice: { kind: 'demo-settings', text: DEMO_SETTINGS_NOTE } });
+        if (get().settingsFrom !== 'chosen') set({ settings: withDemoSettings(get().settings), settingsFrom: 'demo', notice: { kind: 'demo-settings', text: DEMO_SETTINGS_NOTE } });
         get().scoreMissing();
       } catch (e) {
         set({ failure: toFailure(e, 'Loading the demo') });

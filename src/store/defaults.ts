@@ -127,6 +127,18 @@ export function withDemoSettings(s: Settings): Settings {
   return { ...s, model: { ...s.model, ...DEMO_SETTINGS.model }, train: { ...s.train, ...DEMO_SETTINGS.train } };
 }
 
+/** `s` with the settings the demo sets put back to the defaults. */
+export function withoutDemoSettings(s: Settings): Settings {
+  const pick = <T extends object>(from: T, keys: object): Partial<T> => Object.fromEntries(Object.keys(keys).map((k) => [k, from[k as keyof T]])) as Partial<T>;
+  return {
+    ...s,
+    model: { ...s.model, ...pick(DEFAULT_SETTINGS.model, DEMO_SETTINGS.model) },
+    train: { ...s.train, ...pick(DEFAULT_SETTINGS.train, DEMO_SETTINGS.train) },
+  };
+}
+
+export const DEMO_SETTINGS_BACK_NOTE = 'Your own normal images train with the default settings (the demo set its own for its tiles).';
+
 export const DEMO_SETTINGS_NOTE =
   "Settings for the demo's tiles: a spatial bottleneck with denoising, 50 epochs (Advanced shows and changes them).";
 

@@ -106,6 +106,24 @@ describe('dataset', () => {
     expect(parseUrlOptions('?backend=wasm&alpha=2&threads=1').settingsChosen).toBe(false);
   });
 
+  it("after the demo, a person's own normal images give the demo's settings back to the defaults, and chosen ones stay", async () => {
+    await store.getState().loadDemo();
+    store.getState().setSettings({ model: { size: 32 } });
+    const chosen = store.getState().settings;
+    const adding = store.getState().addFiles('normal', [{ name: 'mine.png', blob: new Blob(['x']) }]);
+    client.last('addImages').resolve({ accepted: [info('m1')], rejected: [] });
+    await adding;
+    expect(store.getState().settings).toEqual(chosen);
+    store.setState({ settings: DEFAULT_SETTINGS, settingsFrom: 'defaults' });
+    await store.getState().loadDemo();
+    const own = store.getState().addFiles('normal', [{ name: 'mine.png', blob: new Blob(['x']) }]);
+    client.last('addImages').resolve({ accepted: [info('m2')], rejected: [] });
+    await own;
+    expect(store.getState().settings).toEqual(DEFAULT_SETTINGS);
+    expect(store.getState().settingsFrom).toBe('defaults');
+    expect(store.getState().notice?.text).toContain('default settings');
+  });
+
   it('keeps the good files of a drop and lists the refused ones', async () => {
     const adding = store.getState().addFiles('normal', [{ name: 'a.png', blob: new Blob(['x']) }, { name: 'b.txt', blob: new Blob(['y']) }]);
     expect(status().state).toBe('loading');

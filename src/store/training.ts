@@ -7,7 +7,7 @@ import { toFailure } from './errors';
 import { NO_INSPECTION } from './inspection';
 import type { AppState, StoreDeps } from './types';
 
-type TrainSlice = Pick<AppState, 'settings' | 'settingsChosen' | 'training' | 'model' | 'history' | 'steps' | 'progress' | 'grid' | 'setSettings' | 'train' | 'stopTraining'>;
+type TrainSlice = Pick<AppState, 'settings' | 'settingsFrom' | 'training' | 'model' | 'history' | 'steps' | 'progress' | 'grid' | 'setSettings' | 'train' | 'stopTraining'>;
 
 /** Keeps the live loss curve light: beyond this many points, every other one is dropped. */
 const MAX_STEP_POINTS = 2000;
@@ -36,7 +36,7 @@ export const createTrainingSlice =
 
     return {
       settings: initial,
-      settingsChosen: chosen,
+      settingsFrom: chosen ? 'chosen' : 'defaults',
       training: { kind: 'idle' },
       model: null,
       history: [],
@@ -46,7 +46,7 @@ export const createTrainingSlice =
 
       setSettings(patch) {
         const s = get().settings;
-        set({ settings: { ...s, model: { ...s.model, ...patch.model }, train: { ...s.train, ...patch.train } }, settingsChosen: true });
+        set({ settings: { ...s, model: { ...s.model, ...patch.model }, train: { ...s.train, ...patch.train } }, settingsFrom: 'chosen' });
       },
 
       async train() {

@@ -89,8 +89,12 @@ export interface AppState extends KeepState, NoticeState, CameraSlice {
   dismissRejected(): void;
   // training
   settings: Settings;
-  /** Settings were changed in the page or given in the URL: Try the demo keeps them. */
-  settingsChosen: boolean;
+  /**
+   * Where the model and training settings come from: the defaults, the demo (Try the demo sets
+   * its own until the person adds images of their own), or the person (changed in the page or
+   * given in the URL: kept as they are).
+   */
+  settingsFrom: SettingsSource;
   training: TrainingState;
   model: ModelDescription | null;
   history: EpochPoint[];
@@ -171,10 +175,12 @@ export interface KeepState {
   setResultsSort(sort: ResultsSort): void;
 }
 
+export type SettingsSource = 'defaults' | 'demo' | 'chosen';
+
 export interface Notice {
   /**
    * 'file-notes': how some accepted files were read (e.g. one page of a multi-page TIFF);
-   * 'demo-settings': the demo set the settings suited to its images.
+   * 'demo-settings': the demo set the settings suited to its images, or gave them back.
    */
   kind: 'backend-lost' | 'backend-restarted' | 'training-diverged' | 'file-notes' | 'demo-settings';
   text: string;
