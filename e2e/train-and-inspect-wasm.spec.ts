@@ -26,6 +26,7 @@ test('a spatial bottleneck chosen in the settings trains, is named on the model 
   await page.getByLabel('Bottleneck').selectOption('spatial');
   // Each bottleneck brings its own latent size: channels per cell of the smallest map.
   await expect(page.getByLabel('Latent channels per cell')).toHaveValue('4');
+  await app.shot('09-spatial-settings');
   await app.tryDemo();
   await app.train();
   await expect(page.getByTestId('model-info')).toContainText('spatial latent, 4 per cell');

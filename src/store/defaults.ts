@@ -46,8 +46,8 @@ export type BottleneckKind = NonNullable<VaeConfig['bottleneck']>;
 
 /** The bottleneck choices, by the name shown, with the latent size each starts with when chosen. */
 export const BOTTLENECK_CHOICES: { id: BottleneckKind; label: string; latent: number }[] = [
-  { id: 'spatial', label: 'Spatial map (latent = channels per cell)', latent: 4 },
-  { id: 'dense', label: 'Dense vector (latent = length)', latent: 256 },
+  { id: 'spatial', label: 'Spatial map', latent: 4 },
+  { id: 'dense', label: 'Dense vector', latent: 256 },
 ];
 
 /** Smallest feature map choices; 0 = auto. */

@@ -4,7 +4,7 @@ import { BOTTLENECK_CHOICES, BOTTOM_SIZES, RANGES, RECONSTRUCTION_CHOICES, recon
 import { formatDuration } from '../messages';
 import { useApp, useServices } from '../context';
 
-function NumberField(props: { label: string; value: number; min: number; max: number; step: number | 'any'; onChange(v: number): void; disabled: boolean }) {
+function NumberField(props: { label: string; value: number; min: number; max: number; step: number | 'any'; onChange(v: number): void; disabled: boolean; hint?: string }) {
   const id = useId();
   return (
     <div className="field">
@@ -17,6 +17,7 @@ function NumberField(props: { label: string; value: number; min: number; max: nu
         max={props.max}
         step={props.step}
         disabled={props.disabled}
+        title={props.hint}
         onChange={(e) => {
           const v = Number(e.currentTarget.value);
           if (Number.isFinite(v) && v >= props.min && v <= props.max) props.onChange(v);
@@ -63,6 +64,7 @@ export function TrainSettings() {
           <label htmlFor={bottleneckId}>Bottleneck</label>
           <select
             id={bottleneckId}
+            title="Spatial keeps a small code per cell of the smallest feature map: it finds a grid or a texture at any offset (tiles, fabrics, printed patterns). Dense squeezes the whole image into one vector: it measured better on photographs of natural textures."
             value={model.bottleneck}
             disabled={disabled}
             onChange={(e) => {
@@ -128,7 +130,8 @@ export function TrainSettings() {
         <NumberField label="Learning rate" value={train.learningRate} min={1e-6} max={1} step="any" disabled={disabled} onChange={(v) => setTrain({ learningRate: v })} />
         <NumberField label="KL weight β" value={train.beta} min={0} max={10} step="any" disabled={disabled} onChange={(v) => setTrain({ beta: v })} />
         <NumberField
-          label="Denoising: coarse noise on the inputs (0 = off)"
+          label="Denoising noise (0 = off)"
+          hint="The model learns to give back the clean image from one with smooth blotches of noise (standard deviation given, one value per 8 × 8 pixels), so it does not copy local blemishes. 0.2 helps the spatial bottleneck."
           value={train.denoise ?? 0}
           {...RANGES.denoise}
           disabled={disabled}
