@@ -48,17 +48,15 @@ function num(name: string, raw: string | undefined): number {
 }
 const list = (name: string, raw: string | undefined) => (raw ?? '').split(',').map((r) => num(name, r.trim()));
 
-function variants(raw: string | undefined): ProjectionSettings['variant'][] {
-  return (raw ?? '').split(',').map((v) => {
-    const t = v.trim();
-    if (t !== 'weighted' && t !== 'plain') throw new Error(`--variant must be weighted or plain, got "${t}"`);
-    return t;
-  });
+/** `raw` when it is one of `choices`; else the option's error, naming the choices. */
+function oneOf<T extends string>(flag: string, raw: string | undefined, choices: readonly [T, T]): T {
+  const found = choices.find((c) => c === raw);
+  if (found === undefined) throw new Error(`--${flag} must be ${choices.join(' or ')}, got "${raw}"`);
+  return found;
 }
 
-function mode(raw: string | undefined): EvalMode {
-  if (raw !== 'whole' && raw !== 'patches') throw new Error(`--mode must be whole or patches, got "${raw}"`);
-  return raw;
+function variants(raw: string | undefined): ProjectionSettings['variant'][] {
+  return (raw ?? '').split(',').map((v) => oneOf('variant', v.trim(), ['weighted', 'plain']));
 }
 
 /** --highres WxH as [W, H]. */
@@ -76,26 +74,16 @@ function reconstruction(): ReconstructionTerm {
   return { kind, window, on: values.luma ? 'luma' : 'channels', ssimWeight: num('ssim-weight', values['ssim-weight']) };
 }
 
-function bottleneck(raw: string | undefined): EvalSettings['bottleneck'] {
-  if (raw !== 'dense' && raw !== 'spatial') throw new Error(`--bottleneck must be dense or spatial, got "${raw}"`);
-  return raw;
-}
-
-function schedule(raw: string | undefined): EvalSettings['schedule'] {
-  if (raw !== 'constant' && raw !== 'cosine') throw new Error(`--schedule must be constant or cosine, got "${raw}"`);
-  return raw;
-}
-
 function settingsFromArgs(): EvalSettings {
   const size = num('size', values.size);
   return {
-    mode: mode(values.mode), scale: num('scale', values.scale), stride: values.stride === undefined ? Math.max(1, size / 2) : num('stride', values.stride),
+    mode: oneOf<EvalMode>('mode', values.mode, ['whole', 'patches']), scale: num('scale', values.scale), stride: values.stride === undefined ? Math.max(1, size / 2) : num('stride', values.stride),
     patchesPerImage: num('patches', values.patches),
     size: num('size', values.size), epochs: num('epochs', values.epochs), latent: num('latent', values.latent),
-    width: num('width', values.width), ...(values.depth === undefined ? {} : { depth: num('depth', values.depth) }), bottleneck: bottleneck(values.bottleneck), denoise: num('denoise', values.denoise), beta: num('beta', values.beta), batch: num('batch', values.batch),
+    width: num('width', values.width), ...(values.depth === undefined ? {} : { depth: num('depth', values.depth) }), bottleneck: oneOf('bottleneck', values.bottleneck, ['dense', 'spatial']), denoise: num('denoise', values.denoise), beta: num('beta', values.beta), batch: num('batch', values.batch),
     learningRate: num('lr', values.lr), alphas: list('alpha', values.alpha), lambdas: list('lambda', values.lambda),
     iterations: list('iterations', values.iterations), variants: variants(values.variant), sigma: 0, sigmas: values.sigma === undefined ? [smoothSigmaFor(size)] : list('sigma', values.sigma), seed: num('seed', values.seed),
-    reconstruction: reconstruction(), schedule: schedule(values.schedule), patience: num('patience', values.patience), budgetSec: num('budget', values.budget),
+    reconstruction: reconstruction(), schedule: oneOf('schedule', values.schedule, ['constant', 'cosine']), patience: num('patience', values.patience), budgetSec: num('budget', values.budget),
   };
 }
 

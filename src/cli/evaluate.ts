@@ -7,7 +7,7 @@ import { correctResult, measureCorrection, type MeasureOptions } from '../engine
 import { DEFAULT_PERCENTILE } from '../engine/score/calibrate';
 import { scoreBatch } from '../engine/score/pipeline';
 import { gaussianSmooth, imageScore } from '../engine/score/score';
-import type { AnomalyMethod, AnomalyResult, FloatImage, Mask, ProjectionSettings, ReconstructionTerm } from '../engine/types';
+import type { AnomalyMethod, AnomalyResult, FloatImage, Mask, ProjectionSettings, ReconstructionTerm, VaeConfig } from '../engine/types';
 import type { EvalCategory } from './eval-data';
 import { modeScorer, toSize, trainingImages, type ModeSettings } from './eval-modes';
 import type { Vae } from '../engine/model/autoencoder';
@@ -19,8 +19,8 @@ export interface EvalSettings extends ModeSettings {
   width: number;
   /** Stride-2 layers; absent: the model's default for the size. */
   depth?: number;
-  /** Dense or spatial latent (see VaeConfig.bottleneck). */
-  bottleneck: 'dense' | 'spatial';
+  /** Dense or spatial latent. */
+  bottleneck: NonNullable<VaeConfig['bottleneck']>;
   beta: number;
   /** Coarse-noise std for denoising training, 0 = off. */
   denoise: number;
@@ -131,7 +131,7 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
     const trained = await trainVae(vae, trainingImages(cat, s), {
       epochs: s.epochs, batchSize: s.batch, learningRate: s.learningRate, beta: s.beta,
       validationSplit: 0.1, augment: { flips: true, rot90: true, maxShift: 0 }, seed: s.seed,
-      schedule: s.schedule, patience: s.patience, ...(s.budgetSec > 0 ? { timeBudgetSec: s.budgetSec } : {}), ...(s.denoise > 0 ? { denoise: s.denoise } : {}),
+      schedule: s.schedule, patience: s.patience, ...(s.budgetSec > 0 ? { timeBudgetSec: s.budgetSec } : {}), denoise: s.denoise,
     }, {
       onEpochEnd: (e) => log(`${cat.name}: epoch ${e.epoch}/${s.epochs} loss ${e.loss.toFixed(2)}${e.valLoss === null ? '' : ` val ${e.valLoss.toFixed(2)}`}`),
     });

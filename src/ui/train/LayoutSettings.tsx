@@ -2,13 +2,13 @@
  * How images meet the model's square input: whole (aspect kept) or patches at a scale, as auto
  * would choose it from the normal images now, with a thumbnail showing how much one patch covers.
  */
-import { useId } from 'react';
 import { describeLayout, formatScale, scaledSize } from '../../engine/data/layout';
 import { tileCount } from '../../engine/tiles/grid';
 import type { InputLayout } from '../../engine/types';
 import { LAYOUT_CHOICES, layoutFor, SCALE_CHOICES } from '../../store/defaults';
 import type { ImageInfo } from '../../worker/protocol';
 import { PixelCanvas } from '../common/PixelCanvas';
+import { SelectField } from '../common/SelectField';
 import { useApp, useServices } from '../context';
 
 /** Tiles one image of width x height gets in this layout (1 in whole mode). */
@@ -38,33 +38,25 @@ export function LayoutSettings() {
   const first = useApp((s) => s.normal[0] ?? null);
   const sizes = useApp((s) => s.normal);
   const disabled = useApp((s) => s.training.kind === 'running');
-  const modeId = useId();
-  const scaleId = useId();
   const layout = sizes.length > 0 ? layoutFor(model, sizes) : null;
   const setModel = (patch: Partial<typeof model>) => store.getState().setSettings({ model: patch });
   return (
     <div className="layout-settings">
       <div className="fields">
-        <div className="field">
-          <label htmlFor={modeId}>Images</label>
-          <select id={modeId} value={model.layout} disabled={disabled} onChange={(e) => setModel({ layout: LAYOUT_CHOICES.find((c) => c.id === e.currentTarget.value)?.id ?? 'auto' })}>
-            {LAYOUT_CHOICES.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={scaleId}>Patch scale</label>
-          <select id={scaleId} value={model.scale} disabled={disabled || layout?.mode === 'whole'} onChange={(e) => setModel({ scale: Number(e.currentTarget.value) })}>
-            {SCALE_CHOICES.map((v) => (
-              <option key={v} value={v}>
-                {v === 0 ? 'Auto' : formatScale(v)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label="Images"
+          value={model.layout}
+          choices={LAYOUT_CHOICES.map((c) => ({ value: c.id, label: c.label }))}
+          disabled={disabled}
+          onChange={(v) => setModel({ layout: LAYOUT_CHOICES.find((c) => c.id === v)?.id ?? 'auto' })}
+        />
+        <SelectField
+          label="Patch scale"
+          value={String(model.scale)}
+          choices={SCALE_CHOICES.map((v) => ({ value: String(v), label: v === 0 ? 'Auto' : formatScale(v) }))}
+          disabled={disabled || layout?.mode === 'whole'}
+          onChange={(v) => setModel({ scale: Number(v) })}
+        />
       </div>
       {layout && first && (
         <div className="row layout-summary">
