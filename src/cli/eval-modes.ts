@@ -12,6 +12,7 @@ import { resizeFloat, resizeMask } from '../engine/data/image';
 import { mulberry32 } from '../engine/data/random';
 import type { Vae } from '../engine/model/autoencoder';
 import { ssimDissimilarity } from '../engine/model/reconstruction';
+import type { MapCorrections } from '../engine/score/corrections';
 import { scoreBatch } from '../engine/score/pipeline';
 import { imageScore } from '../engine/score/score';
 import { atScale, randomPatches } from '../engine/tiles/patches';
@@ -54,7 +55,8 @@ function resampleMap(r: AnomalyResult, width: number, height: number): AnomalyRe
 export interface ModeScorer {
   /** The masks at the resolution the maps are measured at, in test order. */
   masks: Mask[];
-  score(projection: ProjectionSettings, method: AnomalyMethod): Promise<AnomalyResult[]>;
+  /** The maps of the test images; `corrections` as scoreBatch's (whole-image mode: the 'calibrated' projection's weight gain). */
+  score(projection: ProjectionSettings, method: AnomalyMethod, corrections?: MapCorrections): Promise<AnomalyResult[]>;
   /**
    * The SSIM maps (1 - SSIM(x0, x)) / 2 of the last score() call (x = f(x0) or x_T), beside its
    * |x0 - x| maps; whole-image mode only (null in patch mode).
@@ -78,8 +80,8 @@ export function modeScorer(vae: Vae, cat: EvalCategory, s: ModeSettings): ModeSc
     const scorer: ModeScorer = {
       masks: cat.test.map((t) => t.mask),
       lastSsim: null,
-      score: async (projection, method) => {
-        const run = await scoreBatch(vae, images, { projection, smoothSigma: s.sigma, methods: [method] });
+      score: async (projection, method, corrections) => {
+        const run = await scoreBatch(vae, images, { projection, smoothSigma: s.sigma, methods: [method], ...(corrections ? { corrections } : {}) });
         const atMask = (r: AnomalyResult, i: number) => resampleMap(r, cat.test[i]!.mask.width, cat.test[i]!.mask.height);
         scorer.lastSsim = run.scored.map((r, i) => {
           const x = method === 'residual' ? r.recon : r.projected;

@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../engine/errors';
 import { smoothSigmaFor } from '../engine/limits';
-import type { ProjectionSettings, ReconstructionTerm } from '../engine/types';
+import { PROJECTION_VARIANTS, type ProjectionSettings, type ReconstructionTerm } from '../engine/types';
 import { highResCategories, mvtecCategories, proceduralCategories, type EvalCategory } from './eval-data';
 import type { EvalMode } from './eval-modes';
 import { evaluateCategory, type CategoryReport, type EvalSettings } from './evaluate';
@@ -16,7 +16,7 @@ import { backendLine, useNodeBackend } from './node-backend';
 import { formatTable } from './table';
 
 const USAGE = `usage: npm run eval -- [--data DIR] [--size N] [--epochs N] [--latent N] [--width N] [--beta X]
-  [--batch N] [--lr X] [--alpha X[,X..]] [--lambda X[,X..]] [--iterations N[,N..]] [--variant weighted|plain[,..]] [--sigma X[,X..]]
+  [--batch N] [--lr X] [--alpha X[,X..]] [--lambda X[,X..]] [--iterations N[,N..]] [--variant weighted|calibrated|plain[,..]] [--sigma X[,X..]]
   [--normal N] [--test N] [--seed N] [--backend wasm|cpu] [--json FILE]
   [--mode whole|patches] [--scale S] [--stride N] [--patches N] [--highres WxH]
   [--depth N] [--bottleneck dense|spatial] [--denoise STD] [--recon l2|l1|ssim|mix] [--window 7|11] [--luma] [--ssim-weight W] [--schedule constant|cosine] [--patience N] [--budget S]
@@ -49,14 +49,14 @@ function num(name: string, raw: string | undefined): number {
 const list = (name: string, raw: string | undefined) => (raw ?? '').split(',').map((r) => num(name, r.trim()));
 
 /** `raw` when it is one of `choices`; else the option's error, naming the choices. */
-function oneOf<T extends string>(flag: string, raw: string | undefined, choices: readonly [T, T]): T {
+function oneOf<T extends string>(flag: string, raw: string | undefined, choices: readonly T[]): T {
   const found = choices.find((c) => c === raw);
-  if (found === undefined) throw new Error(`--${flag} must be ${choices.join(' or ')}, got "${raw}"`);
+  if (found === undefined) throw new Error(`--${flag} must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}, got "${raw}"`);
   return found;
 }
 
 function variants(raw: string | undefined): ProjectionSettings['variant'][] {
-  return (raw ?? '').split(',').map((v) => oneOf('variant', v.trim(), ['weighted', 'plain']));
+  return (raw ?? '').split(',').map((v) => oneOf('variant', v.trim(), PROJECTION_VARIANTS));
 }
 
 /** --highres WxH as [W, H]. */

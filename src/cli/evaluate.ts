@@ -3,7 +3,8 @@ import { createVae } from '../engine/model/vae';
 import { trainVae, type TrainEnd } from '../engine/train/train';
 import { pixelAupro } from '../engine/metrics/pro';
 import { imageAuroc, pixelAuroc } from '../engine/metrics/roc';
-import { correctResult, measureCorrection, type MeasureOptions } from '../engine/score/corrections';
+import { correctResult, measureCorrection, type MapCorrections, type MeasureOptions } from '../engine/score/corrections';
+import { edgeGainFrom } from '../engine/score/edges';
 import { DEFAULT_PERCENTILE } from '../engine/score/calibrate';
 import { scoreBatch } from '../engine/score/pipeline';
 import { gaussianSmooth, imageScore } from '../engine/score/score';
@@ -93,9 +94,9 @@ export interface CategoryReport {
  * The held-out normal images' unsmoothed maps of one method (whole-image mode; none in patch
  * mode), on which each sigma's map correction is measured as the app's calibration does.
  */
-async function heldOutMaps(vae: Vae, heldOut: FloatImage[], projection: ProjectionSettings, method: AnomalyMethod, s: EvalSettings): Promise<AnomalyResult[]> {
+async function heldOutMaps(vae: Vae, heldOut: FloatImage[], projection: ProjectionSettings, method: AnomalyMethod, s: EvalSettings, corrections: MapCorrections = {}): Promise<AnomalyResult[]> {
   if (s.mode !== 'whole' || heldOut.length === 0) return [];
-  const run = await scoreBatch(vae, heldOut, { projection, smoothSigma: 0, methods: [method] });
+  const run = await scoreBatch(vae, heldOut, { projection, smoothSigma: 0, methods: [method], corrections });
   return run.scored.map((r) => r[method]!);
 }
 
@@ -147,6 +148,9 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
     const residualSweep = sigmas.map((sigma) => ({ sigma, ...methodScores(cat, scorer.masks, residualAt(sigma)) }));
     const residuals = residualAt(sigmas[0] ?? 0);
     const ssimResiduals = scorer.lastSsim;
+    // The 'calibrated' projection's weight gain: the residual's edge gain at the reported smoothing, as the app's calibration measures it.
+    const residualGain = heldOutResiduals.length > 0 ? edgeGainFrom(smoothed(heldOutResiduals, sigmas[0] ?? 0)) : [];
+    const weighting: MapCorrections = residualGain.length > 0 ? { residual: { edgeGain: residualGain } } : {};
     const sweep: SweepEntry[] = [];
     let stepMs = 0;
     let reported: AnomalyResult[] = [];
@@ -155,9 +159,9 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
     const pixelAt = (rs: AnomalyResult[], sigma: number) => pixelAuroc(smoothed(rs, sigma), scorer.masks);
     for (const settings of grid(s)) {
       const t1 = performance.now();
-      const raw = await scorer.score(settings, 'projection');
+      const raw = await scorer.score(settings, 'projection', weighting);
       const elapsed = performance.now() - t1;
-      const heldOut = await heldOutMaps(vae, trained.validation, settings, 'projection', s);
+      const heldOut = await heldOutMaps(vae, trained.validation, settings, 'projection', s, weighting);
       const projectionAt = (sigma: number, detail = true) => corrected(raw, testImages, heldOut, trained.validation, sigma, detail);
       if (sweep.length === 0) {
         stepMs = elapsed / (settings.iterations * cat.test.length);

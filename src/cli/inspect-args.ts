@@ -3,11 +3,11 @@
  * becomes one sentence and exit code 2 before any file is read or any backend started.
  */
 import { parseArgs } from 'node:util';
-import type { ProjectionSettings } from '../engine/types';
+import { PROJECTION_VARIANTS, type ProjectionSettings } from '../engine/types';
 import { COLORMAPS, type ColormapName } from '../render/colormap';
 
 export const INSPECT_USAGE = `usage: npm run inspect -- --model MODEL.zip DIR --out OUT [--backend wasm|cpu]
-  [--alpha X] [--lambda X] [--iterations N] [--variant weighted|plain] [--colormap ${COLORMAPS.join('|')}]
+  [--alpha X] [--lambda X] [--iterations N] [--variant weighted|calibrated|plain] [--colormap ${COLORMAPS.join('|')}]
 Scores every PNG, JPEG or TIFF under DIR (sub-folders and symbolic links followed) with a model exported
 from the page, and writes per image and method a heat map PNG and the raw map as little-endian
 float32 (<name>.<method>.f32), plus OUT/results.csv. The projection settings default to those saved
@@ -61,7 +61,7 @@ function projectionFlags(v: { alpha?: string; lambda?: string; iterations?: stri
   if (alpha !== undefined) p.alpha = alpha;
   if (lambda !== undefined) p.lambda = lambda;
   if (iterations !== undefined) p.iterations = iterations;
-  if (v.variant !== undefined) p.variant = oneOf('variant', v.variant, ['weighted', 'plain'] as const);
+  if (v.variant !== undefined) p.variant = oneOf('variant', v.variant, PROJECTION_VARIANTS);
   return p;
 }
 

@@ -135,14 +135,24 @@ export interface TrainProgress {
 }
 
 /** Settings of the iterative energy-based projection (ALGORITHM.md). */
+/** The projection's update rule (ProjectionSettings.variant). */
+export type ProjectionVariant = 'weighted' | 'calibrated' | 'plain';
+
+/** Every variant, in the order the settings offer them. */
+export const PROJECTION_VARIANTS: readonly ProjectionVariant[] = ['weighted', 'calibrated', 'plain'];
+
 export interface ProjectionSettings {
   /** Step size alpha; the energy is summed over the pixels of one image. */
   alpha: number;
   /** Weight of the L1 pull towards x0. */
   lambda: number;
   iterations: number;
-  /** 'weighted' multiplies the gradient by (x - f(x))^2 (the paper); 'plain' does not. */
-  variant: 'weighted' | 'plain';
+  /**
+   * 'weighted' multiplies the gradient by (x - f(x))^2 (the paper); 'calibrated' by
+   * ((x - f(x)) / g)^2, g the held-out normal residual's gain at the pixel's distance from the
+   * edge (the residual calibration's edge gain; 'weighted' without one); 'plain' by nothing.
+   */
+  variant: ProjectionVariant;
 }
 
 /** One step's report from the projection generator. */

@@ -23,6 +23,12 @@ describe('parseUrlOptions', () => {
     expect(o.settings.projection.alpha).toBe(0.05);
   });
 
+  it('reads each projection variant and keeps the default for an unknown one', () => {
+    expect(parseUrlOptions('?variant=calibrated').settings.projection.variant).toBe('calibrated');
+    expect(parseUrlOptions('?variant=weighted').settings.projection.variant).toBe('weighted');
+    expect(parseUrlOptions('?variant=other').settings.projection.variant).toBe(DEFAULT_SETTINGS.projection.variant);
+  });
+
   it('reads the model shape, the reconstruction term and the time budget', () => {
     const o = parseUrlOptions('?bottom=4&recon=mix&budget=2');
     expect(o.settings.model.bottom).toBe(4);

@@ -6,7 +6,7 @@
  */
 import { DEFAULT_PROJECTION } from '../engine/limits';
 import { chooseLayout, PATCH_SCALES, type LayoutRequest } from '../engine/data/layout';
-import type { InputLayout, ProjectionSettings, ReconstructionTerm, TrainConfig, VaeConfig } from '../engine/types';
+import { PROJECTION_VARIANTS, type InputLayout, type ProjectionSettings, type ReconstructionTerm, type TrainConfig, type VaeConfig } from '../engine/types';
 
 export interface ModelSettings {
   size: number;
@@ -230,7 +230,7 @@ export function parseUrlOptions(search: string, base: Settings = DEFAULT_SETTING
       alpha: num(p, 'alpha', RANGES.alpha, false) ?? pr.alpha,
       lambda: num(p, 'lambda', RANGES.lambda, false) ?? pr.lambda,
       iterations: num(p, 'iterations', RANGES.iterations, true) ?? pr.iterations,
-      variant: p.get('variant') === 'plain' ? 'plain' : pr.variant,
+      variant: PROJECTION_VARIANTS.find((v) => v === p.get('variant')) ?? pr.variant,
     },
   };
   const backend = p.get('backend');

@@ -70,6 +70,38 @@ describe('project', () => {
     });
   });
 
+  it('takes the calibrated step: the weight divided by the square of the gain at each pixel', async () => {
+    const x0 = defect.image;
+    const fx = await reconstructImage(model, x0);
+    const s: ProjectionSettings = { alpha: 0.3, lambda: 0.05, iterations: 1, variant: 'calibrated' };
+    // Gain 3 on the left half, 1 on the right: the left half moves 9 times less than 'weighted'.
+    const gain = new Float32Array(SIZE * SIZE).map((_, p) => (p % SIZE < SIZE / 2 ? 3 : 1));
+    const { xT } = await runProjection(model, x0, s, { weightGain: gain });
+    x0.data.forEach((v, i) => {
+      const r = v - (fx.data[i] ?? 0);
+      const g = gain[i] ?? 1;
+      const expected = Math.min(1, Math.max(0, v - (s.alpha * 2 * r * r * r) / (g * g)));
+      expect(xT.data[i]).toBeCloseTo(expected, 5);
+    });
+  });
+
+  it('is the weighted projection without a gain, and with a gain of 1 everywhere', async () => {
+    const s: ProjectionSettings = { ...WEIGHTED, iterations: 5 };
+    const weighted = await runProjection(model, defect.image, s);
+    const noGain = await runProjection(model, defect.image, { ...s, variant: 'calibrated' });
+    const ones = await runProjection(model, defect.image, { ...s, variant: 'calibrated' }, { weightGain: new Float32Array(SIZE * SIZE).fill(1) });
+    expect(Array.from(noGain.xT.data)).toEqual(Array.from(weighted.xT.data));
+    Array.from(ones.xT.data).forEach((v, i) => expect(v).toBeCloseTo(weighted.xT.data[i] ?? 0, 6));
+  });
+
+  it('refuses a gain of the wrong size or under 1, leaking nothing', async () => {
+    const before = tf.memory().numTensors;
+    const s: ProjectionSettings = { ...WEIGHTED, variant: 'calibrated' };
+    await expectInvalid(runProjection(model, defect.image, s, { weightGain: new Float32Array(SIZE).fill(1) }));
+    await expectInvalid(runProjection(model, defect.image, s, { weightGain: new Float32Array(SIZE * SIZE).fill(0.5) }));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('yields iteration 0 without an image, every `every` steps and always the last with an image', async () => {
     const frames = await collect(project(model, defect.image, { ...WEIGHTED, iterations: 5 }, { every: 2 }));
     expect(frames.map((f) => f.iteration)).toEqual([0, 2, 4, 5]);
@@ -96,10 +128,11 @@ describe('project', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('frees every tensor after full runs, both variants', async () => {
+  it('frees every tensor after full runs, every variant', async () => {
     const before = tf.memory().numTensors;
     await runProjection(model, defect.image, WEIGHTED);
     await runProjection(model, defect.image, { ...WEIGHTED, variant: 'plain', alpha: 0.1 }, { every: 3 });
+    await runProjection(model, defect.image, { ...WEIGHTED, variant: 'calibrated' }, { weightGain: new Float32Array(SIZE * SIZE).fill(2) });
     expect(tf.memory().numTensors).toBe(before);
   });
 

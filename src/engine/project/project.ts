@@ -5,7 +5,16 @@
  *
  * L_r is the model's reconstruction term (model/reconstruction.ts): sum (x - f(x))^2 by default.
  *   x_{t+1} = clip01(x_t - alpha * grad E(x_t) ⊙ (x_t - f(x_t))^2)     ('weighted', the paper)
+ *   x_{t+1} = clip01(x_t - alpha * grad E(x_t) ⊙ ((x_t - f(x_t)) / g)^2) ('calibrated')
  *   x_{t+1} = clip01(x_t - alpha * grad E(x_t))                        ('plain', for comparison)
+ *
+ * g (ProjectOptions.weightGain) is how much higher the residual of held-out NORMAL images is at
+ * each pixel's distance from the edge than in the middle (the residual calibration's edge gain,
+ * score/edges.ts). The paper's weight moves a pixel with about the cube of its residual, and a
+ * convolutional model reconstructs the band along the edges worse, so 'weighted' moves the
+ * normal edge band several times more than the middle and a small defect near an edge drowns
+ * in it; 'calibrated' weighs each residual against what is normal where it is. Without g it is
+ * 'weighted'.
  *
  * f = model.reconstruct (encoder mean, no sampling). The gradient of the reconstruction term
  * flows through the network (Jacobian of f included); the weights are never touched.
@@ -26,6 +35,8 @@ export interface ProjectOptions {
   every?: number;
   /** Polled before each step; true ends the run with a final frame for the current x_t. */
   shouldStop?(): boolean;
+  /** The 'calibrated' variant's g, one value per pixel (width * height of the model's size); unused by the others. */
+  weightGain?: Float32Array;
 }
 
 export interface EnergyAndGrad {
@@ -77,6 +88,14 @@ export function energyAndGrad(model: Autoencoder, x: Tensor4D, x0: Tensor4D, lam
   return { energy: tf.sum(energies), energies, grad: tf.add(grad, tf.mul(lambda, tf.sign(d))), residual };
 }
 
+/** Throws unless g has one finite value >= 1 per pixel of the model's size. */
+function checkWeightGain(model: Autoencoder, g: Float32Array): void {
+  const { size } = model.config;
+  if (g.length !== size * size || g.some((v) => !(v >= 1) || !Number.isFinite(v))) {
+    throw new EngineError('invalid-argument', `The projection's weight gain needs ${size * size} finite values >= 1 (got ${g.length}).`);
+  }
+}
+
 /** E of each image of the batch (forward only), [N]: used for the final x_T, which takes no further step. */
 export function energiesOf(model: Autoencoder, x: Tensor4D, x0: Tensor4D, lambda: number): Tensor1D {
   return tf.tidy(() => {
@@ -90,16 +109,24 @@ export function energyOf(model: Autoencoder, x: Tensor4D, x0: Tensor4D, lambda: 
   return tf.tidy(() => tf.sum(energiesOf(model, x, x0, lambda)));
 }
 
-/** One projection step of a batch: E of each image at x_t, [N], and x_{t+1}. Both belong to the caller. */
+/**
+ * One projection step of a batch: E of each image at x_t, [N], and x_{t+1}. Both belong to the
+ * caller. weightGainSquared: g^2 as [1, H, W, 1] for the 'calibrated' variant.
+ */
 export function projectionStep(
   model: Autoencoder,
   x: Tensor4D,
   x0: Tensor4D,
   s: ProjectionSettings,
+  weightGainSquared?: Tensor4D,
 ): { energy: Tensor1D; next: Tensor4D } {
   return tf.tidy(() => {
     const { energies, grad, residual } = energyAndGrad(model, x, x0, s.lambda);
-    const direction = s.variant === 'weighted' ? tf.mul(grad, tf.square(residual)) : grad;
+    const weight = (): Tensor4D => {
+      const w = tf.square<Tensor4D>(residual);
+      return s.variant === 'calibrated' && weightGainSquared ? tf.div<Tensor4D>(w, weightGainSquared) : w;
+    };
+    const direction = s.variant === 'plain' ? grad : tf.mul(grad, weight());
     const next = tf.clipByValue(tf.sub<Tensor4D>(x, tf.mul(direction, s.alpha)), 0, 1);
     return { energy: energies, next };
   });
@@ -137,13 +164,16 @@ export async function* projectBatch(
   validateSettings(s);
   const every = opts.every ?? 1;
   validateEvery(every);
+  const gain = s.variant === 'calibrated' ? opts.weightGain : undefined;
+  if (gain) checkWeightGain(model, gain);
   const x0t = imagesToTensor(model.config, x0s);
   const channels = x0s[0]?.channels ?? 1;
+  const gain2 = gain && tf.tidy(() => tf.square(tf.tensor4d(gain, [1, model.config.size, model.config.size, 1])));
   let x: Tensor4D = tf.clone(x0t);
   try {
     let t = 0;
     for (; t < s.iterations && opts.shouldStop?.() !== true; t++) {
-      const { energy, next } = projectionStep(model, x, x0t, s);
+      const { energy, next } = projectionStep(model, x, x0t, s, gain2);
       const xt = x;
       x = next;
       try {
@@ -167,6 +197,7 @@ export async function* projectBatch(
   } finally {
     x.dispose();
     x0t.dispose();
+    gain2?.dispose();
   }
 }
 

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { EngineError } from '../errors';
-import type { FloatImage, ProjectionSettings, VaeConfig } from '../types';
+import { PROJECTION_VARIANTS, type FloatImage, type ProjectionSettings, type VaeConfig } from '../types';
 
 function invalid(message: string): EngineError {
   return new EngineError('invalid-argument', message);
@@ -22,8 +22,8 @@ export function validateSettings(s: ProjectionSettings): void {
   if (!Number.isInteger(s.iterations) || s.iterations < 0) {
     throw invalid(`Iterations must be a whole number >= 0 (got ${s.iterations}).`);
   }
-  if (s.variant !== 'weighted' && s.variant !== 'plain') {
-    throw invalid(`The projection variant must be 'weighted' or 'plain' (got '${String(s.variant)}').`);
+  if (!PROJECTION_VARIANTS.includes(s.variant)) {
+    throw invalid(`The projection variant must be ${PROJECTION_VARIANTS.map((v) => `'${v}'`).join(', ')} (got '${String(s.variant)}').`);
   }
 }
 

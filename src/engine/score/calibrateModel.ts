@@ -34,15 +34,18 @@ export async function calibrateModel(model: Autoencoder, heldOut: FloatImage[], 
       o.onProgress?.(residual.length, total);
     },
   });
+  const correct = (n: number) => ({ correct: { images: heldOut.slice(0, n), smoothSigma: o.smoothSigma } });
+  const residualCalibration = calibrate(residual, correct(residual.length));
+  // The 'calibrated' projection weighs residuals by the residual's edge gain, measured just now.
+  const corrections = residualCalibration.edgeGain ? { residual: { edgeGain: residualCalibration.edgeGain } } : {};
   const projection: AnomalyResult[] = [];
   const run = await scoreBatch(model, toProject, {
-    projection: o.projection, smoothSigma: o.smoothSigma, methods: ['projection'], shouldStop: o.shouldStop,
+    projection: o.projection, smoothSigma: o.smoothSigma, methods: ['projection'], shouldStop: o.shouldStop, corrections,
     onScored: (_, s) => {
       if (s.projection) projection.push(s.projection);
       o.onProgress?.(residual.length + projection.length, total);
     },
   });
-  const correct = (n: number) => ({ correct: { images: heldOut.slice(0, n), smoothSigma: o.smoothSigma } });
-  if (run.stopped || projection.length === 0) return { residual: calibrate(residual, correct(residual.length)), at: null };
-  return { residual: calibrate(residual, correct(residual.length)), projection: calibrate(projection, correct(projection.length)), at: { ...o.projection } };
+  if (run.stopped || projection.length === 0) return { residual: residualCalibration, at: null };
+  return { residual: residualCalibration, projection: calibrate(projection, correct(projection.length)), at: { ...o.projection } };
 }

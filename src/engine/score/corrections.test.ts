@@ -1,14 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Vae } from '../model/autoencoder';
+import type { Autoencoder, Vae } from '../model/autoencoder';
 import { createVae } from '../model/vae';
 import { useCpu } from '../testing/cpu';
 import { smoothNormal, withSquare } from '../testing/synthetic';
 import type { AnomalyResult, FloatImage, ProjectionSettings } from '../types';
 import { calibrate } from './calibrate';
+import { runProjection } from '../project/run';
 import { calibrateModel } from './calibrateModel';
 import { correctionsOf, correctMap, correctResult, measureCorrection } from './corrections';
 import { DETAIL_WEIGHT } from './detail';
+import { gainPerPixel } from './edges';
 import { scoreBatch, scoreImage } from './pipeline';
 import { quantileSorted, sortedValues } from './quantile';
 import { imageScore } from './score';
@@ -98,5 +100,34 @@ describe('map corrections in the scoring pipeline', () => {
     const batch = await scoreBatch(vae, [test], { projection: S, smoothSigma: 1, corrections });
     expect(batch.scored[0]!.residual!.score).toBeCloseTo(corrected.residual!.score, 6);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("weighs the calibrated projection by the residual's edge gain, in scoring and in the calibration that measures it", async () => {
+    const C: ProjectionSettings = { ...S, variant: 'calibrated' };
+    const residualGain = [2, 1.5, 1.2, 1.1];
+    const corrections = { residual: { edgeGain: residualGain } };
+    const direct = await runProjection(vae, test, C, { weightGain: gainPerPixel(residualGain, SIZE, SIZE) });
+    const weighted = await runProjection(vae, test, S);
+    expect(Array.from(direct.xT.data)).not.toEqual(Array.from(weighted.xT.data));
+    const one = await scoreImage(vae, test, { projection: C, smoothSigma: 1, corrections, methods: ['projection'] });
+    const batch = await scoreBatch(vae, [test], { projection: C, smoothSigma: 1, corrections, methods: ['projection'] });
+    Array.from(direct.xT.data).forEach((v, i) => {
+      expect(one.projected!.data[i]).toBeCloseTo(v, 6);
+      expect(batch.scored[0]!.projected!.data[i]).toBeCloseTo(v, 6);
+    });
+    // Without the residual's gain the calibrated projection is the paper's.
+    const bare = await scoreImage(vae, test, { projection: C, smoothSigma: 1, methods: ['projection'] });
+    expect(Array.from(bare.projected!.data)).toEqual(Array.from(weighted.xT.data));
+    // Calibration measures the residual's gain first and projects with it: a model that
+    // reconstructs the outer ring worse (x * 0.7 there, x * 0.9 inside) has a residual edge gain.
+    const ring = tf.tensor4d(new Float32Array(SIZE * SIZE).map((_, p) => (Math.min(p % SIZE, Math.floor(p / SIZE), SIZE - 1 - (p % SIZE), SIZE - 1 - Math.floor(p / SIZE)) === 0 ? 0.7 : 0.9)), [1, SIZE, SIZE, 1]);
+    const edgeBlind: Autoencoder = { config: vae.config, reconstruct: (x) => tf.mul(x, ring) };
+    const calW = await calibrateModel(edgeBlind, normals, { projection: S, smoothSigma: 1, projections: 3 });
+    const calC = await calibrateModel(edgeBlind, normals, { projection: C, smoothSigma: 1, projections: 3 });
+    ring.dispose();
+    expect(calC.residual).toEqual(calW.residual);
+    expect(calW.residual.edgeGain?.[0]).toBeGreaterThan(1.5);
+    expect(calC.projection?.pixelThreshold).not.toBeCloseTo(calW.projection?.pixelThreshold ?? NaN, 6);
+    expect(calC.at?.variant).toBe('calibrated');
   });
 });

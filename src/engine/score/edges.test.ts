@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnomalyResult } from '../types';
-import { correctEdges, edgeGainFrom, withEdgeGain } from './edges';
+import { correctEdges, edgeGainFrom, gainPerPixel, withEdgeGain } from './edges';
 import { imageScore } from './score';
 
 /** A width x height map of value(d), d the distance to the nearest edge. */
@@ -54,5 +54,16 @@ describe('correctEdges', () => {
     expect(corrected.score).toBeCloseTo(1, 6);
     expect(withEdgeGain(r, [])).toBe(r);
     expect(withEdgeGain(r, undefined)).toBe(r);
+  });
+});
+
+describe('gainPerPixel', () => {
+  it("puts each distance's gain on its ring and 1 from the band on", () => {
+    const g = gainPerPixel([3, 2], 6, 5);
+    const row = (y: number) => Array.from(g.slice(y * 6, y * 6 + 6));
+    expect(row(0)).toEqual([3, 3, 3, 3, 3, 3]);
+    expect(row(1)).toEqual([3, 2, 2, 2, 2, 3]);
+    expect(row(2)).toEqual([3, 2, 1, 1, 2, 3]);
+    expect(Array.from(gainPerPixel([], 3, 2))).toEqual([1, 1, 1, 1, 1, 1]);
   });
 });

@@ -54,17 +54,20 @@ export function edgeGainFrom(results: readonly AnomalyResult[]): number[] {
   return gain;
 }
 
-/** The map divided by the gain at each pixel's distance from the edge (a new array). */
-export function correctEdges(map: Float32Array, width: number, height: number, gain: readonly number[]): Float32Array {
-  const out = map.slice();
-  if (gain.length === 0) return out;
+/** The gain at every pixel of a width x height image (1 from the band on, and everywhere without a gain). */
+export function gainPerPixel(gain: readonly number[], width: number, height: number): Float32Array {
+  const out = new Float32Array(width * height).fill(1);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const g = gain[edgeDistance(x, y, width, height)];
-      if (g !== undefined) out[y * width + x] = (out[y * width + x] ?? 0) / g;
-    }
+    for (let x = 0; x < width; x++) out[y * width + x] = gain[edgeDistance(x, y, width, height)] ?? 1;
   }
   return out;
+}
+
+/** The map divided by the gain at each pixel's distance from the edge (a new array). */
+export function correctEdges(map: Float32Array, width: number, height: number, gain: readonly number[]): Float32Array {
+  if (gain.length === 0) return map.slice();
+  const g = gainPerPixel(gain, width, height);
+  return map.map((v, p) => v / (g[p] ?? 1));
 }
 
 /** The result with its map edge-corrected and its score taken again; unchanged without a gain. */

@@ -9,13 +9,17 @@ import { projectionBatchFor } from '../limits';
 import { runProjection, runProjectionBatch } from '../project/run';
 import type { AnomalyMethod, AnomalyResult, FloatImage, ProjectionFrame, ProjectionSettings } from '../types';
 import { correctMap, correctResult, type MapCorrections } from './corrections';
+import { gainPerPixel } from './edges';
 import { anomalyMap, reconstructImage, reconstructImages, toResult } from './score';
 
 export interface ScoreOptions {
   projection: ProjectionSettings;
   /** Gaussian smoothing of the maps in pixels (smoothSigmaFor(size) in the app). */
   smoothSigma: number;
-  /** Each method's map correction (the model's calibration: correctionsOf); none by default. */
+  /**
+   * Each method's map correction (the model's calibration: correctionsOf); none by default. The
+   * residual's edge gain is also the 'calibrated' projection's weight gain.
+   */
   corrections?: MapCorrections;
   /** Which maps to make (default both). */
   methods?: readonly AnomalyMethod[];
@@ -40,6 +44,17 @@ export interface Scored {
 
 export const BOTH_METHODS: readonly AnomalyMethod[] = ['residual', 'projection'];
 
+/**
+ * The 'calibrated' projection's weight gain: the residual's edge gain (measured before the
+ * projection's own calibration, which uses it) at every pixel of the model's size; none for the
+ * other variants or without a residual edge gain (the projection is then the paper's).
+ */
+function weightGainFor(model: Autoencoder, o: { projection: ProjectionSettings; corrections?: MapCorrections }): Float32Array | undefined {
+  const gain = o.corrections?.residual?.edgeGain;
+  if (o.projection.variant !== 'calibrated' || !gain || gain.length === 0) return undefined;
+  return gainPerPixel(gain, model.config.size, model.config.size);
+}
+
 /** The map of x0 against x (smoothed), through the method's correction when there is one. */
 function resultOf(method: AnomalyMethod, x0: FloatImage, x: FloatImage, o: { smoothSigma: number; corrections?: MapCorrections }): AnomalyResult {
   return correctResult(toResult(method, x0, x, o.smoothSigma), x0, o.corrections?.[method], o.smoothSigma);
@@ -63,6 +78,7 @@ export async function scoreImage(model: Autoencoder, x0: FloatImage, o: ScoreOpt
   const run = await runProjection(model, x0, o.projection, {
     every: o.every ?? Math.max(1, o.projection.iterations),
     shouldStop: o.shouldStop,
+    weightGain: weightGainFor(model, o),
     onFrame: o.onFrame && ((f) => o.onFrame?.(f, f.image ? frameMap(x0, f.image, o) : null)),
   });
   out.projected = run.xT;
@@ -75,6 +91,7 @@ export async function scoreImage(model: Autoencoder, x0: FloatImage, o: ScoreOpt
 export interface BatchScoreOptions {
   projection: ProjectionSettings;
   smoothSigma: number;
+  /** As ScoreOptions.corrections. */
   corrections?: MapCorrections;
   methods?: readonly AnomalyMethod[];
   /** Images per forward/backward pass (default projectionBatchFor(the model's size)). */
@@ -109,7 +126,7 @@ export async function scoreBatch(model: Autoencoder, x0s: FloatImage[], o: Batch
       });
     }
     if (methods.includes('projection')) {
-      const runs = await runProjectionBatch(model, chunk, o.projection, { shouldStop: o.shouldStop });
+      const runs = await runProjectionBatch(model, chunk, o.projection, { shouldStop: o.shouldStop, weightGain: weightGainFor(model, o) });
       if (runs.some((r) => r.stopped)) return { scored, stopped: true };
       chunk.forEach((x0, i) => {
         const run = runs[i]!;

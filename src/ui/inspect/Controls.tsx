@@ -5,9 +5,16 @@ import { COLORMAPS } from '../../render/colormap';
 import { formatValue } from '../../render/legend';
 import { RANGES } from '../../store/defaults';
 import type { ColormapChoice, ViewMethod } from '../../store';
+import { PROJECTION_VARIANTS, type ProjectionVariant } from '../../engine/types';
 import { useApp, useServices } from '../context';
 import { Slider } from '../common/Slider';
 import { mainMethod, scaleFor } from './maps';
+
+const VARIANT_LABELS: Record<ProjectionVariant, string> = {
+  weighted: 'weighted by (x − f(x))² (the paper)',
+  calibrated: 'weighted, edges calibrated (normal edge residual evened out)',
+  plain: 'plain gradient (for comparison)',
+};
 
 const METHODS: { value: ViewMethod; label: string }[] = [
   { value: 'projection', label: 'Projection' },
@@ -28,9 +35,12 @@ export function ProjectionSliders() {
       <Slider label="Lambda" {...RANGES.lambda} value={p.lambda} onChange={(lambda) => set({ lambda })} format={(v) => v.toFixed(2)} hint="weight of the pull back towards the original" />
       <div className="slider">
         <label htmlFor={variantId}>Update</label>
-        <select id={variantId} value={p.variant} onChange={(e) => set({ variant: e.currentTarget.value === 'plain' ? 'plain' : 'weighted' })}>
-          <option value="weighted">weighted by (x − f(x))² (the paper)</option>
-          <option value="plain">plain gradient (for comparison)</option>
+        <select id={variantId} value={p.variant} onChange={(e) => set({ variant: PROJECTION_VARIANTS.find((v) => v === e.currentTarget.value) ?? 'weighted' })}>
+          {PROJECTION_VARIANTS.map((v) => (
+            <option key={v} value={v}>
+              {VARIANT_LABELS[v]}
+            </option>
+          ))}
         </select>
       </div>
     </fieldset>

@@ -7,7 +7,7 @@ import { useApp, useServices } from '../context';
 import { mainMethod, scaleFor } from './maps';
 
 function describeSettings(p: ProjectionSettings): string {
-  return `α ${p.alpha}, λ ${p.lambda}, T ${p.iterations}${p.variant === 'plain' ? ', plain' : ''}`;
+  return `α ${p.alpha}, λ ${p.lambda}, T ${p.iterations}${p.variant === 'weighted' ? '' : `, ${p.variant}`}`;
 }
 
 export function StaleThreshold() {

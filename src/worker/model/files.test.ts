@@ -19,7 +19,7 @@ const info: ModelDescription = modelInfo({
   finalLoss: 12.5,
   calibration: { projection: cal, at: { alpha: 1, lambda: 0.1, iterations: 6, variant: 'weighted' } },
 });
-const settings = { projection: { alpha: 2, lambda: 0.2, iterations: 9, variant: 'weighted' as const }, thresholds: { projection: 0.25 } };
+const settings = { projection: { alpha: 2, lambda: 0.2, iterations: 9, variant: 'calibrated' as const }, thresholds: { projection: 0.25 } };
 
 async function packed(): Promise<Uint8Array> {
   const vae = createVae(info.config, 3);

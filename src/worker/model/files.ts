@@ -7,7 +7,7 @@
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { EngineError } from '../../engine/errors';
 import { decodeArtifacts, describe, encodeArtifacts, exportArtifacts, importArtifacts } from '../../engine/model/io';
-import type { ModelDescription } from '../../engine/types';
+import { PROJECTION_VARIANTS, type ModelDescription } from '../../engine/types';
 import type { RestoredModel, SavedSettings } from '../protocol';
 import type { LoadedModel } from '../runtime/modelSlot';
 
@@ -91,7 +91,7 @@ export function validSettings(s: unknown): SavedSettings | null {
     const v = t?.[m];
     if (typeof v === 'number' && Number.isFinite(v)) thresholds[m] = v;
   }
-  const variant = p.variant === 'plain' ? 'plain' : 'weighted';
+  const variant = PROJECTION_VARIANTS.find((v) => v === p.variant) ?? 'weighted';
   return { projection: { alpha: p.alpha, lambda: p.lambda, iterations: p.iterations, variant }, thresholds };
 }
 
