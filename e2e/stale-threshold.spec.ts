@@ -2,6 +2,7 @@
  * The threshold is calibrated at the projection settings of training time. Moved far from them,
  * the page says the threshold is stale and marks the verdict; one click recalibrates on the
  * held-out normal images at the current settings, and the verdict is then made at them (WASM).
+ * The update rule counts as a setting too.
  */
 import { expect, test, TINY } from './fixtures';
 
@@ -34,4 +35,15 @@ test('a slider far from the training settings marks the threshold stale; Recalib
   const now = (await page.evaluate(() => window.__manifoldLens!.model()))?.calibratedAt;
   expect(now).toEqual({ ...trainedAt, iterations });
   await expect(page.getByTestId('stored')).toHaveAttribute('data-state', 'saved');
+
+  // Another update rule is another projection: stale again until recalibrated with it.
+  await page.getByLabel('Update', { exact: true }).selectOption('calibrated');
+  await expect(page.getByTestId('threshold-stale')).toContainText(`T ${iterations}, calibrated`);
+  await app.expectState('done');
+  await page.getByRole('button', { name: 'Recalibrate at these settings' }).click();
+  await expect(page.getByTestId('threshold-stale')).toHaveCount(0, { timeout: 120_000 });
+  await app.expectState('done');
+  await expect(page.getByTestId('verdict')).toHaveAttribute('data-stale', 'false');
+  const calibrated = (await page.evaluate(() => window.__manifoldLens!.model()))?.calibratedAt;
+  expect(calibrated).toEqual({ ...trainedAt, iterations, variant: 'calibrated' });
 });
