@@ -1,19 +1,20 @@
 /**
  * The demo as a new user runs it on WASM: Try the demo (with no settings chosen it sets the
  * settings suited to its tiles: a spatial bottleneck with denoising, store/defaults.ts), Train,
- * Inspect all. Every image with a visible defect (hole, patch, both scratches) and the stain in
- * the middle of a tile must score above every good one and be called anomalous, the good ones
- * normal. The other stain is a 3 x 2 px pale speck on the grout 3 px from the edge, where every
- * model tried reconstructs worst: it ranks under the good tiles (0.009 against 0.013), so its
- * score is reported, not asserted; both stains' maps must be brighter on the speck than around
- * it on average. The stain's before/after is kept as a screenshot, with the legend saying how
- * much the maps were evened out at the border and that missing detail is added.
+ * Inspect all. Every defective image must score above every good one; every image with a
+ * visible defect (hole, patch, both scratches) and the stain in the middle of a tile must be
+ * called anomalous, the good ones normal. The other stain, a pale speck of 3 px on a tile 2 to
+ * 4 px from the left edge, scores above the good tiles but under the threshold (the highest of
+ * the held-out normal tiles): its verdict is reported, not asserted. Both stains' maps must be
+ * brighter on the speck than around it on average. The stain's before/after is kept as a
+ * screenshot, with the legend saying how much the maps were evened out at the border and that
+ * missing detail is added.
  */
 import { expect, test } from './fixtures';
 
 const VISIBLE = ['hole', 'patch', 'scratch'];
 
-test('the demo with its settings: visible defects and a stain above every good image, right verdicts, stains lit', async ({ app, page }) => {
+test('the demo with its settings: every defect above every good image, right verdicts but for the faintest stain, stains lit', async ({ app, page }) => {
   test.setTimeout(15 * 60_000);
   await app.open({ backend: 'wasm' });
   await app.tryDemo();
@@ -32,7 +33,9 @@ test('the demo with its settings: visible defects and a stain above every good i
   const visible = labelled.filter((r) => VISIBLE.includes(r.kind ?? ''));
   expect(good.length).toBe(2);
   expect(visible.length).toBe(4);
-  expect(Math.min(...visible.map((r) => r.score))).toBeGreaterThan(Math.max(...good.map((r) => r.score)));
+  const defective = labelled.filter((r) => r.kind !== 'good');
+  expect(defective).toHaveLength(6);
+  expect(Math.min(...defective.map((r) => r.score))).toBeGreaterThan(Math.max(...good.map((r) => r.score)));
   const scores = labelled.map((r) => `${r.kind} ${r.score.toFixed(4)} ${r.verdict}`).join(', ');
   test.info().annotations.push({ type: 'scores', description: scores });
   console.log(`demo scores: ${scores}`);
@@ -60,5 +63,6 @@ test('the demo with its settings: visible defects and a stain above every good i
   // The held-out tiles score higher along the border: the calibration's edge gain evens the maps out there.
   await expect(page.getByTestId('edge-correction')).toContainText('at the border');
   await expect(page.getByTestId('detail-term')).toBeVisible();
+  await expect(page.getByTestId('score-scale')).toContainText('scored at 1 px smoothing');
   await app.shot('12-demo-stain');
 });

@@ -170,19 +170,36 @@ export type AnomalyMethod = 'residual' | 'projection';
 /** The one result contract passed from scoring to metrics to drawing. */
 export interface AnomalyResult {
   method: AnomalyMethod;
-  /** Image score (max of the map after smoothing). */
+  /** Image score: the max of scoreMap when there is one, else of the map (after smoothing). */
   score: number;
   /** Per-pixel anomaly map, length width * height, channel mean of |x0 - x|. */
   map: Float32Array;
   width: number;
   height: number;
+  /**
+   * The same |x0 - x| at the calibration's finer score smoothing (Calibration.score), corrected
+   * likewise: the map the score and the verdict's contour come from. Absent when the score is
+   * taken on `map` (no score scale: older models, patch models).
+   */
+  scoreMap?: Float32Array;
+}
+
+/**
+ * Where image scores are taken: the map smoothed at `sigma` (finer than the map shown, which
+ * spreads a small defect over its blur) and corrected with its own edge gain and detail term,
+ * measured on the same held-out maps at that smoothing.
+ */
+export interface ScoreScale {
+  sigma: number;
+  edgeGain?: number[];
+  detail?: DetailTerm;
 }
 
 /** Threshold fixed on held-out normal images; heat maps use this scale, never per-image min-max. */
 export interface Calibration {
   /** Pixel threshold: the `percentile` of the held-out normal pixel scores. */
   pixelThreshold: number;
-  /** Image threshold: the `percentile` of held-out normal image scores (max over pixels). */
+  /** Image threshold: the `percentile` of held-out normal image scores (max over pixels, at `score`'s smoothing when there is one). */
   imageThreshold: number;
   percentile: number;
   /** Upper end of the heat map colour scale. */
@@ -197,6 +214,8 @@ export interface Calibration {
   edgeGain?: number[];
   /** Missing-detail term (score/detail.ts) added to this method's maps; absent as edgeGain is. */
   detail?: DetailTerm;
+  /** The finer smoothing image scores and imageThreshold are taken at; absent: on the maps themselves (older files, patch models). */
+  score?: ScoreScale;
 }
 
 /** The missing-detail term of a method: the normal images' local detail and its weight in map units. */

@@ -34,6 +34,18 @@ describe('composeOverlay', () => {
     expect(Array.from(out.data.slice(12 * 4, 12 * 4 + 3))).toEqual([50, 50, 50]);
     expect(Array.from(out.data.slice(0, 3))).toEqual([50, 50, 50]);
   });
+
+  it('draws the contour on the contour field when given (the score map), not on the map', () => {
+    const data = new Float32Array(25).fill(0.2);
+    const contour = new Float32Array(25);
+    for (const p of [6, 7, 8, 11, 12, 13, 16, 17, 18]) contour[p] = 1;
+    const opts = { lut, scaleMax: 1, opacity: 0, threshold: 0.5, contourColor: [1, 2, 3] as const };
+    const none = composeOverlay(gray(5, 5, 50), { width: 5, height: 5, data }, opts);
+    expect(Array.from(none.data.slice(6 * 4, 6 * 4 + 3))).toEqual([50, 50, 50]);
+    const out = composeOverlay(gray(5, 5, 50), { width: 5, height: 5, data }, { ...opts, contour: { width: 5, height: 5, data: contour } });
+    expect(Array.from(out.data.slice(6 * 4, 6 * 4 + 3))).toEqual([1, 2, 3]);
+    expect(Array.from(out.data.slice(12 * 4, 12 * 4 + 3))).toEqual([50, 50, 50]);
+  });
 });
 
 describe('contourMask', () => {

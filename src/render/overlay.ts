@@ -8,8 +8,10 @@ export interface OverlayOptions {
   scaleMax: number;
   /** 0..1: how much heat covers the image where the map is hot. */
   opacity: number;
-  /** Pixel threshold: its contour is drawn when given. */
+  /** Threshold: its contour is drawn when given. */
   threshold?: number | null;
+  /** The field the contour is drawn on (the result's score map: where the score passes the threshold); the map without it. */
+  contour?: ScalarField | null;
   contourColor?: readonly [number, number, number];
 }
 
@@ -33,7 +35,11 @@ export function composeOverlay(base: Rgba, map: ScalarField, opts: OverlayOption
     out.data[o + 2] = (base.data[o + 2] ?? 0) * (1 - a) + (lut[li + 2] ?? 0) * a;
     out.data[o + 3] = 255;
   }
-  if (opts.threshold != null) drawContour(out, field, opts.threshold, opts.contourColor ?? [0, 229, 255]);
+  if (opts.threshold != null) {
+    const c = opts.contour;
+    const edgeField = !c ? field : c.width === width && c.height === height ? Float32Array.from(c.data) : resampleField(c, width, height);
+    drawContour(out, edgeField, opts.threshold, opts.contourColor ?? [0, 229, 255]);
+  }
   return out;
 }
 

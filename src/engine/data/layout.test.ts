@@ -35,6 +35,14 @@ describe('letterbox', () => {
     expect([c.width, c.height, c.map.length]).toEqual([8, 4, 32]);
     expect(c.map[1 * 8 + 6]).toBe(0.5);
     expect(c.score).toBe(0.5);
+    // With a score map, it is cropped alike and the score is its max inside.
+    const scoreMap = new Float32Array(8 * 8);
+    scoreMap[0] = 7;
+    scoreMap[4 * 8 + 1] = 0.8;
+    const s = cropMap({ ...r, scoreMap }, { x: 0, y: 2, width: 8, height: 4 });
+    expect(s.scoreMap?.length).toBe(32);
+    expect(s.scoreMap?.[2 * 8 + 1]).toBeCloseTo(0.8, 6);
+    expect(s.score).toBeCloseTo(0.8, 6);
   });
 });
 

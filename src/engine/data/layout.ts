@@ -40,11 +40,13 @@ export function letterbox(img: FloatImage, size: number): { image: FloatImage; b
 
 /** The part of a working-size map inside the box: the map of the image itself, bands left out; the score is its max. */
 export function cropMap(r: AnomalyResult, box: ContentBox): AnomalyResult {
+  // The score is the max over the box, of the score map when the result has one.
   if (box.x === 0 && box.y === 0 && box.width === r.width && box.height === r.height) return r;
   const map = cropField(r.map, r.width, r.height, box);
+  const scoreMap = r.scoreMap && cropField(r.scoreMap, r.width, r.height, box);
   let score = 0;
-  for (const v of map) if (v > score) score = v;
-  return { ...r, map, width: box.width, height: box.height, score };
+  for (const v of scoreMap ?? map) if (v > score) score = v;
+  return { ...r, map, ...(scoreMap ? { scoreMap } : {}), width: box.width, height: box.height, score };
 }
 
 /** The box's part of a one-value-per-pixel field of width x height (a map). */

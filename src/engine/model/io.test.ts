@@ -178,4 +178,11 @@ describe('map corrections stored with the calibration', () => {
     expect(detailOf({ low: 0.01, median: 0.05, scale: 0.2 })).toEqual({ low: 0.01, median: 0.05, scale: 0.2 });
     for (const bad of [{ low: 0.05, median: 0.01, scale: 0.2 }, { low: 0.01, median: 0.05, scale: 0 }, { low: null, median: 0.05, scale: 1 }, 3]) expect(detailOf(bad)).toBeUndefined();
   });
+
+  it("keeps a score scale with its usable corrections; one without a smoothing makes the method's calibration unusable", () => {
+    const read = (score: unknown) => describeModel({ config, calibration: { projection: { ...cal, score } as never, at: null } }).calibration.projection;
+    expect(read({ sigma: 0.5, edgeGain: [2, 1.2], detail: { low: 0.01, median: 0.05, scale: 0.2 } })?.score).toEqual({ sigma: 0.5, edgeGain: [2, 1.2], detail: { low: 0.01, median: 0.05, scale: 0.2 } });
+    expect(read({ sigma: 0.5, edgeGain: [0.5] })?.score).toEqual({ sigma: 0.5 });
+    for (const bad of [{ sigma: -1 }, { sigma: 'x' }, {}, 4]) expect(read(bad)).toBeUndefined();
+  });
 });

@@ -64,11 +64,23 @@ function usableDetail(d: unknown): d is DetailTerm {
   return finite(low) && finite(median) && finite(scale) && median > low && scale > 0;
 }
 
-/** A method's calibration from a file; a broken correction is dropped (the maps are then used as they are). */
+/** The corrections of a file's map or score scale: a broken one is dropped (the maps are then used as they are). */
+function usableCorrections(c: { edgeGain?: unknown; detail?: unknown }): Pick<Calibration, 'edgeGain' | 'detail'> {
+  const { edgeGain, detail } = c;
+  return { ...(usableEdgeGain(edgeGain) ? { edgeGain } : {}), ...(usableDetail(detail) ? { detail } : {}) };
+}
+
+/**
+ * A method's calibration from a file. A score scale without a usable smoothing makes the whole
+ * calibration unusable: its image threshold is of that scale's scores.
+ */
 function calibrationOf(c: unknown): Calibration | undefined {
   if (!isRecord(c)) return undefined;
-  const { edgeGain, detail, ...rest } = c as unknown as Calibration;
-  return { ...rest, ...(usableEdgeGain(edgeGain) ? { edgeGain } : {}), ...(usableDetail(detail) ? { detail } : {}) };
+  const { edgeGain, detail, score, ...rest } = c as unknown as Calibration;
+  const out: Calibration = { ...rest, ...usableCorrections({ edgeGain, detail }) };
+  if (score === undefined) return out;
+  if (!isRecord(score) || typeof score.sigma !== 'number' || !Number.isFinite(score.sigma) || score.sigma < 0) return undefined;
+  return { ...out, score: { sigma: score.sigma, ...usableCorrections(score) } };
 }
 
 /** The calibration set of a file, each method's own checked. */

@@ -32,6 +32,18 @@ describe('calibrate', () => {
     expect(c).toMatchObject({ percentile: 0.5, method: 'projection', samples: 2 });
   });
 
+  it('takes the image threshold from the score maps when given, the pixel threshold and the colour scale from the maps', () => {
+    const fineA = result([8, 0, 2, 1, 3]);
+    const fineB = result([12, 5, 8, 6, 7]);
+    const c = calibrate([a, b], { percentile: 0.5, score: { sigma: 0.5, results: [fineA, fineB] } });
+    expect(c.pixelThreshold).toBeCloseTo(4.5, 6);
+    expect(c.imageThreshold).toBeCloseTo(10, 6); // score maps' maxima 8 and 12
+    expect(c.scaleMax).toBeCloseTo(10, 6); // max(2 * 4.5, 6.5, 10): the threshold stays on the scale
+    expect(c.score).toEqual({ sigma: 0.5 });
+    expect(errorCodeOf(() => calibrate([a, b], { score: { sigma: -1, results: [fineA, fineB] } }))).toBe('invalid-argument');
+    expect(errorCodeOf(() => calibrate([a, b], { score: { sigma: 1, results: [fineA, result([1], 'residual')] } }))).toBe('invalid-argument');
+  });
+
   it('uses the top image score when too few images to estimate the percentile', () => {
     const c = calibrate([a, b], { percentile: 0.9 });
     expect(c.pixelThreshold).toBeCloseTo(8.1, 5);

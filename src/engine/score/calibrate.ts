@@ -8,7 +8,7 @@
  * pixels per image at small working sizes).
  */
 import { EngineError } from '../errors';
-import type { AnomalyMethod, AnomalyResult, Calibration, FloatImage } from '../types';
+import type { AnomalyMethod, AnomalyResult, Calibration, FloatImage, ScoreScale } from '../types';
 import { correctResult, measureCorrection } from './corrections';
 import { quantileSorted, sortedValues } from './quantile';
 
@@ -23,6 +23,13 @@ export interface CalibrateOptions {
    * the maps are taken as they are.
    */
   correct?: { images: readonly FloatImage[]; smoothSigma: number };
+  /**
+   * The same held-out maps at a finer smoothing (same order), where image scores are taken: the
+   * image threshold comes from them (corrected with their own correction when `correct` is given)
+   * and the calibration records the scale (Calibration.score). Without it the image threshold
+   * comes from the maps themselves.
+   */
+  score?: { sigma: number; results: AnomalyResult[] };
 }
 
 export const DEFAULT_PERCENTILE = 0.99;
@@ -56,11 +63,29 @@ function imageThreshold(scores: number[], p: number): number {
   return quantileSorted(sorted, p);
 }
 
+/** The score scale of held-out maps at a finer smoothing, and the image threshold their (corrected) scores give. */
+function scoreScaleOf(s: NonNullable<CalibrateOptions['score']>, c: CalibrateOptions['correct'], p: number): { scale: ScoreScale; threshold: number } {
+  if (!Number.isFinite(s.sigma) || s.sigma < 0) throw new EngineError('invalid-argument', `The score smoothing must be a finite number >= 0 (got ${s.sigma}).`);
+  if (c && s.results.length !== c.images.length) {
+    throw new EngineError('invalid-argument', `Calibration got ${s.results.length} score maps but ${c.images.length} images to correct them with.`);
+  }
+  checkResults(s.results);
+  const correction = c ? measureCorrection(s.results, c.images, { smoothSigma: s.sigma, percentile: p }) : {};
+  const scores = s.results.map((r, i) => (c ? correctResult(r, c.images[i]!, correction, s.sigma) : r).score);
+  const scale: ScoreScale = {
+    sigma: s.sigma,
+    ...(correction.edgeGain ? { edgeGain: [...correction.edgeGain] } : {}),
+    ...(correction.detail ? { detail: correction.detail } : {}),
+  };
+  return { scale, threshold: imageThreshold(scores, p) };
+}
+
 /**
  * Calibration from the anomaly results of held-out normal images of one method.
- * scaleMax = max(2 * pixelThreshold, imageThreshold): the pixel threshold sits at most at
- * mid-scale, so defects well above it still show gradations before saturating, and the hottest
- * pixel of a typical normal image stays inside the scale.
+ * scaleMax = max(2 * pixelThreshold, the maps' image threshold, the image threshold): the pixel
+ * threshold sits at most at mid-scale, so defects well above it still show gradations before
+ * saturating, the hottest pixel of a typical normal image stays inside the scale, and so does the
+ * threshold when it is the finer score maps'.
  * @throws EngineError 'empty-dataset' with no results, 'invalid-argument' for a bad percentile
  *   or mixed methods.
  */
@@ -77,17 +102,20 @@ export function calibrate(results: AnomalyResult[], opts: CalibrateOptions = {})
   const correction = c ? measureCorrection(results, c.images, { smoothSigma: c.smoothSigma, percentile: p }) : {};
   const maps = c ? results.map((r, i) => correctResult(r, c.images[i]!, correction, c.smoothSigma)) : results;
   const pixelThreshold = quantileSorted(sortedValues(maps), p);
-  const imgThreshold = imageThreshold(
+  const mapThreshold = imageThreshold(
     maps.map((r) => r.score),
     p,
   );
+  const score = opts.score ? scoreScaleOf(opts.score, c, p) : null;
   return {
     ...(correction.edgeGain ? { edgeGain: [...correction.edgeGain] } : {}),
     ...(correction.detail ? { detail: correction.detail } : {}),
+    ...(score ? { score: score.scale } : {}),
     pixelThreshold,
-    imageThreshold: imgThreshold,
+    imageThreshold: score ? score.threshold : mapThreshold,
     percentile: p,
-    scaleMax: Math.max(2 * pixelThreshold, imgThreshold, MIN_SCALE),
+    // The threshold (the contour, the slider) stays on the scale, also when it is the finer scores'.
+    scaleMax: Math.max(2 * pixelThreshold, mapThreshold, score ? score.threshold : 0, MIN_SCALE),
     method,
     samples: results.length,
   };

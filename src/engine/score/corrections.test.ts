@@ -13,7 +13,7 @@ import { DETAIL_WEIGHT } from './detail';
 import { gainPerPixel } from './edges';
 import { scoreBatch, scoreImage } from './pipeline';
 import { quantileSorted, sortedValues } from './quantile';
-import { imageScore } from './score';
+import { anomalyMap, imageScore } from './score';
 
 const SIZE = 16;
 
@@ -102,6 +102,34 @@ describe('map corrections in the scoring pipeline', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('takes image scores at the finer score smoothing: calibration measures its own corrections and threshold there, scoring follows', async () => {
+    const cal = await calibrateModel(vae, normals, { projection: S, smoothSigma: 1, scoreSigma: 0.5, projections: 3 });
+    const plainCal = await calibrateModel(vae, normals, { projection: S, smoothSigma: 1, projections: 3 });
+    for (const method of ['residual', 'projection'] as const) {
+      const c = cal[method]!;
+      expect(c.score?.sigma).toBe(0.5);
+      expect(c.score?.edgeGain?.length).toBe(4);
+      // The shown maps are calibrated as before; only the image threshold moves to the finer scores.
+      expect(c.pixelThreshold).toBeCloseTo(plainCal[method]!.pixelThreshold, 6);
+      expect(c.edgeGain).toEqual(plainCal[method]!.edgeGain);
+      expect(c.imageThreshold).not.toBeCloseTo(plainCal[method]!.imageThreshold, 6);
+    }
+    const corrections = correctionsOf(cal);
+    const scored = await scoreImage(vae, test, { projection: S, smoothSigma: 1, corrections });
+    const before = await scoreImage(vae, test, { projection: S, smoothSigma: 1, corrections: correctionsOf(plainCal) });
+    for (const method of ['residual', 'projection'] as const) {
+      const r = scored[method]!;
+      const x = method === 'residual' ? scored.recon! : scored.projected!;
+      const fine = correctMap(anomalyMap(test, x, 0.5), test, corrections[method]!.score, 0.5);
+      r.scoreMap!.forEach((v, i) => expect(v).toBeCloseTo(fine[i] ?? NaN, 6));
+      expect(r.score).toBeCloseTo(imageScore(fine), 6);
+      r.map.forEach((v, i) => expect(v).toBeCloseTo(before[method]!.map[i] ?? NaN, 6));
+      expect(before[method]!.scoreMap).toBeUndefined();
+    }
+    const batch = await scoreBatch(vae, [test], { projection: S, smoothSigma: 1, corrections });
+    expect(batch.scored[0]!.projection!.score).toBeCloseTo(scored.projection!.score, 5);
+  });
+
   it("weighs the calibrated projection by the residual's edge gain, in scoring and in the calibration that measures it", async () => {
     const C: ProjectionSettings = { ...S, variant: 'calibrated' };
     const residualGain = [2, 1.5, 1.2, 1.1];
@@ -126,7 +154,7 @@ describe('map corrections in the scoring pipeline', () => {
     const calC = await calibrateModel(edgeBlind, normals, { projection: C, smoothSigma: 1, projections: 3 });
     ring.dispose();
     expect(calC.residual).toEqual(calW.residual);
-    expect(calW.residual.edgeGain?.[0]).toBeGreaterThan(1.5);
+    expect(calW.residual?.edgeGain?.[0]).toBeGreaterThan(1.5);
     expect(calC.projection?.pixelThreshold).not.toBeCloseTo(calW.projection?.pixelThreshold ?? NaN, 6);
     expect(calC.at?.variant).toBe('calibrated');
   });

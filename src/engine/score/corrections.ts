@@ -7,15 +7,17 @@
  *   2. the missing-detail term (detail.ts): the shortfall of the image's own local detail under
  *      the normal images' low tail, in units of the method's pixel threshold, added.
  */
-import type { AnomalyMethod, AnomalyResult, CalibrationSet, DetailTerm, FloatImage } from '../types';
+import type { AnomalyMethod, AnomalyResult, CalibrationSet, DetailTerm, FloatImage, ScoreScale } from '../types';
 import { quantileSorted, sortedValues } from './quantile';
 import { DETAIL_WEIGHT, addDetail, detailStats } from './detail';
 import { correctEdges, edgeGainFrom, withEdgeGain } from './edges';
-import { imageScore } from './score';
+import { anomalyMap, imageScore, toResult } from './score';
 
 export interface MapCorrection {
   edgeGain?: readonly number[];
   detail?: DetailTerm;
+  /** Where the image score is taken (Calibration.score); on the corrected map itself without one. */
+  score?: ScoreScale;
 }
 
 /** Each method's correction, as a model's calibration holds them. */
@@ -26,7 +28,9 @@ export function correctionsOf(set: CalibrationSet): MapCorrections {
   const out: MapCorrections = {};
   for (const method of ['residual', 'projection'] as const) {
     const c = set[method];
-    if (c?.edgeGain || c?.detail) out[method] = { ...(c.edgeGain ? { edgeGain: c.edgeGain } : {}), ...(c.detail ? { detail: c.detail } : {}) };
+    if (c?.edgeGain || c?.detail || c?.score) {
+      out[method] = { ...(c.edgeGain ? { edgeGain: c.edgeGain } : {}), ...(c.detail ? { detail: c.detail } : {}), ...(c.score ? { score: c.score } : {}) };
+    }
   }
   return out;
 }
@@ -41,7 +45,22 @@ export function correctMap(map: Float32Array, x0: FloatImage, c: MapCorrection |
 /** The result through the correction, its score taken again; unchanged without one. */
 export function correctResult(r: AnomalyResult, x0: FloatImage, c: MapCorrection | undefined, smoothSigma: number): AnomalyResult {
   const map = correctMap(r.map, x0, c, smoothSigma);
-  return map === r.map ? r : { ...r, map, score: imageScore(map) };
+  if (map === r.map) return r;
+  const { scoreMap: _scoreOfTheUncorrected, ...rest } = r;
+  return { ...rest, map, score: imageScore(map) };
+}
+
+/**
+ * The result of x0 against x (channel mean |x0 - x|) at the map's smoothing, corrected, with its
+ * score taken at the correction's score scale when it has one (scoreMap: that finer map,
+ * corrected with the scale's own gain and detail term).
+ */
+export function correctedResult(method: AnomalyMethod, x0: FloatImage, x: FloatImage, c: MapCorrection | undefined, smoothSigma: number): AnomalyResult {
+  const r = correctResult(toResult(method, x0, x, smoothSigma), x0, c, smoothSigma);
+  const s = c?.score;
+  if (!s) return r;
+  const scoreMap = correctMap(anomalyMap(x0, x, s.sigma), x0, s, s.sigma);
+  return { ...r, scoreMap, score: imageScore(scoreMap) };
 }
 
 export interface MeasureOptions {

@@ -8,9 +8,9 @@ import type { Autoencoder } from '../model/autoencoder';
 import { projectionBatchFor } from '../limits';
 import { runProjection, runProjectionBatch } from '../project/run';
 import type { AnomalyMethod, AnomalyResult, FloatImage, ProjectionFrame, ProjectionSettings } from '../types';
-import { correctMap, correctResult, type MapCorrections } from './corrections';
+import { correctedResult, correctMap, type MapCorrections } from './corrections';
 import { gainPerPixel } from './edges';
-import { anomalyMap, reconstructImage, reconstructImages, toResult } from './score';
+import { anomalyMap, reconstructImage, reconstructImages } from './score';
 
 export interface ScoreOptions {
   projection: ProjectionSettings;
@@ -55,9 +55,9 @@ function weightGainFor(model: Autoencoder, o: { projection: ProjectionSettings; 
   return gainPerPixel(gain, model.config.size, model.config.size);
 }
 
-/** The map of x0 against x (smoothed), through the method's correction when there is one. */
+/** The map of x0 against x (smoothed), through the method's correction when there is one, scored at its score scale. */
 function resultOf(method: AnomalyMethod, x0: FloatImage, x: FloatImage, o: { smoothSigma: number; corrections?: MapCorrections }): AnomalyResult {
-  return correctResult(toResult(method, x0, x, o.smoothSigma), x0, o.corrections?.[method], o.smoothSigma);
+  return correctedResult(method, x0, x, o.corrections?.[method], o.smoothSigma);
 }
 
 /** A projection frame's map, as the final projection map is made. */

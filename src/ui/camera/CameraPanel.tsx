@@ -25,9 +25,10 @@ function LiveOverlay() {
     const base = floatToRgba(live.x0);
     const k = Math.max(1, Math.floor(VIEW / base.width));
     const big = resampleRgba(base, base.width * k, base.height * k, false);
-    const map = { width: live.projection.width, height: live.projection.height, data: live.projection.map };
+    const { width, height, map: data, scoreMap } = live.projection;
+    const contour = scoreMap ? { width, height, data: scoreMap } : null;
     const scale = scaleFor(s, 'projection');
-    return composeOverlay(big, map, { lut: colormapLut(s.view.colormap), scaleMax: scale.scaleMax, opacity: s.view.opacity, threshold: scale.threshold });
+    return composeOverlay(big, { width, height, data }, { lut: colormapLut(s.view.colormap), scaleMax: scale.scaleMax, opacity: s.view.opacity, threshold: scale.threshold, contour });
   }, []);
   useLiveCanvas(ref, inputs, render);
   return <canvas ref={ref} className="overlay" role="img" aria-label="Live anomaly overlay" style={{ width: VIEW, height: VIEW }} width={1} height={1} />;

@@ -11,10 +11,13 @@ import { Slider } from '../common/Slider';
 import { mainMethod, scaleFor } from './maps';
 
 const VARIANT_LABELS: Record<ProjectionVariant, string> = {
-  weighted: 'weighted by (x − f(x))² (the paper)',
-  calibrated: 'weighted, edges calibrated (normal edge residual evened out)',
-  plain: 'plain gradient (for comparison)',
+  weighted: 'weighted by (x − f(x))²',
+  calibrated: 'weighted, edge-calibrated',
+  plain: 'plain gradient',
 };
+
+const VARIANT_HINT =
+  "Weighted: the paper's update, each pixel moved in proportion to (x − f(x))². Edge-calibrated: the same with each pixel's residual measured against the normal images' residual at its distance from the edge. Plain: the bare gradient, for comparison.";
 
 const METHODS: { value: ViewMethod; label: string }[] = [
   { value: 'projection', label: 'Projection' },
@@ -35,7 +38,7 @@ export function ProjectionSliders() {
       <Slider label="Lambda" {...RANGES.lambda} value={p.lambda} onChange={(lambda) => set({ lambda })} format={(v) => v.toFixed(2)} hint="weight of the pull back towards the original" />
       <div className="slider">
         <label htmlFor={variantId}>Update</label>
-        <select id={variantId} value={p.variant} onChange={(e) => set({ variant: PROJECTION_VARIANTS.find((v) => v === e.currentTarget.value) ?? 'weighted' })}>
+        <select id={variantId} value={p.variant} title={VARIANT_HINT} onChange={(e) => set({ variant: PROJECTION_VARIANTS.find((v) => v === e.currentTarget.value) ?? 'weighted' })}>
           {PROJECTION_VARIANTS.map((v) => (
             <option key={v} value={v}>
               {VARIANT_LABELS[v]}

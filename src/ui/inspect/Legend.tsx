@@ -18,10 +18,14 @@ const EDGE_TITLE =
 const DETAIL_TITLE =
   "Where the image has less fine detail than normal images ever have (a blur, a smudge, a filled spot), the shortfall is added to the map: a reconstruction alone cannot see detail that is missing.";
 
+const SCORE_TITLE =
+  "The colours show the map at the model's smoothing; the score, the verdict and the contour use the same map at half that smoothing, where a defect of a few pixels is not spread out under the normal images' hottest spots.";
+
 export function Legend() {
   const colormap = useApp((s) => s.view.colormap);
   const borderGain = useApp((s) => s.model?.calibration[mainMethod(s)]?.edgeGain?.[0] ?? null);
   const detail = useApp((s) => s.model?.calibration[mainMethod(s)]?.detail !== undefined);
+  const scoreSigma = useApp((s) => s.model?.calibration[mainMethod(s)]?.score?.sigma ?? null);
   const { scaleMax, threshold, source } = useApp(useShallow((s) => scaleFor(s, mainMethod(s))));
   const bar = useMemo(() => legendBar(colormapLut(colormap), 256, 1), [colormap]);
   const ticks = legendTicks(scaleMax, 5);
@@ -42,6 +46,12 @@ export function Legend() {
       <p className="muted small">
         {SOURCE_TEXT[source]}
         {threshold !== null && <> · contour at {formatValue(threshold)}</>}
+        {scoreSigma !== null && (
+          <span title={SCORE_TITLE} data-testid="score-scale">
+            {' '}
+            · scored at {Number(scoreSigma.toFixed(2))} px smoothing
+          </span>
+        )}
         {borderGain !== null && borderGain > 1 && (
           <span title={EDGE_TITLE} data-testid="edge-correction">
             {' '}

@@ -12,7 +12,7 @@ import type { Rgba } from '../../render/types';
 import type { AppState } from '../../store';
 import { devicePixels } from '../common/draw';
 import { useLiveCanvas } from '../common/useLiveCanvas';
-import { currentMap, scaleFor } from './maps';
+import { currentMap, currentScoreMap, scaleFor } from './maps';
 
 interface Props {
   base: Rgba | null;
@@ -52,7 +52,8 @@ export function OverlayCanvas({ base, method, label, box }: Props) {
       if (!map) return shown;
       const scale = scaleFor(s, method);
       const under = s.inspection.kind === 'running' ? preview : shown;
-      return composeOverlay(under, map, { lut: colormapLut(s.view.colormap), scaleMax: scale.scaleMax, opacity: s.view.opacity, threshold: scale.threshold });
+      const contour = currentScoreMap(s, method);
+      return composeOverlay(under, map, { lut: colormapLut(s.view.colormap), scaleMax: scale.scaleMax, opacity: s.view.opacity, threshold: scale.threshold, contour });
     },
     [shown, preview, method],
   );

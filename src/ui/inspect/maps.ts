@@ -20,6 +20,14 @@ export function currentMap(s: AppState, method: AnomalyMethod): ScalarField | nu
   return f?.map && f.image ? { width: f.image.width, height: f.image.height, data: f.map } : null;
 }
 
+/** The finished result's score map (where its score passes the threshold), when it has one. */
+export function currentScoreMap(s: AppState, method: AnomalyMethod): ScalarField | null {
+  const insp = s.inspection;
+  if (insp.kind !== 'done' || insp.result.testId !== s.selectedId) return null;
+  const r = method === 'residual' ? insp.result.residual : insp.result.projection;
+  return r.scoreMap ? { width: r.width, height: r.height, data: r.scoreMap } : null;
+}
+
 export function currentRecon(s: AppState): FloatImage | null {
   const insp = s.inspection;
   if (insp.kind === 'done' && insp.result.testId === s.selectedId) return insp.result.recon;

@@ -85,7 +85,7 @@ export async function inspectJob(store: ImageStore, model: LoadedModel, args: In
   };
 }
 
-const copyResult = (r: AnomalyResult): AnomalyResult => ({ ...r, map: r.map.slice() });
+const copyResult = (r: AnomalyResult): AnomalyResult => ({ ...r, map: r.map.slice(), ...(r.scoreMap ? { scoreMap: r.scoreMap.slice() } : {}) });
 
 /** What scoreImage gives when asked for both methods. */
 export type BothScored = { [K in keyof Scored]: NonNullable<Scored[K]> };

@@ -9,6 +9,7 @@ import { mulberry32 } from '../../engine/data/random';
 import type { Vae } from '../../engine/model/autoencoder';
 import { calibrate } from '../../engine/score/calibrate';
 import { calibrateModel } from '../../engine/score/calibrateModel';
+import { scoreSigmaFor } from '../../engine/limits';
 import { scoreTiled } from '../../engine/tiles/score';
 import { splitValidation } from '../../engine/train/batches';
 import type { AnomalyResult, CalibrationSet, FloatImage, InputLayout, ProjectionSettings } from '../../engine/types';
@@ -40,6 +41,7 @@ export function calibrateHeldOut(vae: Vae, heldOut: FloatImage[], { projection, 
   return calibrateModel(vae, heldOut, {
     projection,
     smoothSigma,
+    scoreSigma: scoreSigmaFor(smoothSigma),
     projections: stopped ? CALIBRATION_PROJECTIONS_AFTER_STOP : CALIBRATION_PROJECTIONS,
     shouldStop: stopped ? () => false : ctx.shouldStop,
     onProgress,
