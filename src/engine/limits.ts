@@ -23,10 +23,10 @@ export function smoothSigmaFor(size: number): number {
 /**
  * Where a whole-image model's image scores are taken: its maps at half their smoothing (1 px at
  * 64 px). The shown map's 2 px blur spreads a defect of a few pixels over about 25 and it sinks
- * under the normal images' hottest spots; at half the blur the image ROC AUC measured 0.85
- * against 0.73 on the procedural benchmark and 0.69 against 0.64 on the real photographs, while
- * the shown map keeps the smoothing its pixel ROC AUC is best at (README, "Image scores at a
- * finer smoothing").
+ * under the normal images' hottest spots; at half the blur the default model's image ROC AUC
+ * measured 0.852 against 0.729 on the procedural benchmark and 0.670 against 0.642 on the real
+ * photographs (three seeds), while the shown map keeps the smoothing its pixel ROC AUC is best
+ * at (README, "Image scores at half the smoothing").
  */
 export function scoreSigmaFor(smoothSigma: number): number {
   return smoothSigma / 2;

@@ -2,7 +2,8 @@
  * Anomaly maps and image scores. Both methods share one map:
  *   residual:   A = channel mean |x0 - f(x0)|   (f(x0) from reconstructImage)
  *   projection: A = channel mean |x0 - x_T|     (x_T from the projection)
- * optionally Gaussian-smoothed; the image score is the max of the (smoothed) map.
+ * optionally Gaussian-smoothed; the image score is the max of the (smoothed) map, or of the finer
+ * score map when the calibration has a score scale (corrections.ts, correctedResult).
  * Maps stay in raw units: thresholds and colour scales come from calibrate(), never per image.
  */
 import * as tf from '@tensorflow/tfjs-core';

@@ -6,7 +6,7 @@ import type { AnomalyMethod, CalibrationSet, ProjectionSettings } from '../types
 
 export type Verdict = 'anomalous' | 'normal';
 
-/** An image is anomalous when its score (the max of its map) passes the threshold. */
+/** An image is anomalous when its score (the max of its score map: AnomalyResult.score) passes the threshold. */
 export function verdictOf(score: number | null | undefined, threshold: number | null): Verdict | null {
   if (score === null || score === undefined || threshold === null) return null;
   return score > threshold ? 'anomalous' : 'normal';
