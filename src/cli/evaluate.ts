@@ -6,6 +6,7 @@ import { imageAuroc, pixelAuroc } from '../engine/metrics/roc';
 import { correctResult, measureCorrection, type MapCorrections, type MeasureOptions } from '../engine/score/corrections';
 import { edgeGainFrom } from '../engine/score/edges';
 import { DEFAULT_PERCENTILE } from '../engine/score/calibrate';
+import { scoreSigmaFor } from '../engine/limits';
 import { scoreBatch } from '../engine/score/pipeline';
 import { gaussianSmooth, imageScore } from '../engine/score/score';
 import type { AnomalyMethod, AnomalyResult, FloatImage, Mask, ProjectionSettings, ReconstructionTerm, VaeConfig } from '../engine/types';
@@ -63,6 +64,7 @@ export interface SweepEntry extends ProjectionSettings, MethodScores {
 export interface CategoryReport {
   pixelAuroc: MethodPair;
   aupro: MethodPair;
+  /** Image scores as the app takes them: whole images at half the first sigma (scoreSigmaFor), patch mode on the stitched maps. */
   imageAuroc: MethodPair;
   trainSeconds: number;
   epochsDone: number;
@@ -154,6 +156,10 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
     const sweep: SweepEntry[] = [];
     let stepMs = 0;
     let reported: AnomalyResult[] = [];
+    // Image scores as the app takes them (whole images): the maps at half the reported smoothing, corrected there.
+    const scoreSigma = scoreSigmaFor(sigmas[0] ?? 0);
+    const labels = cat.test.map((t) => t.label);
+    let projectionImage = Number.NaN;
     const ssimSweep: CategoryReport['ssimSweep'] = [];
     const corrections: CategoryReport['corrections'] = [];
     const pixelAt = (rs: AnomalyResult[], sigma: number) => pixelAuroc(smoothed(rs, sigma), scorer.masks);
@@ -166,6 +172,7 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
       if (sweep.length === 0) {
         stepMs = elapsed / (settings.iterations * cat.test.length);
         reported = projectionAt(sigmas[0] ?? 0);
+        projectionImage = imageAuroc(s.mode === 'whole' ? projectionAt(scoreSigma) : reported, labels);
         for (const sigma of sigmas) {
           const edgesOnly = { residual: pixelAuroc(residualAt(sigma, false), scorer.masks), projection: pixelAuroc(projectionAt(sigma, false), scorer.masks) };
           corrections.push({ sigma, plain: { residual: pixelAt(rawResiduals, sigma), projection: pixelAt(raw, sigma) }, edgesOnly });
@@ -187,7 +194,7 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
     return {
       pixelAuroc: { residual: residual.pixelAuroc, projection: chosen.pixelAuroc },
       aupro: { residual: residual.aupro, projection: chosen.aupro },
-      imageAuroc: { residual: residual.imageAuroc, projection: chosen.imageAuroc },
+      imageAuroc: { residual: s.mode === 'whole' ? imageAuroc(residualAt(scoreSigma), labels) : residual.imageAuroc, projection: projectionImage },
       trainSeconds, epochsDone: trained.epochsDone, endedBy: trained.endedBy, bestEpoch: trained.bestEpoch, byDefect,
       msPerProjectionStep: stepMs, finalLoss,
       trainImages: cat.train.length, testImages: cat.test.length, sweep, residualSweep, ssimSweep, corrections,
