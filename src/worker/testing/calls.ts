@@ -13,6 +13,8 @@ export interface EvaluationData {
   width: number;
   height: number;
   maps: Record<AnomalyMethod, number[][]>;
+  /** The maps the scores are the max of (the finer score maps; the maps themselves where a result has none). */
+  scoreMaps: Record<AnomalyMethod, number[][]>;
   scores: Record<AnomalyMethod, number[]>;
   masks: number[][];
   labels: number[];

@@ -42,12 +42,14 @@ export function evaluationData(c: Collected | null): EvaluationData | null {
   if (!c || !masks) return null;
   const first = c.results.residual[0];
   const arrays = (m: AnomalyMethod) => c.results[m].map((r) => Array.from(r.map));
+  const scoreArrays = (m: AnomalyMethod) => c.results[m].map((r) => Array.from(r.scoreMap ?? r.map));
   const scores = (m: AnomalyMethod) => c.results[m].map((r) => r.score);
   return {
     testIds: c.testIds,
     width: first?.width ?? 0,
     height: first?.height ?? 0,
     maps: { residual: arrays('residual'), projection: arrays('projection') },
+    scoreMaps: { residual: scoreArrays('residual'), projection: scoreArrays('projection') },
     scores: { residual: scores('residual'), projection: scores('projection') },
     masks: masks.map((m) => Array.from(m.data)),
     labels: masks.map((m) => (m.data.some((v) => v > 0) ? 1 : 0)),
