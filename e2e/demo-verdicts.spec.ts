@@ -64,5 +64,8 @@ test('the demo with its settings: every defect above every good image, right ver
   await expect(page.getByTestId('edge-correction')).toContainText('at the border');
   await expect(page.getByTestId('detail-term')).toBeVisible();
   await expect(page.getByTestId('score-scale')).toContainText('scored at 1 px smoothing');
+  // The threshold can be raised above the calibrated one even when that sits at the colour scale's top.
+  const threshold = page.getByLabel('Threshold', { exact: true });
+  expect(Number(await threshold.getAttribute('max'))).toBeGreaterThan(Number(await threshold.inputValue()) * 1.5);
   await app.shot('12-demo-stain');
 });

@@ -57,6 +57,8 @@ export function ViewControls() {
   const scale = useApp(useShallow((s) => scaleFor(s, mainMethod(s))));
   const colormapId = useId();
   const setView = store.getState().setView;
+  // Up to twice the calibrated threshold: the scores are taken on a finer map than the colours show, so it can sit at the scale's top.
+  const thresholdMax = Math.max(scale.scaleMax, 2 * (scale.imageThreshold ?? 0));
   return (
     <fieldset className="controls">
       <legend>View</legend>
@@ -72,9 +74,9 @@ export function ViewControls() {
       <Slider
         label="Threshold"
         min={0}
-        max={scale.scaleMax}
-        step={scale.scaleMax / 200}
-        value={Math.min(scale.threshold ?? 0, scale.scaleMax)}
+        max={thresholdMax}
+        step={thresholdMax / 200}
+        value={Math.min(scale.threshold ?? 0, thresholdMax)}
         onChange={(t) => setView({ thresholds: { ...view.thresholds, [method]: t } })}
         format={formatValue}
         hint="an image scoring above it is anomalous and its pixels above it are outlined; starts at the calibrated image threshold"
