@@ -6,6 +6,8 @@
  *      distance from the border;
  *   2. the missing-detail term (detail.ts): the shortfall of the image's own local detail under
  *      the normal images' low tail, in units of the method's pixel threshold, added.
+ * With a score scale (Calibration.score), the same |x0 - x| at that finer smoothing goes through
+ * its own two corrections, and the image score is its max (correctedResult).
  */
 import type { AnomalyMethod, AnomalyResult, CalibrationSet, DetailTerm, FloatImage, ScoreScale } from '../types';
 import { quantileSorted, sortedValues } from './quantile';
