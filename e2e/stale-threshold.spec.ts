@@ -28,22 +28,20 @@ test('a slider far from the training settings marks the threshold stale; Recalib
   await expect(page.getByTestId('verdict')).toContainText('threshold from other settings');
   await app.shot('stale-threshold');
 
-  await page.getByRole('button', { name: 'Recalibrate at these settings' }).click();
-  await expect(page.getByTestId('threshold-stale')).toHaveCount(0, { timeout: 120_000 });
-  await app.expectState('done');
-  await expect(page.getByTestId('verdict')).toHaveAttribute('data-stale', 'false');
-  const now = (await page.evaluate(() => window.__manifoldLens!.model()))?.calibratedAt;
-  expect(now).toEqual({ ...trainedAt, iterations });
+  // Recalibrates at the current settings: the notice goes, the verdict is no longer stale; the settings calibrated at.
+  const recalibrate = async () => {
+    await page.getByRole('button', { name: 'Recalibrate at these settings' }).click();
+    await expect(page.getByTestId('threshold-stale')).toHaveCount(0, { timeout: 120_000 });
+    await app.expectState('done');
+    await expect(page.getByTestId('verdict')).toHaveAttribute('data-stale', 'false');
+    return (await page.evaluate(() => window.__manifoldLens!.model()))?.calibratedAt;
+  };
+  expect(await recalibrate()).toEqual({ ...trainedAt, iterations });
   await expect(page.getByTestId('stored')).toHaveAttribute('data-state', 'saved');
 
   // Another update rule is another projection: stale again until recalibrated with it.
   await page.getByLabel('Update', { exact: true }).selectOption('calibrated');
   await expect(page.getByTestId('threshold-stale')).toContainText(`T ${iterations}, calibrated`);
   await app.expectState('done');
-  await page.getByRole('button', { name: 'Recalibrate at these settings' }).click();
-  await expect(page.getByTestId('threshold-stale')).toHaveCount(0, { timeout: 120_000 });
-  await app.expectState('done');
-  await expect(page.getByTestId('verdict')).toHaveAttribute('data-stale', 'false');
-  const calibrated = (await page.evaluate(() => window.__manifoldLens!.model()))?.calibratedAt;
-  expect(calibrated).toEqual({ ...trainedAt, iterations, variant: 'calibrated' });
+  expect(await recalibrate()).toEqual({ ...trainedAt, iterations, variant: 'calibrated' });
 });

@@ -20,9 +20,14 @@ export interface OverlayOptions {
  * Cold pixels stay see-through so the part under them can be read: the heat's alpha ramps
  * up over the lower half of the scale and reaches `opacity` from half the scale upwards.
  */
+/** The field's values at width x height: a copy when it has that size, else resampled. */
+function fieldAt(f: ScalarField, width: number, height: number): Float32Array {
+  return f.width === width && f.height === height ? Float32Array.from(f.data) : resampleField(f, width, height);
+}
+
 export function composeOverlay(base: Rgba, map: ScalarField, opts: OverlayOptions): Rgba {
   const { width, height } = base;
-  const field = map.width === width && map.height === height ? Float32Array.from(map.data) : resampleField(map, width, height);
+  const field = fieldAt(map, width, height);
   const out = createRgba(width, height);
   const lut = opts.lut;
   for (let p = 0; p < width * height; p++) {
@@ -36,8 +41,7 @@ export function composeOverlay(base: Rgba, map: ScalarField, opts: OverlayOption
     out.data[o + 3] = 255;
   }
   if (opts.threshold != null) {
-    const c = opts.contour;
-    const edgeField = !c ? field : c.width === width && c.height === height ? Float32Array.from(c.data) : resampleField(c, width, height);
+    const edgeField = opts.contour ? fieldAt(opts.contour, width, height) : field;
     drawContour(out, edgeField, opts.threshold, opts.contourColor ?? [0, 229, 255]);
   }
   return out;

@@ -63,6 +63,18 @@ function imageThreshold(scores: number[], p: number): number {
   return quantileSorted(sorted, p);
 }
 
+/**
+ * Held-out maps smoothed at `sigma` through the correction measured on them (with `images`), and
+ * that correction's fields as a calibration keeps them; the maps as they are without images.
+ */
+function corrected(results: AnomalyResult[], images: readonly FloatImage[] | undefined, sigma: number, p: number): { maps: AnomalyResult[]; fields: Pick<Calibration, 'edgeGain' | 'detail'> } {
+  if (!images) return { maps: results, fields: {} };
+  const correction = measureCorrection(results, images, { smoothSigma: sigma, percentile: p });
+  const maps = results.map((r, i) => correctResult(r, images[i]!, correction, sigma));
+  const fields = { ...(correction.edgeGain ? { edgeGain: [...correction.edgeGain] } : {}), ...(correction.detail ? { detail: correction.detail } : {}) };
+  return { maps, fields };
+}
+
 /** The score scale of held-out maps at a finer smoothing, and the image threshold their (corrected) scores give. */
 function scoreScaleOf(s: NonNullable<CalibrateOptions['score']>, c: CalibrateOptions['correct'], p: number): { scale: ScoreScale; threshold: number } {
   if (!Number.isFinite(s.sigma) || s.sigma < 0) throw new EngineError('invalid-argument', `The score smoothing must be a finite number >= 0 (got ${s.sigma}).`);
@@ -70,14 +82,8 @@ function scoreScaleOf(s: NonNullable<CalibrateOptions['score']>, c: CalibrateOpt
     throw new EngineError('invalid-argument', `Calibration got ${s.results.length} score maps but ${c.images.length} images to correct them with.`);
   }
   checkResults(s.results);
-  const correction = c ? measureCorrection(s.results, c.images, { smoothSigma: s.sigma, percentile: p }) : {};
-  const scores = s.results.map((r, i) => (c ? correctResult(r, c.images[i]!, correction, s.sigma) : r).score);
-  const scale: ScoreScale = {
-    sigma: s.sigma,
-    ...(correction.edgeGain ? { edgeGain: [...correction.edgeGain] } : {}),
-    ...(correction.detail ? { detail: correction.detail } : {}),
-  };
-  return { scale, threshold: imageThreshold(scores, p) };
+  const { maps, fields } = corrected(s.results, c?.images, s.sigma, p);
+  return { scale: { sigma: s.sigma, ...fields }, threshold: imageThreshold(maps.map((r) => r.score), p) };
 }
 
 /**
@@ -99,8 +105,7 @@ export function calibrate(results: AnomalyResult[], opts: CalibrateOptions = {})
   if (c && c.images.length !== results.length) {
     throw new EngineError('invalid-argument', `Calibration got ${results.length} maps but ${c.images.length} images to correct them with.`);
   }
-  const correction = c ? measureCorrection(results, c.images, { smoothSigma: c.smoothSigma, percentile: p }) : {};
-  const maps = c ? results.map((r, i) => correctResult(r, c.images[i]!, correction, c.smoothSigma)) : results;
+  const { maps, fields } = corrected(results, c?.images, c?.smoothSigma ?? 0, p);
   const pixelThreshold = quantileSorted(sortedValues(maps), p);
   const mapThreshold = imageThreshold(
     maps.map((r) => r.score),
@@ -108,8 +113,7 @@ export function calibrate(results: AnomalyResult[], opts: CalibrateOptions = {})
   );
   const score = opts.score ? scoreScaleOf(opts.score, c, p) : null;
   return {
-    ...(correction.edgeGain ? { edgeGain: [...correction.edgeGain] } : {}),
-    ...(correction.detail ? { detail: correction.detail } : {}),
+    ...fields,
     ...(score ? { score: score.scale } : {}),
     pixelThreshold,
     imageThreshold: score ? score.threshold : mapThreshold,
