@@ -1,25 +1,23 @@
 /**
  * The demo as a new user runs it on WASM: Try the demo (with no settings chosen it sets the
  * settings suited to its tiles: a spatial bottleneck with denoising, store/defaults.ts), Train,
- * Inspect all. Every defective image must score above every good one; every image with a
- * visible defect (hole, patch, both scratches) and the stain in the middle of a tile must be
- * called anomalous, the good ones normal. The other stain, a pale speck of 3 px on a tile 2 to
- * 4 px from the left edge, scores above the good tiles but under the threshold (the highest of
- * the held-out normal tiles): its verdict is reported, not asserted. Both stains' maps must be
- * brighter on the speck than around it on average. The stain's before/after is kept as a
+ * Inspect all. Every defective image must score above every good one, and every verdict must be
+ * right: the hole, the patch, both scratches and both stains (one of them a pale speck of 3 px on
+ * a tile 2 to 4 px from the left edge) anomalous, the good tiles normal. Both stains' maps must be
+ * brighter on the stain than around it on average. The stain's before/after is kept as a
  * screenshot, with the legend saying how much the maps were evened out at the border and that
  * missing detail is added.
  */
 import { expect, test } from './fixtures';
 
-const VISIBLE = ['hole', 'patch', 'scratch'];
-
-test('the demo with its settings: every defect above every good image, right verdicts but for the faintest stain, stains lit', async ({ app, page }) => {
+test('the demo with its settings: every defect above every good image, every verdict right, stains lit', async ({ app, page }) => {
   test.setTimeout(15 * 60_000);
   await app.open({ backend: 'wasm' });
   await app.tryDemo();
   await expect(page.getByTestId('notice')).toHaveAttribute('data-kind', 'demo-settings');
+  const started = Date.now();
   await app.train(10 * 60_000);
+  console.log(`demo training and calibration: ${((Date.now() - started) / 1000).toFixed(0)} s`);
   await expect(page.getByTestId('model-info')).toContainText('spatial latent, 4 per cell');
   await page.getByRole('button', { name: 'Inspect all' }).click();
   await expect(page.getByTestId('batch-progress')).toHaveAttribute('data-state', 'done', { timeout: 300_000 });
@@ -30,20 +28,15 @@ test('the demo with its settings: every defect above every good image, right ver
   expect(rows).toHaveLength(8);
   const labelled = rows.map((r) => ({ ...r, kind: kinds.get(r.id) ?? null }));
   const good = labelled.filter((r) => r.kind === 'good');
-  const visible = labelled.filter((r) => VISIBLE.includes(r.kind ?? ''));
-  expect(good.length).toBe(2);
-  expect(visible.length).toBe(4);
   const defective = labelled.filter((r) => r.kind !== 'good');
-  expect(defective).toHaveLength(6);
+  expect(good).toHaveLength(2);
+  expect(defective.map((r) => r.kind).sort()).toEqual(['hole', 'patch', 'scratch', 'scratch', 'stain', 'stain']);
   expect(Math.min(...defective.map((r) => r.score))).toBeGreaterThan(Math.max(...good.map((r) => r.score)));
   const scores = labelled.map((r) => `${r.kind} ${r.score.toFixed(4)} ${r.verdict}`).join(', ');
   test.info().annotations.push({ type: 'scores', description: scores });
   console.log(`demo scores: ${scores}`);
-  for (const r of good) expect({ kind: r.kind, verdict: r.verdict }).toEqual({ kind: 'good', verdict: 'normal' });
-  for (const r of visible) expect({ kind: r.kind, verdict: r.verdict }).toEqual({ kind: r.kind, verdict: 'anomalous' });
-  const topStain = labelled.filter((r) => r.kind === 'stain').sort((a, b) => b.score - a.score)[0];
-  expect(topStain?.verdict).toBe('anomalous');
-  expect(topStain?.score ?? 0).toBeGreaterThan(Math.max(...good.map((r) => r.score)));
+  const want = (kind: string | null) => (kind === 'good' ? 'normal' : 'anomalous');
+  expect(labelled.map((r) => ({ kind: r.kind, verdict: r.verdict }))).toEqual(labelled.map((r) => ({ kind: r.kind, verdict: want(r.kind) })));
 
   const data = await page.evaluate(() => window.__manifoldLens?.evaluationData() ?? null);
   if (!data) throw new Error('no evaluation data');
