@@ -6,6 +6,8 @@ and times what the engine's bench times (src/engine/bench/workloads.ts):
   trainStepMs            one Adam step of the VAE loss at batch `batch`
   projectionStepMs       one projection step (project.ts projectionStep) of 1 image
   projectionBatchStepMs  one projection step of 16 images together
+  convMs                 one 3x3 convolution, `batch` maps of size x size, `width` channels in and out
+  matmulMs               one 512 x 512 by 512 x 512 matrix product
 Each figure is the median per-call time of `repeats` timed blocks after a warm-up.
 Prints one JSON line on stdout (times in ms, torch version, threads, parameter count).
 
@@ -35,6 +37,8 @@ PROJECTION_BATCH = 16
 ALPHA, LAMBDA = 1.0, 0.1
 # tf.train.adam(lr) uses the backend's epsilon, 1e-7 in float32 (PyTorch's default is 1e-8).
 ADAM_EPS = 1e-7
+# engine/bench/kernels.ts: the square matrix product's side.
+MATMUL_N = 512
 # stats.ts sample(): blocks of calls of about 150 ms, 8 calls at most.
 BLOCK_MS, MAX_BLOCK = 150.0, 8
 
@@ -209,6 +213,24 @@ def images(n, c, generator):
     return torch.rand(n, c["channels"], c["size"], c["size"], generator=generator)
 
 
+def kernel_workloads(c, generator):
+    """kernels.ts timeKernels: the convolution and the matrix product on their own, no autograd."""
+    x = torch.rand(c.get("batch", 16), c["width"], c["size"], c["size"], generator=generator)
+    w = torch.rand(c["width"], c["width"], 3, 3, generator=generator) * 0.2 - 0.1
+    a = torch.rand(MATMUL_N, MATMUL_N, generator=generator)
+    b = torch.rand(MATMUL_N, MATMUL_N, generator=generator)
+
+    def conv():
+        with torch.no_grad():
+            return F.conv2d(x, w, padding=1)
+
+    def matmul():
+        with torch.no_grad():
+            return a @ b
+
+    return {"convMs": conv, "matmulMs": matmul}
+
+
 def run(c, threads, repeats, budget_s, params_only):
     model = Vae(c)
     result = {
@@ -232,6 +254,10 @@ def run(c, threads, repeats, budget_s, params_only):
         model.requires_grad_(key == "trainStepMs")
         result[key], n, block, first_ms = time_calls(workloads[key], repeats, budget_s)
         samples[key] = {"blocks": n, "block": block, "firstMs": first_ms}
+    for key, fn in kernel_workloads(c, g).items():
+        result[key], n, block, first_ms = time_calls(fn, repeats, budget_s)
+        samples[key] = {"blocks": n, "block": block, "firstMs": first_ms}
+    result["kernels"] = {"batch": c.get("batch", 16), "size": c["size"], "width": c["width"], "matmul": MATMUL_N}
     result["samples"] = samples
     return result
 

@@ -1,8 +1,12 @@
 /**
  * PyTorch beside tfjs-wasm in the Node bench: for every size the wasm backend measured, the
  * same network (checked by its parameter count), batch and thread count run through
- * bench/torch_vae.py, and a table of both times per workload with their ratio.
+ * bench/torch_vae.py, and a table of both times per workload with their ratio; below them the
+ * same two kernels timed alone in both (a 3x3 convolution of the network's full-resolution
+ * shape, a 512 x 512 matrix product), the ratio a whole step can hardly beat.
  */
+import * as tf from '@tensorflow/tfjs-core';
+import { kernelFlops, timeKernels, type KernelShapes, type KernelTimes } from '../engine/bench/kernels';
 import { sizeOf } from '../engine/model/init';
 import { weightSpecs } from '../engine/model/vae';
 import { emptyMeasurement } from '../engine/bench/measure';
@@ -13,7 +17,9 @@ import { textTable } from './table';
 
 /** A bench row measured by PyTorch: the JSON file keeps which torch, threads and parameter counts. */
 export interface TorchRow extends BenchRow {
-  pytorch: Omit<TorchFigures, 'trainStepMs' | 'projectionStepMs' | 'projectionBatchStepMs'> & { python: string; tfjsParams: number };
+  pytorch: Omit<TorchFigures, 'trainStepMs' | 'projectionStepMs' | 'projectionBatchStepMs' | 'convMs' | 'matmulMs' | 'kernels'> & { python: string; tfjsParams: number };
+  /** The kernels alone, both libraries, where the script timed them. */
+  kernels: { shapes: KernelShapes; tfjs: KernelTimes; pytorch: KernelTimes } | null;
 }
 
 export interface TorchBeside {
@@ -42,8 +48,8 @@ async function wasmThreads(): Promise<number> {
   }
 }
 
-function torchRow(size: number, o: ModelOptions, python: string, f: TorchFigures, tfjsParams: number): TorchRow {
-  const { trainStepMs, projectionStepMs, projectionBatchStepMs, ...about } = f;
+function torchRow(size: number, o: ModelOptions, python: string, f: TorchFigures, tfjsParams: number, tfjsKernels: KernelTimes | null): TorchRow {
+  const { trainStepMs, projectionStepMs, projectionBatchStepMs, convMs, matmulMs, kernels, ...about } = f;
   const row: TorchRow = {
     where: 'node',
     ...emptyMeasurement('pytorch', size, o),
@@ -52,6 +58,7 @@ function torchRow(size: number, o: ModelOptions, python: string, f: TorchFigures
     projectionBatchStepMs,
     longTasksOver50ms: null,
     pytorch: { ...about, python, tfjsParams },
+    kernels: kernels && tfjsKernels ? { shapes: kernels, tfjs: tfjsKernels, pytorch: { convMs, matmulMs } } : null,
   };
   if (projectionStepMs !== null && projectionBatchStepMs !== null) {
     row.batchProjectionSpeedup = Math.round(((PROJECTION_BATCH * projectionStepMs) / projectionBatchStepMs) * 100) / 100;
@@ -69,6 +76,25 @@ function paramsLine(size: number, r: TorchRow): string {
   return `${size}px parameters: tfjs ${tfjsParams.toLocaleString('en-US')}, PyTorch ${params.toLocaleString('en-US')} (${verdict})`;
 }
 
+const gflops = (flops: number, msPerCall: number | null) => (msPerCall === null || msPerCall <= 0 ? '-' : (flops / msPerCall / 1e6).toFixed(1));
+
+/** The kernels' arithmetic rate in both libraries. */
+function kernelLine(size: number, k: NonNullable<TorchRow['kernels']>): string {
+  const f = kernelFlops(k.shapes);
+  return `${size}px kernels alone, GFLOP/s tfjs-wasm / PyTorch: conv ${gflops(f.conv, k.tfjs.convMs)} / ${gflops(f.conv, k.pytorch.convMs)}, matmul ${gflops(f.matmul, k.tfjs.matmulMs)} / ${gflops(f.matmul, k.pytorch.matmulMs)}`;
+}
+
+/** tfjs-wasm's time for the kernels PyTorch timed, on the wasm backend (made current for it, then put back). */
+async function wasmKernels(shapes: KernelShapes, o: ModelOptions): Promise<KernelTimes> {
+  const before = tf.getBackend();
+  if (before !== 'wasm' && !(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start again for the kernels');
+  try {
+    return await timeKernels(shapes, { repeats: o.repeats, budgetMs: 0.1 * o.sizeBudgetMs });
+  } finally {
+    if (before !== 'wasm') await tf.setBackend(before);
+  }
+}
+
 /** One line per workload and size: tfjs-wasm ms, PyTorch ms, tfjs / PyTorch. */
 export function formatTorchComparison(wasmRows: BenchRow[], torchRows: TorchRow[], notes: string[] = []): string {
   const body: string[][] = [];
@@ -82,8 +108,14 @@ export function formatTorchComparison(wasmRows: BenchRow[], torchRows: TorchRow[
       ['projection step', 1, w.projectionStepMs, t.projectionStepMs],
       ['projection step', PROJECTION_BATCH, w.projectionBatchStepMs, t.projectionBatchStepMs],
     ];
+    const k = t.kernels;
+    if (k) {
+      pairs.push([`3x3 conv alone, ${k.shapes.width} -> ${k.shapes.width} ch`, k.shapes.batch, k.tfjs.convMs, k.pytorch.convMs]);
+      pairs.push([`${k.shapes.matmul}^3 matmul alone`, 1, k.tfjs.matmulMs, k.pytorch.matmulMs]);
+    }
     for (const [name, batch, a, b] of pairs) body.push([String(t.size), name, String(batch), threads, ms(a), ms(b), ratio(a, b)]);
     lines.push(paramsLine(t.size, t));
+    if (k) lines.push(kernelLine(t.size, k));
   }
   const first = torchRows[0]?.pytorch;
   const title = first
@@ -112,7 +144,8 @@ export async function benchTorchBeside(nodeRows: BenchRow[], o: ModelOptions, py
       o.log?.(out.note);
       continue;
     }
-    const row = torchRow(w.size, o, out.python, out.figures, engineParamCount(config));
+    const kernels = out.figures.kernels ? await wasmKernels(out.figures.kernels, o) : null;
+    const row = torchRow(w.size, o, out.python, out.figures, engineParamCount(config), kernels);
     o.log?.(`  pytorch ${w.size}px train ${row.trainStepMs} ms, projection ${row.projectionStepMs} ms, batch ${PROJECTION_BATCH} ${row.projectionBatchStepMs} ms; ${paramsLine(w.size, row)}`);
     rows.push(row);
   }

@@ -23,7 +23,15 @@ describe('parseTorchOutput', () => {
   it('reads the last JSON line, times in ms', () => {
     const line = JSON.stringify({ torch: '1.13.1', threads: 1, params: 616659, mkldnn: true, trainStepMs: 140.5, projectionStepMs: 22, projectionBatchStepMs: 130 });
     const f = parseTorchOutput(`some warning\n${line}\n`);
-    expect(f).toEqual({ torch: '1.13.1', threads: 1, params: 616659, mkldnn: true, trainStepMs: 140.5, projectionStepMs: 22, projectionBatchStepMs: 130 });
+    expect(f).toEqual({ torch: '1.13.1', threads: 1, params: 616659, mkldnn: true, trainStepMs: 140.5, projectionStepMs: 22, projectionBatchStepMs: 130, convMs: null, matmulMs: null, kernels: null });
+  });
+
+  it('reads the kernels timed alone with their shapes, and refuses bad shapes', () => {
+    const kernels = { batch: 16, size: 64, width: 16, matmul: 512 };
+    const f = parseTorchOutput(JSON.stringify({ torch: '1.13.1', threads: 1, params: 1, convMs: 4.5, matmulMs: 3, kernels }));
+    expect([f.convMs, f.matmulMs, f.kernels]).toEqual([4.5, 3, kernels]);
+    expect(() => parseTorchOutput(JSON.stringify({ torch: '1', threads: 1, params: 1, kernels: { ...kernels, width: 0 } }))).toThrow(/kernel shapes/);
+    expect(() => parseTorchOutput(JSON.stringify({ torch: '1', threads: 1, params: 1, convMs: -1 }))).toThrow(/convMs/);
   });
 
   it('gives null times for a --params-only line', () => {
@@ -55,21 +63,35 @@ describe('the skip path', () => {
 });
 
 describe('formatTorchComparison', () => {
-  it('prints both times and tfjs / PyTorch per workload, and says when parameter counts differ', () => {
-    const wasm = { size: 64, trainStepMs: 300, projectionStepMs: 40, projectionBatchStepMs: 260 } as BenchRow;
-    const torch = {
+  const wasm = { size: 64, trainStepMs: 300, projectionStepMs: 40, projectionBatchStepMs: 260 } as BenchRow;
+  /** PyTorch at half tfjs's times, with its parameter count and kernels as given. */
+  const torchRow = (params: number, kernels: TorchRow['kernels']): TorchRow =>
+    ({
       size: 64,
       trainStepMs: 150,
       projectionStepMs: 20,
       projectionBatchStepMs: 130,
       config: { latent: 32, width: 16, channels: 3, batch: 16 },
-      pytorch: { torch: '1.13.1', threads: 1, params: 10, tfjsParams: 11, mkldnn: true, python: 'python3' },
-    } as TorchRow;
-    const text = formatTorchComparison([wasm], [torch]);
+      pytorch: { torch: '1.13.1', threads: 1, params, tfjsParams: 11, mkldnn: true, python: 'python3' },
+      kernels,
+    }) as TorchRow;
+
+  it('prints both times and tfjs / PyTorch per workload, and says when parameter counts differ', () => {
+    const text = formatTorchComparison([wasm], [torchRow(10, null)]);
     expect(text).toMatch(/train step \(Adam\)\s+16\s+1\s+300\.0\s+150\.0\s+2\.00/);
     expect(text).toMatch(/projection step\s+1\s+1\s+40\.0\s+20\.0\s+2\.00/);
     expect(text).toMatch(/projection step\s+16\s+1\s+260\.0\s+130\.0\s+2\.00/);
     expect(text).toMatch(/parameters: tfjs 11, PyTorch 10 \(DIFFERENT/);
+    expect(text).not.toMatch(/alone/);
+  });
+
+  it('adds the kernels alone, their ratio and both arithmetic rates', () => {
+    const shapes = { batch: 16, size: 64, width: 16, matmul: 512 };
+    // 2 * 16 * 64 * 64 * 16 * 16 * 9 = 301,989,888 flops; 2 * 512^3 = 268,435,456.
+    const text = formatTorchComparison([wasm], [torchRow(11, { shapes, tfjs: { convMs: 30.2, matmulMs: 26.84 }, pytorch: { convMs: 7.55, matmulMs: 6.71 } })]);
+    expect(text).toMatch(/3x3 conv alone, 16 -> 16 ch\s+16\s+1\s+30\.2\s+7\.5\s+4\.00/);
+    expect(text).toMatch(/512\^3 matmul alone\s+1\s+1\s+26\.8\s+6\.7\s+4\.00/);
+    expect(text).toContain('64px kernels alone, GFLOP/s tfjs-wasm / PyTorch: conv 10.0 / 40.0, matmul 10.0 / 40.0');
   });
 });
 

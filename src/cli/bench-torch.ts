@@ -6,6 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { KernelShapes } from '../engine/bench/kernels';
 
 export const TORCH_SCRIPT = fileURLToPath(new URL('../../bench/torch_vae.py', import.meta.url));
 
@@ -35,6 +36,10 @@ export interface TorchFigures {
   trainStepMs: number | null;
   projectionStepMs: number | null;
   projectionBatchStepMs: number | null;
+  /** The convolution and the matrix product alone (engine/bench/kernels.ts), and their shapes. */
+  convMs: number | null;
+  matmulMs: number | null;
+  kernels: KernelShapes | null;
 }
 
 export type TorchOutcome = { ok: true; python: string; figures: TorchFigures } | { ok: false; note: string };
@@ -87,7 +92,18 @@ export function parseTorchOutput(stdout: string): TorchFigures {
     trainStepMs: msOrNull(r, 'trainStepMs'),
     projectionStepMs: msOrNull(r, 'projectionStepMs'),
     projectionBatchStepMs: msOrNull(r, 'projectionBatchStepMs'),
+    convMs: msOrNull(r, 'convMs'),
+    matmulMs: msOrNull(r, 'matmulMs'),
+    kernels: kernelShapesOrNull(r.kernels),
   };
+}
+
+function kernelShapesOrNull(v: unknown): KernelShapes | null {
+  if (v === undefined || v === null) return null;
+  const k = v as Record<string, unknown>;
+  const keys = ['batch', 'size', 'width', 'matmul'] as const;
+  if (typeof v !== 'object' || !keys.every((key) => isCount(k[key]) && (k[key] as number) > 0)) throw new Error(`torch_vae.py printed bad kernel shapes: ${JSON.stringify(v)}`);
+  return { batch: k.batch as number, size: k.size as number, width: k.width as number, matmul: k.matmul as number };
 }
 
 /** The last line of a failed child's stderr (a Python traceback ends with the error), else its message. */
