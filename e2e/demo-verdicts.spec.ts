@@ -4,8 +4,8 @@
  * Inspect all. Every defective image must score above every good one, and every verdict must be
  * right: the hole, the patch, both scratches and both stains (one of them a pale speck of 3 px on
  * a tile 2 to 4 px from the left edge) anomalous, the good tiles normal. Both stains' maps must be
- * brighter on the stain than around it on average. The stain's before/after is kept as a
- * screenshot, with the legend saying how much the maps were evened out at the border and that
+ * brighter on the stain than around it on average. Both stains' before/after are kept as
+ * screenshots, with the legend saying how much the maps were evened out at the border and that
  * missing detail is added.
  */
 import { expect, test } from './fixtures';
@@ -61,4 +61,8 @@ test('the demo with its settings: every defect above every good image, every ver
   const threshold = page.getByLabel('Threshold', { exact: true });
   expect(Number(await threshold.getAttribute('max'))).toBeGreaterThan(Number(await threshold.inputValue()) * 1.5);
   await app.shot('12-demo-stain');
+  // The faint stain: a speck of 3 px near the left edge, marked by the contour.
+  await app.inspect(page.locator('[data-testid="test-item"][data-kind="stain"]').nth(1));
+  await expect(page.getByTestId('verdict')).toHaveText('anomalous');
+  await app.shot('12-demo-faint-stain');
 });
