@@ -89,7 +89,19 @@ describe('map corrections in the scoring pipeline', () => {
     const before = tf.memory().numTensors;
     const frames: Float32Array[] = [];
     const plain = await scoreImage(vae, test, { projection: S, smoothSigma: 1 });
-    const corrected = await scoreImage(vae, test, { projection: S, smoothSigma: 1, corrections, every: 3, onFrame: (_, map) => map && frames.push(map) });
+    const frameScoreMaps: (Float32Array | undefined)[] = [];
+    const corrected = await scoreImage(vae, test, {
+      projection: S,
+      smoothSigma: 1,
+      corrections,
+      every: 3,
+      onFrame: (_, map, scoreMap) => {
+        if (map) frames.push(map);
+        frameScoreMaps.push(scoreMap);
+      },
+    });
+    // No score scale in this calibration: the frames carry no score map.
+    expect(frameScoreMaps.every((m) => m === undefined)).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
     const residual = correctMap(plain.residual!.map, test, corrections.residual, 1);
     corrected.residual!.map.forEach((v, i) => expect(v).toBeCloseTo(residual[i] ?? NaN, 6));
@@ -115,7 +127,11 @@ describe('map corrections in the scoring pipeline', () => {
       expect(c.imageThreshold).not.toBeCloseTo(plainCal[method]!.imageThreshold, 6);
     }
     const corrections = correctionsOf(cal);
-    const scored = await scoreImage(vae, test, { projection: S, smoothSigma: 1, corrections });
+    const frameScoreMaps: Float32Array[] = [];
+    const scored = await scoreImage(vae, test, { projection: S, smoothSigma: 1, corrections, every: 3, onFrame: (_, map, scoreMap) => map && scoreMap && frameScoreMaps.push(scoreMap) });
+    // The live frames' score maps are made as the result's: the last one is the result's.
+    expect(frameScoreMaps.length).toBeGreaterThan(0);
+    frameScoreMaps.at(-1)!.forEach((v, i) => expect(v).toBeCloseTo(scored.projection!.scoreMap![i] ?? NaN, 6));
     const before = await scoreImage(vae, test, { projection: S, smoothSigma: 1, corrections: correctionsOf(plainCal) });
     for (const method of ['residual', 'projection'] as const) {
       const r = scored[method]!;

@@ -8,9 +8,9 @@ import type { Autoencoder } from '../model/autoencoder';
 import { projectionBatchFor } from '../limits';
 import { runProjection, runProjectionBatch } from '../project/run';
 import type { AnomalyMethod, AnomalyResult, FloatImage, ProjectionFrame, ProjectionSettings } from '../types';
-import { correctedResult, correctMap, type MapCorrections } from './corrections';
+import { correctedResult, type MapCorrections } from './corrections';
 import { gainPerPixel } from './edges';
-import { anomalyMap, reconstructImage, reconstructImages } from './score';
+import { reconstructImage, reconstructImages } from './score';
 
 export interface ScoreOptions {
   projection: ProjectionSettings;
@@ -28,8 +28,11 @@ export interface ScoreOptions {
   shouldStop?(): boolean;
   /** The plain reconstruction and its map, before the projection starts. */
   onResidual?(recon: FloatImage, residual: AnomalyResult): void;
-  /** A projection frame, with the map |x0 - x_t| on frames that carry an image. */
-  onFrame?(frame: ProjectionFrame, map: Float32Array | null): void;
+  /**
+   * A projection frame, with the map |x0 - x_t| on frames that carry an image, and the map the
+   * score is taken on where the corrections have a score scale (as the final result's scoreMap).
+   */
+  onFrame?(frame: ProjectionFrame, map: Float32Array | null, scoreMap?: Float32Array): void;
 }
 
 export interface Scored {
@@ -60,11 +63,6 @@ function resultOf(method: AnomalyMethod, x0: FloatImage, x: FloatImage, o: { smo
   return correctedResult(method, x0, x, o.corrections?.[method], o.smoothSigma);
 }
 
-/** A projection frame's map, as the final projection map is made. */
-function frameMap(x0: FloatImage, x: FloatImage, o: ScoreOptions): Float32Array {
-  return correctMap(anomalyMap(x0, x, o.smoothSigma), x0, o.corrections?.projection, o.smoothSigma);
-}
-
 /** Scores x0 (the model's size and channels) with the requested methods. */
 export async function scoreImage(model: Autoencoder, x0: FloatImage, o: ScoreOptions): Promise<Scored> {
   const methods = o.methods ?? BOTH_METHODS;
@@ -79,7 +77,12 @@ export async function scoreImage(model: Autoencoder, x0: FloatImage, o: ScoreOpt
     every: o.every ?? Math.max(1, o.projection.iterations),
     shouldStop: o.shouldStop,
     weightGain: weightGainFor(model, o),
-    onFrame: o.onFrame && ((f) => o.onFrame?.(f, f.image ? frameMap(x0, f.image, o) : null)),
+    onFrame:
+      o.onFrame &&
+      ((f) => {
+        const r = f.image ? resultOf('projection', x0, f.image, o) : null;
+        o.onFrame?.(f, r?.map ?? null, r?.scoreMap);
+      }),
   });
   out.projected = run.xT;
   out.projection = resultOf('projection', x0, run.xT, o);

@@ -4,7 +4,7 @@ import { DEFAULT_SETTINGS } from '../../store/defaults';
 import { describe, expect, it } from 'vitest';
 import type { AppState } from '../../store';
 import type { InspectResult, } from '../../worker/protocol';
-import { currentMap, currentProjected, scaleFor } from './maps';
+import { currentMap, currentProjected, currentScoreMap, scaleFor } from './maps';
 
 const img = (v: number) => ({ width: 2, height: 1, channels: 1 as const, data: Float32Array.from([v, v]) });
 const result: InspectResult = {
@@ -41,6 +41,25 @@ describe('currentMap', () => {
     });
     expect(currentMap(s, 'projection')?.data[0]).toBeCloseTo(0.2);
     expect(currentMap(s, 'residual')?.data).toBe(result.residual.map);
+  });
+});
+
+describe('currentScoreMap', () => {
+  const scoreMap = Float32Array.from([0.6, 0.1]);
+  const frame = { kind: 'frame', iteration: 2, iterations: 4, energy: 1, image: img(0.5), map: Float32Array.from([0.2, 0.2]) } as const;
+
+  it("is the finished result's score map, none where the result has none", () => {
+    const withScores = { ...result, projection: { ...result.projection, scoreMap } };
+    expect(currentScoreMap(state({ inspection: { kind: 'done', result: withScores } }), 'projection')?.data).toBe(scoreMap);
+    expect(currentScoreMap(state({ inspection: { kind: 'done', result } }), 'projection')).toBeNull();
+  });
+
+  it("while running, is the live frame's score map (the early residual's for the residual), not the final one's", () => {
+    const running = { inspection: { kind: 'running', testId: 't1', iterations: 4 } } as const;
+    const s = state({ ...running, frame: { ...frame, scoreMap }, early: { kind: 'residual', recon: img(0.1), residual: { ...result.residual, scoreMap } } });
+    expect(currentScoreMap(s, 'projection')).toEqual({ width: 2, height: 1, data: scoreMap });
+    expect(currentScoreMap(s, 'residual')?.data).toBe(scoreMap);
+    expect(currentScoreMap(state({ ...running, frame }), 'projection')).toBeNull();
   });
 });
 

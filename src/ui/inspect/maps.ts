@@ -20,12 +20,23 @@ export function currentMap(s: AppState, method: AnomalyMethod): ScalarField | nu
   return f?.map && f.image ? { width: f.image.width, height: f.image.height, data: f.map } : null;
 }
 
-/** The finished result's score map (where its score passes the threshold), when it has one. */
+/**
+ * The score map (where the score passes the threshold) of the finished result, or of the live
+ * frame while the projection runs, when the model has one.
+ */
 export function currentScoreMap(s: AppState, method: AnomalyMethod): ScalarField | null {
   const insp = s.inspection;
-  if (insp.kind !== 'done' || insp.result.testId !== s.selectedId) return null;
-  const r = method === 'residual' ? insp.result.residual : insp.result.projection;
-  return r.scoreMap ? { width: r.width, height: r.height, data: r.scoreMap } : null;
+  if (insp.kind === 'done' && insp.result.testId === s.selectedId) {
+    const r = method === 'residual' ? insp.result.residual : insp.result.projection;
+    return r.scoreMap ? { width: r.width, height: r.height, data: r.scoreMap } : null;
+  }
+  if (insp.kind !== 'running') return null;
+  if (method === 'residual') {
+    const r = s.early?.residual;
+    return r?.scoreMap ? { width: r.width, height: r.height, data: r.scoreMap } : null;
+  }
+  const f = s.frame;
+  return f?.scoreMap && f.image ? { width: f.image.width, height: f.image.height, data: f.scoreMap } : null;
 }
 
 export function currentRecon(s: AppState): FloatImage | null {

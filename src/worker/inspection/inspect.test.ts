@@ -47,7 +47,7 @@ describe('worker jobs on the cpu backend', () => {
   it('inspect sends the residual first, then frames with x_t and its map; nothing leaks', async () => {
     const id = store.list('test')[0]?.id ?? '';
     const before = tf.memory().numTensors;
-    const ctx = context<{ kind: string; map?: Float32Array; image?: unknown }>();
+    const ctx = context<{ kind: string; map?: Float32Array; scoreMap?: Float32Array; image?: unknown }>();
     const r = await inspectJob(store, model, { testId: id, settings: args.projection, every: 1 }, ctx as never);
     expect(tf.memory().numTensors).toBe(before);
     expect(ctx.events[0]?.kind).toBe('residual');
@@ -57,6 +57,11 @@ describe('worker jobs on the cpu backend', () => {
     expect(r.projection.map).toHaveLength(256);
     expect(r.residual.score).toBeGreaterThan(0);
     expect(r.energies.length).toBe(frames.length);
+    // The model scores at a finer smoothing: the frames carry that map too, the last one the result's.
+    const finalScores = r.projection.scoreMap;
+    if (!finalScores) throw new Error('no score map');
+    Array.from(frames.at(-1)?.scoreMap ?? []).forEach((v, i) => expect(v).toBeCloseTo(finalScores[i] ?? NaN, 6));
+    expect(frames.at(-1)?.scoreMap).toHaveLength(256);
   });
 
   it('score sends one event per image, scored as alone, and a cancel during a batch leaves no partial result', async () => {

@@ -64,9 +64,10 @@ export async function inspectJob(store: ImageStore, model: LoadedModel, args: In
       every: args.every,
       shouldStop: ctx.shouldStop,
       onResidual: (recon, residual) => ctx.emit({ kind: 'residual', recon: copyImage(crop(recon, box)), residual: copyResult(cropResult(residual, box)) }),
-      onFrame: (f, map) => {
+      onFrame: (f, map, scoreMap) => {
         const frame: InspectFrame = { kind: 'frame', iteration: f.iteration, iterations, energy: f.energy };
         if (f.image && map) Object.assign(frame, { image: copyImage(crop(f.image, box)), map: cropFrameMap(map, image.width, box).slice() });
+        if (f.image && scoreMap) frame.scoreMap = cropFrameMap(scoreMap, image.width, box).slice();
         ctx.emit(frame);
       },
     },

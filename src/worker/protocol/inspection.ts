@@ -24,6 +24,8 @@ export interface InspectFrame {
   /** x_t and its map |x0 - x_t|, on frames that carry an image. */
   image?: FloatImage;
   map?: Float32Array;
+  /** The map the score is taken on (AnomalyResult.scoreMap), where the model has a score scale. */
+  scoreMap?: Float32Array;
 }
 
 /**
