@@ -71,6 +71,16 @@ describe('npm run eval --data DIR', () => {
         }
       expect(cat.trainSeconds).toBeGreaterThan(0);
       expect(cat.msPerProjectionStep).toBeGreaterThan(0);
+      // Per defect type, pixel and image ROC AUC, both methods, the same types.
+      const [pixel, image] = [cat.byDefect, cat.imageByDefect] as unknown as Record<string, Record<string, number>>[];
+      const types = Object.keys(pixel ?? {});
+      expect(types.length).toBeGreaterThan(0);
+      expect(Object.keys(image ?? {})).toEqual(types);
+      for (const type of types)
+        for (const method of ['residual', 'projection']) {
+          expect(image?.[type]?.[method]).toBeGreaterThanOrEqual(0);
+          expect(image?.[type]?.[method]).toBeLessThanOrEqual(1);
+        }
     }
     expect(report.mean.pixelAuroc.projection).toBeCloseTo(
       (report.categories.gray_stone.pixelAuroc.projection + report.categories.tiles.pixelAuroc.projection) / 2, 10);

@@ -72,6 +72,8 @@ export interface CategoryReport {
   bestEpoch: number | null;
   /** Pixel ROC AUC on the good images plus those of one defect type, per type. */
   byDefect: Record<string, MethodPair>;
+  /** Image ROC AUC (scores as in imageAuroc) on the good images plus those of one defect type, per type. */
+  imageByDefect: Record<string, MethodPair>;
   /** Projection time per step per image, the test images projected in batches (amortised). */
   msPerProjectionStep: number;
   finalLoss: number;
@@ -159,7 +161,7 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
     // Image scores as the app takes them (whole images): the maps at half the reported smoothing, corrected there.
     const scoreSigma = scoreSigmaFor(sigmas[0] ?? 0);
     const labels = cat.test.map((t) => t.label);
-    let projectionImage = Number.NaN;
+    let projectionScored: AnomalyResult[] = [];
     const ssimSweep: CategoryReport['ssimSweep'] = [];
     const corrections: CategoryReport['corrections'] = [];
     const pixelAt = (rs: AnomalyResult[], sigma: number) => pixelAuroc(smoothed(rs, sigma), scorer.masks);
@@ -172,7 +174,7 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
       if (sweep.length === 0) {
         stepMs = elapsed / (settings.iterations * cat.test.length);
         reported = projectionAt(sigmas[0] ?? 0);
-        projectionImage = imageAuroc(s.mode === 'whole' ? projectionAt(scoreSigma) : reported, labels);
+        projectionScored = s.mode === 'whole' ? projectionAt(scoreSigma) : reported;
         for (const sigma of sigmas) {
           const edgesOnly = { residual: pixelAuroc(residualAt(sigma, false), scorer.masks), projection: pixelAuroc(projectionAt(sigma, false), scorer.masks) };
           corrections.push({ sigma, plain: { residual: pixelAt(rawResiduals, sigma), projection: pixelAt(raw, sigma) }, edgesOnly });
@@ -190,12 +192,14 @@ export async function evaluateCategory(cat: EvalCategory, s: EvalSettings, log: 
     }
     const residual = methodScores(cat, scorer.masks, residuals);
     const chosen = sweep[0]!;
-    const byDefect = pixelAurocByDefect(cat, scorer.masks, residuals, reported);
+    const residualScored = s.mode === 'whole' ? residualAt(scoreSigma) : residuals;
+    const byDefect = perDefect(cat, (pick) => ({ residual: pixelAuroc(pick(residuals), pick(scorer.masks)), projection: pixelAuroc(pick(reported), pick(scorer.masks)) }));
+    const imageByDefect = perDefect(cat, (pick) => ({ residual: imageAuroc(pick(residualScored), pick(labels)), projection: imageAuroc(pick(projectionScored), pick(labels)) }));
     return {
       pixelAuroc: { residual: residual.pixelAuroc, projection: chosen.pixelAuroc },
       aupro: { residual: residual.aupro, projection: chosen.aupro },
-      imageAuroc: { residual: s.mode === 'whole' ? imageAuroc(residualAt(scoreSigma), labels) : residual.imageAuroc, projection: projectionImage },
-      trainSeconds, epochsDone: trained.epochsDone, endedBy: trained.endedBy, bestEpoch: trained.bestEpoch, byDefect,
+      imageAuroc: { residual: imageAuroc(residualScored, labels), projection: imageAuroc(projectionScored, labels) },
+      trainSeconds, epochsDone: trained.epochsDone, endedBy: trained.endedBy, bestEpoch: trained.bestEpoch, byDefect, imageByDefect,
       msPerProjectionStep: stepMs, finalLoss,
       trainImages: cat.train.length, testImages: cat.test.length, sweep, residualSweep, ssimSweep, corrections,
     };
@@ -213,14 +217,16 @@ function grid(s: EvalSettings): ProjectionSettings[] {
   return out;
 }
 
-/** Each defect type against the good images: which defects each method finds. */
-function pixelAurocByDefect(cat: EvalCategory, masks: Mask[], residual: AnomalyResult[], projection: AnomalyResult[]): Record<string, MethodPair> {
+/** Picks the entries of the good test images and those of one defect type, in test order. */
+type Pick = <T>(xs: T[]) => T[];
+
+/** Each defect type against the good images: which defects each method finds, by `measure`. */
+function perDefect(cat: EvalCategory, measure: (pick: Pick) => MethodPair): Record<string, MethodPair> {
   const out: Record<string, MethodPair> = {};
   const types = [...new Set(cat.test.map((t) => t.defect))].filter((d) => d !== 'good').sort();
   for (const type of types) {
     const keep = cat.test.map((t, i) => (t.defect === type || t.defect === 'good' ? i : -1)).filter((i) => i >= 0);
-    const pick = <T>(xs: T[]): T[] => keep.map((i) => xs[i]!);
-    out[type] = { residual: pixelAuroc(pick(residual), pick(masks)), projection: pixelAuroc(pick(projection), pick(masks)) };
+    out[type] = measure((xs) => keep.map((i) => xs[i]!));
   }
   return out;
 }
