@@ -26,6 +26,8 @@ export interface TorchBeside {
   rows: TorchRow[];
   /** The comparison table, or the note that says why there is none. */
   text: string;
+  /** The table again with Chromium's one-thread WASM rows beside PyTorch's too (once they are measured). */
+  withChromium(chromiumRows: BenchRow[]): string;
 }
 
 type ModelOptions = Pick<BenchOptions, 'latent' | 'width' | 'channels' | 'batch' | 'repeats' | 'sizeBudgetMs' | 'log'>;
@@ -95,8 +97,11 @@ async function wasmKernels(shapes: KernelShapes, o: ModelOptions): Promise<Kerne
   }
 }
 
-/** One line per workload and size: tfjs-wasm ms, PyTorch ms, tfjs / PyTorch. */
-export function formatTorchComparison(wasmRows: BenchRow[], torchRows: TorchRow[], notes: string[] = []): string {
+/**
+ * One line per workload and size: tfjs-wasm ms, PyTorch ms, tfjs / PyTorch; with `chromiumRows`,
+ * Chromium's one-thread WASM training and projection steps against the same PyTorch figures.
+ */
+export function formatTorchComparison(wasmRows: BenchRow[], torchRows: TorchRow[], notes: string[] = [], chromiumRows: BenchRow[] = []): string {
   const body: string[][] = [];
   const lines: string[] = [];
   for (const t of torchRows) {
@@ -108,6 +113,11 @@ export function formatTorchComparison(wasmRows: BenchRow[], torchRows: TorchRow[
       ['projection step', 1, w.projectionStepMs, t.projectionStepMs],
       ['projection step', PROJECTION_BATCH, w.projectionBatchStepMs, t.projectionBatchStepMs],
     ];
+    const c = chromiumRows.find((r) => r.where === 'chromium' && r.backend === 'wasm' && r.size === t.size);
+    if (c && t.pytorch.threads === 1) {
+      pairs.push(['train step (Adam), Chromium', t.config.batch, c.trainStepMs, t.trainStepMs]);
+      pairs.push(['projection step, Chromium', 1, c.projectionStepMs, t.projectionStepMs]);
+    }
     const k = t.kernels;
     if (k) {
       pairs.push([`3x3 conv alone, ${k.shapes.width} -> ${k.shapes.width} ch`, k.shapes.batch, k.tfjs.convMs, k.pytorch.convMs]);
@@ -119,18 +129,20 @@ export function formatTorchComparison(wasmRows: BenchRow[], torchRows: TorchRow[
   }
   const first = torchRows[0]?.pytorch;
   const title = first
-    ? `tfjs-wasm (Node) vs PyTorch ${first.torch} on the CPU (${first.python}, oneDNN ${first.mkldnn ? 'on' : 'off'}), same network, batch, size and threads`
+    ? `tfjs-wasm (Node, or Chromium where named) vs PyTorch ${first.torch} on the CPU (${first.python}, oneDNN ${first.mkldnn ? 'on' : 'off'}), same network, batch, size and threads`
     : 'tfjs-wasm (Node) vs PyTorch';
   const table = body.length > 0 ? [textTable(['size', 'workload', 'batch', 'threads', 'tfjs-wasm ms', 'pytorch ms', 'tfjs/pytorch'], body)] : [];
   return [title, ...table, ...lines, ...notes].join('\n');
 }
 
+const skipped = (note: string): TorchBeside => ({ rows: [], text: note, withChromium: () => note });
+
 /** PyTorch rows for every size of `nodeRows` that tfjs-wasm measured, and the comparison table. */
 export async function benchTorchBeside(nodeRows: BenchRow[], o: ModelOptions, pythons?: string[]): Promise<TorchBeside> {
   const wasmRows = nodeRows.filter((r) => r.backend === 'wasm' && r.trainStepMs !== null);
-  if (wasmRows.length === 0) return { rows: [], text: 'PyTorch rows skipped: no tfjs-wasm figures to compare with (--backends without wasm, or wasm failed)' };
+  if (wasmRows.length === 0) return skipped('PyTorch rows skipped: no tfjs-wasm figures to compare with (--backends without wasm, or wasm failed)');
   const found = await findTorchPython(pythons);
-  if ('note' in found) return { rows: [], text: found.note };
+  if ('note' in found) return skipped(found.note);
   const threads = await wasmThreads();
   const rows: TorchRow[] = [];
   const notes: string[] = [];
@@ -149,5 +161,5 @@ export async function benchTorchBeside(nodeRows: BenchRow[], o: ModelOptions, py
     o.log?.(`  pytorch ${w.size}px train ${row.trainStepMs} ms, projection ${row.projectionStepMs} ms, batch ${PROJECTION_BATCH} ${row.projectionBatchStepMs} ms; ${paramsLine(w.size, row)}`);
     rows.push(row);
   }
-  return { rows, text: formatTorchComparison(wasmRows, rows, notes) };
+  return { rows, text: formatTorchComparison(wasmRows, rows, notes), withChromium: (chromium) => formatTorchComparison(wasmRows, rows, notes, chromium) };
 }

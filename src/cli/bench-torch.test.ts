@@ -85,6 +85,17 @@ describe('formatTorchComparison', () => {
     expect(text).not.toMatch(/alone/);
   });
 
+  it("adds Chromium's one-thread WASM steps against the same PyTorch figures, not its threaded ones", () => {
+    const chromium = [
+      { where: 'chromium', backend: 'wasm', size: 64, trainStepMs: 450, projectionStepMs: 50 },
+      { where: 'chromium', backend: 'wasm 2 threads', size: 64, trainStepMs: 1, projectionStepMs: 1 },
+    ] as BenchRow[];
+    const text = formatTorchComparison([wasm], [torchRow(11, null)], [], chromium);
+    expect(text).toMatch(/train step \(Adam\), Chromium\s+16\s+1\s+450\.0\s+150\.0\s+3\.00/);
+    expect(text).toMatch(/projection step, Chromium\s+1\s+1\s+50\.0\s+20\.0\s+2\.50/);
+    expect(text.match(/Chromium/g)).toHaveLength(2);
+  });
+
   it('adds the kernels alone, their ratio and both arithmetic rates', () => {
     const shapes = { batch: 16, size: 64, width: 16, matmul: 512 };
     // 2 * 16 * 64 * 64 * 16 * 16 * 9 = 301,989,888 flops; 2 * 512^3 = 268,435,456.

@@ -23,7 +23,7 @@ import { errorMessage } from '../engine/errors';
 import { APP_MODEL, FIRST_MODEL, listArg, repeatsArg, sizesArg } from './bench-args';
 import { benchNode, type NodeBackend } from './bench-node';
 import { defaultOutPath, formatBenchTable, formatKernelProfiles, writeResults } from './bench-report';
-import { benchTorchBeside } from './bench-torch-compare';
+import { benchTorchBeside, type TorchBeside } from './bench-torch-compare';
 import { benchTilesNode, formatTileTable } from './bench-tiles';
 import type { TileBenchRow } from '../engine/bench/tiles';
 import type { MemoryFigures } from '../../e2e/bench/memory';
@@ -163,16 +163,15 @@ async function main(): Promise<void> {
   const started = Date.now();
   log(`bench: ${env.cpus} CPUs, load ${env.loadAverage.join(' ')} (shared machine: expect noise)`);
   const rows: BenchRow[] = [];
-  let torchText = '';
+  let torch: TorchBeside | null = null;
   let tiles: TileBenchRow[] = [];
   if (p.where !== 'chromium') {
     const nodeRows = await benchNode(p.nodeBackends, p.node);
     rows.push(...nodeRows);
     if (values['no-torch'] !== true && values.model === 'app') log('bench: no PyTorch rows with --model app (the mirror has the first model\'s depth)');
     if (values['no-torch'] !== true && values.model !== 'app') {
-      const torch = await benchTorchBeside(nodeRows, p.node);
+      torch = await benchTorchBeside(nodeRows, p.node);
       rows.push(...torch.rows);
-      torchText = torch.text;
     }
     if (values['no-tiles'] !== true && p.nodeBackends.includes('wasm')) tiles = await benchTilesNode(values.quick === true, log);
   }
@@ -188,7 +187,7 @@ async function main(): Promise<void> {
   if (tiles.length > 0) console.log(`\nTiled projection step (patch mode, default 64 px model):\n${formatTileTable(tiles)}`);
   const profiles = formatKernelProfiles(rows);
   if (profiles.length > 0) console.log(`\n${profiles}`);
-  if (torchText.length > 0) console.log(`\n${torchText}`);
+  if (torch) console.log(`\n${torch.withChromium(rows.filter((r) => r.where === 'chromium'))}`);
   if (memory) console.log(`\n${formatMemory(memory)}`);
   log(`bench: ${Math.round((Date.now() - started) / 1000)} s; wrote ${path.relative(process.cwd(), out) || out}`);
 }
