@@ -4,40 +4,33 @@ import type { AnomalyMethod, FloatImage } from '../../engine/types';
 import type { ScalarField } from '../../render/types';
 import type { AppState } from '../../store';
 
-/** The map of one method: the finished result, or the live one while the projection runs. */
-export function currentMap(s: AppState, method: AnomalyMethod): ScalarField | null {
+type MapField = 'map' | 'scoreMap';
+
+/**
+ * One of a method's maps for the selected image: the finished result's, or while the projection
+ * runs the early residual's or the live frame's; null where there is none.
+ */
+function selectedField(s: AppState, method: AnomalyMethod, field: MapField): ScalarField | null {
+  const of = (r: { width: number; height: number } & Partial<Record<MapField, Float32Array>>): ScalarField | null => {
+    const data = r[field];
+    return data ? { width: r.width, height: r.height, data } : null;
+  };
   const insp = s.inspection;
-  if (insp.kind === 'done' && insp.result.testId === s.selectedId) {
-    const r = method === 'residual' ? insp.result.residual : insp.result.projection;
-    return { width: r.width, height: r.height, data: r.map };
-  }
+  if (insp.kind === 'done' && insp.result.testId === s.selectedId) return of(method === 'residual' ? insp.result.residual : insp.result.projection);
   if (insp.kind !== 'running') return null;
-  if (method === 'residual') {
-    const r = s.early?.residual;
-    return r ? { width: r.width, height: r.height, data: r.map } : null;
-  }
+  if (method === 'residual') return s.early ? of(s.early.residual) : null;
   const f = s.frame;
-  return f?.map && f.image ? { width: f.image.width, height: f.image.height, data: f.map } : null;
+  return f?.image ? of({ width: f.image.width, height: f.image.height, map: f.map, scoreMap: f.scoreMap }) : null;
 }
+
+/** The map of one method: the finished result, or the live one while the projection runs. */
+export const currentMap = (s: AppState, method: AnomalyMethod): ScalarField | null => selectedField(s, method, 'map');
 
 /**
  * The score map (where the score passes the threshold) of the finished result, or of the live
  * frame while the projection runs, when the model has one.
  */
-export function currentScoreMap(s: AppState, method: AnomalyMethod): ScalarField | null {
-  const insp = s.inspection;
-  if (insp.kind === 'done' && insp.result.testId === s.selectedId) {
-    const r = method === 'residual' ? insp.result.residual : insp.result.projection;
-    return r.scoreMap ? { width: r.width, height: r.height, data: r.scoreMap } : null;
-  }
-  if (insp.kind !== 'running') return null;
-  if (method === 'residual') {
-    const r = s.early?.residual;
-    return r?.scoreMap ? { width: r.width, height: r.height, data: r.scoreMap } : null;
-  }
-  const f = s.frame;
-  return f?.scoreMap && f.image ? { width: f.image.width, height: f.image.height, data: f.scoreMap } : null;
-}
+export const currentScoreMap = (s: AppState, method: AnomalyMethod): ScalarField | null => selectedField(s, method, 'scoreMap');
 
 export function currentRecon(s: AppState): FloatImage | null {
   const insp = s.inspection;
