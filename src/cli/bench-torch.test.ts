@@ -93,7 +93,7 @@ describe('formatTorchComparison', () => {
     const text = formatTorchComparison([wasm], [torchRow(11, null)], [], chromium);
     expect(text).toMatch(/train step \(Adam\), Chromium\s+16\s+1\s+450\.0\s+150\.0\s+3\.00/);
     expect(text).toMatch(/projection step, Chromium\s+1\s+1\s+50\.0\s+20\.0\s+2\.50/);
-    expect(text.match(/Chromium/g)).toHaveLength(2);
+    expect(text.match(/, Chromium/g)).toHaveLength(2);
   });
 
   it('adds the kernels alone, their ratio and both arithmetic rates', () => {
