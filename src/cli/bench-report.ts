@@ -1,7 +1,7 @@
 /** The bench table (stdout) and the JSON file of `npm run bench`. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { BenchRow } from '../engine/bench/types';
+import type { BenchRow, KernelTime } from '../engine/bench/types';
 import { textTable } from './table';
 
 const HEADER = ['where', 'backend', 'size', 'train ms', 'proj ms', 'proj x16 ms', 'x16 speedup', 'fwd ms', 'fwd+bwd ms', 'proj/fb', 'train loop ms', 'proj loop ms',
@@ -30,11 +30,18 @@ export function formatBenchTable(rows: BenchRow[]): string {
   return textTable(HEADER, body);
 }
 
-/** Where a training step's time goes, per row that has a kernel profile. */
+function kernelLine(label: string, kernels: KernelTime[] | null | undefined): string[] {
+  if (kernels === null || kernels === undefined || kernels.length === 0) return [];
+  return [`${label}: ${kernels.map((k) => `${k.name} ${k.ms.toFixed(k.ms < 10 ? 1 : 0)} ms/${k.calls}`).join(', ')}`];
+}
+
+/** Where a training step's and a projection step's time goes, per row that has kernel profiles. */
 export function formatKernelProfiles(rows: BenchRow[]): string {
   return rows
-    .filter((r) => r.topKernels !== null && r.topKernels.length > 0)
-    .map((r) => `${r.where} ${r.backend} ${r.size}px train step: ${(r.topKernels ?? []).map((k) => `${k.name} ${k.ms.toFixed(0)} ms/${k.calls}`).join(', ')}`)
+    .flatMap((r) => [
+      ...kernelLine(`${r.where} ${r.backend} ${r.size}px train step`, r.topKernels),
+      ...kernelLine(`${r.where} ${r.backend} ${r.size}px projection step`, r.topProjectionKernels),
+    ])
     .join('\n');
 }
 

@@ -6,7 +6,7 @@
 import './tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { conv2dFilterGrad } from './model/conv';
+import { trainingConvLayer } from './model/layer';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
@@ -204,14 +204,18 @@ async function prepareWebGpu(): Promise<Probe> {
   };
 }
 
-/** A conv forward and both gradients through the model's own conv; must be finite. */
+/** A conv layer's forward and its three gradients through the model's own layer; must be finite. */
 async function smokeTest(): Promise<Probe> {
   const grads = tf.tidy(() => {
     const x = tf.linspace(0, 1, 36).reshape([1, 6, 6, 1]) as tf.Tensor4D;
     const w = tf.linspace(-1, 1, 16).reshape([4, 4, 1, 1]) as tf.Tensor4D;
-    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => conv2dFilterGrad(a as tf.Tensor4D, b as tf.Tensor4D, 2, 1).square().sum());
-    const [dx, dw] = g([x, w]);
-    return tf.concat([dx!.flatten(), dw!.flatten()]);
+    const b = tf.tensor1d([0.1]);
+    const spec = { stride: 2, pad: 1, activation: 'leakyrelu' } as const;
+    const g = tf.grads((xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) =>
+      trainingConvLayer(xi as tf.Tensor4D, wi as tf.Tensor4D, bi as tf.Tensor1D, spec).square().sum(),
+    );
+    const [dx, dw, db] = g([x, w, b]);
+    return tf.concat([dx!.flatten(), dw!.flatten(), db!.flatten()]);
   });
   try {
     const values = await grads.data();

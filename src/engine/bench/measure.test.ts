@@ -33,6 +33,8 @@ describe('benchSize', () => {
     expect(m.peakTensors).toBeGreaterThan(3 * 2 * 4);
     expect(m.peakBytes).toBeGreaterThan(0);
     expect(m.topKernels?.length).toBeGreaterThan(0);
+    // The projection step's own profile: the layers' fused forward kernel is in it.
+    expect(m.topProjectionKernels?.map((k) => k.name)).toContain('FusedConv2D');
     expect(m.config).toEqual({ latent: 4, width: 4, channels: 1, batch: 2 });
   });
 });

@@ -62,6 +62,7 @@ export function emptyMeasurement(
     tensorsLeaked: null,
     samples: {},
     topKernels: null,
+    topProjectionKernels: null,
     skipped: [],
     config: { latent: o.latent, width: o.width, channels: o.channels, batch: o.batch },
   };

@@ -42,8 +42,9 @@ export async function warmUpTrainStep(w: Workloads, m: BenchMeasurement): Promis
 }
 
 /**
- * Fills topKernels from one more profiled training step, on cpu and wasm only (their kernels
- * run synchronously, so wall time per kernel is real), unless it would overrun `deadline`.
+ * Fills topKernels and topProjectionKernels from one more profiled training step and
+ * projection step, on cpu and wasm only (their kernels run synchronously, so wall time per
+ * kernel is real), unless it would overrun `deadline`.
  */
 export async function profileKernels(w: Workloads, m: BenchMeasurement, deadline: number): Promise<void> {
   const backend = tf.getBackend();
@@ -57,4 +58,8 @@ export async function profileKernels(w: Workloads, m: BenchMeasurement, deadline
     w.oneTrainStep()?.dispose();
   });
   m.topKernels = topKernels(info.kernels);
+  const projection = await tf.profile(() => {
+    w.oneProjectionStep().dispose();
+  });
+  m.topProjectionKernels = topKernels(projection.kernels);
 }

@@ -2,7 +2,7 @@
 
 export type BenchWhere = 'node' | 'chromium';
 
-/** Per-kernel time summed over one profiled training step (synchronous backends only). */
+/** Per-kernel time summed over one profiled training or projection step (synchronous backends only). */
 export interface KernelTime {
   name: string;
   ms: number;
@@ -45,6 +45,8 @@ export interface BenchMeasurement {
   samples: Record<string, number>;
   /** Where the time of one training step goes, heaviest kernels first (cpu and wasm only). */
   topKernels: KernelTime[] | null;
+  /** The same for one projection step at batch 1. */
+  topProjectionKernels: KernelTime[] | null;
   /** Why a figure is null (budget, error). */
   skipped: string[];
   config: { latent: number; width: number; channels: number; batch: number };

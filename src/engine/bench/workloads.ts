@@ -37,6 +37,8 @@ export interface Workloads {
   trainStep: RunCalls;
   /** The body of one training step, for tf.profile. */
   oneTrainStep(): Scalar | null;
+  /** One projection step at batch 1 (carrying the single projection on), for tf.profile. */
+  oneProjectionStep(): Tensor;
   dispose(): void;
 }
 
@@ -69,16 +71,17 @@ function reconEnergy(vae: Vae): (x: Tensor4D) => Scalar {
 }
 
 /** Projection steps from x0 that carry x_t on from call to call; dispose() frees x0 and x_t. */
-function projectionSteps(vae: Vae, x0: Tensor4D): { run: RunCalls; dispose(): void } {
+function projectionSteps(vae: Vae, x0: Tensor4D): { run: RunCalls; one(): Tensor; dispose(): void } {
   let xt: Tensor4D = tf.clone(x0);
+  const one = () => {
+    const { energy, next } = projectionStep(vae, xt, x0, BENCH_PROJECTION);
+    xt.dispose();
+    xt = next;
+    return energy;
+  };
   return {
-    run: (calls) =>
-      repeatAndSync(calls, () => {
-        const { energy, next } = projectionStep(vae, xt, x0, BENCH_PROJECTION);
-        xt.dispose();
-        xt = next;
-        return energy;
-      }),
+    run: (calls) => repeatAndSync(calls, one),
+    one,
     dispose: () => tf.dispose([x0, xt]),
   };
 }
@@ -132,6 +135,7 @@ export function createWorkloads(config: VaeConfig, batch: number, seed = 1): Wor
       ),
     trainStep: (calls) => repeatAndSync(calls, oneTrainStep),
     oneTrainStep,
+    oneProjectionStep: single.one,
     dispose: () => {
       x1.dispose();
       single.dispose();

@@ -1,9 +1,10 @@
 /**
- * 2-D convolutions whose gradients every backend can compute, by the fastest route it has.
+ * The gradients of the network's 2-D convolutions, by the fastest route each backend has
+ * (layer.ts builds the layers on them).
  *
  * tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel (training throws), its
  * Conv2DBackpropInput is a plain loop (about 10x its forward conv), and the cpu backend's
- * Conv2DBackpropFilter is about 10x slower than an im2col + matMul. So the model's convs run
+ * Conv2DBackpropFilter is about 10x slower than an im2col + matMul. So the model's layers run
  * inside tf.customGrad with one of two gradient strategies:
  *  - 'im2col': dx by conv2dTranspose (Conv2DBackpropInput), dFilter by im2col (one depthwise
  *    conv with a one-hot filter) and one matMul;
@@ -14,7 +15,7 @@
  */
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
+import type { Tensor4D } from '@tensorflow/tfjs-core';
 
 export type ConvStrategy = 'im2col' | 'conv';
 
@@ -35,10 +36,6 @@ export function setConvStrategyOverride(strategy: ConvStrategy | null): void {
 export function convStrategyFor(backend: string): ConvStrategy {
   if (forced !== null) return forced;
   return backend === 'wasm' ? 'conv' : 'im2col';
-}
-
-function currentStrategy(): ConvStrategy {
-  return convStrategyFor(tf.getBackend());
 }
 
 /**
@@ -130,6 +127,31 @@ function dilateSpatial(dy: Tensor4D, stride: number): Tensor4D {
 }
 
 /**
+ * The filter the input gradient's conv uses: [kh, kw, Cin, Cout] flipped in both spatial axes,
+ * in and out channels swapped -> [kh, kw, Cout, Cin]. Where tensors live in memory the page can
+ * read at once (wasm, cpu) it is one loop over the read-back values: tfjs-wasm's Reverse and
+ * rank-4 Transpose are generic element-by-element kernels (Node, 3x3x128x128: 6.4 ms against
+ * 0.5 ms this way); on GPU backends reading back would stall, and their kernels are fast.
+ */
+export function flippedFilter(filter: Tensor4D): Tensor4D {
+  const backend = tf.getBackend();
+  if (backend !== 'wasm' && backend !== 'cpu') return tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
+  const [kh, kw, cin, cout] = filter.shape;
+  const src = filter.dataSync();
+  const out = new Float32Array(src.length);
+  let k = 0;
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      const tap = ((kh - 1 - i) * kw + (kw - 1 - j)) * cin * cout;
+      for (let o = 0; o < cout; o++) {
+        for (let c = 0; c < cin; c++) out[k++] = src[tap + c * cout + o] ?? 0;
+      }
+    }
+  }
+  return tf.tensor4d(out, [kh, kw, cout, cin]);
+}
+
+/**
  * Input gradient of a convolution with symmetric zero padding `pad`, as one forward conv
  * (what conv2dTranspose computes). dy [N, Ho, Wo, Cout], filter [kh, kw, Cin, Cout] ->
  * [N, H, W, Cin] (xShape). The zero-dilated dy, padded by k - 1 - pad in front and up to
@@ -152,90 +174,37 @@ export function inputGradConv(dy: Tensor4D, filter: Tensor4D, xShape: readonly n
     }
     // The conv pads (no Pad op, no padded copy of dy).
     const padding: tf.backend_util.ExplicitPadding = [[0, 0], [top, h + kh - 1 - top - rows], [left, w + kw - 1 - left - cols], [0, 0]];
-    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
-    return tf.conv2d(d, flipped, 1, padding);
+    return tf.conv2d(d, flippedFilter(filter), 1, padding);
   });
 }
 
-/** [dx, dFilter] of the convolution of x (unpadded) padded by `pad`. */
-type GradFn = (dy: Tensor4D, x: Tensor4D, filter: Tensor4D, stride: number, pad: number) => [Tensor4D, Tensor4D];
-
-// dx is computed for the unpadded x directly: the gradient of a separate Pad op is a Slice,
-// which on the cpu backend cost about a fifth of a training step.
-const GRADS: Record<ConvStrategy, GradFn> = {
-  im2col: (dy, x, f, stride, pad) => [
-    tf.conv2dTranspose(dy, f, x.shape, stride, pad),
-    filterGradIm2col(padSpatial(x, pad), dy, f.shape[0], f.shape[1], stride),
-  ],
-  conv: (dy, x, f, stride, pad) => [inputGradConv(dy, f, x.shape, stride, pad), filterGradConv(x, dy, f.shape[0], f.shape[1], stride, pad)],
-};
-
 /**
- * The forward conv with symmetric zero padding. On wasm the conv pads (XNNPACK takes the padding),
- * which saves a Pad op and a padded copy per layer; elsewhere the measured route is kept: an
- * explicit Pad and a 'valid' conv. floor: the output size a 'valid' conv of the padded x has.
+ * Gradient of the convolution of x (unpadded, [N, H, W, Cin] = xShape) padded by `pad` with
+ * respect to x. It is computed for the unpadded x directly: the gradient of a separate Pad op is
+ * a Slice, which on the cpu backend cost about a fifth of a training step.
  */
-function paddedConv(x: Tensor4D, filter: Tensor4D, stride: number, pad: number, strategy: ConvStrategy): Tensor4D {
-  if (strategy === 'conv') return tf.conv2d(x, filter, stride, pad, 'NHWC', 1, 'floor');
-  return tf.conv2d(padSpatial(x, pad), filter, stride, 'valid');
-}
-
-/** The padded convolution with the strategy's gradients. */
-function convWithGrad(stride: number, pad: number, strategy: ConvStrategy): (x: Tensor4D, filter: Tensor4D) => Tensor4D {
-  const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
-    const [x, filter, save] = args as [Tensor4D, Tensor4D, tf.GradSaveFunc];
-    save([x, filter]);
-    const value = paddedConv(x, filter, stride, pad, strategy);
-    const gradFunc = (dy: Tensor4D, saved: Tensor[]): Tensor[] => {
-      const [sx, sf] = saved as [Tensor4D, Tensor4D];
-      return GRADS[strategy](dy, sx, sf, stride, pad);
-    };
-    return { value, gradFunc };
-  });
-  return (x, filter) => op(x, filter) as Tensor4D;
-}
-
-/**
- * Convolution with explicit symmetric zero padding and backend-portable gradients (training).
- * x [N, H, W, Cin], filter [k, k, Cin, Cout] -> [N, floor((H + 2 pad - k) / stride) + 1, ..., Cout].
- * With k = 2 pad + 1 and stride 1 this equals tf.conv2d(x, filter, 1, 'same').
- */
-export function conv2dFilterGrad(
-  x: Tensor4D,
+export function inputGradient(
+  strategy: ConvStrategy,
+  dy: Tensor4D,
   filter: Tensor4D,
+  xShape: readonly number[],
   stride: number,
   pad: number,
-  strategy: ConvStrategy = currentStrategy(),
 ): Tensor4D {
-  return tf.tidy(() => convWithGrad(stride, pad, strategy)(x, filter));
+  if (strategy === 'conv') return inputGradConv(dy, filter, xShape, stride, pad);
+  return tf.conv2dTranspose(dy, filter, xShape as [number, number, number, number], stride, pad);
 }
 
-/**
- * The same convolution with tfjs's native gradient. Its filter gradient
- * (Conv2DBackpropFilter) is only evaluated when a caller asks for it, so this
- * is the cheaper choice when only the input gradient is needed (projection).
- */
-export function conv2dNative(x: Tensor4D, filter: Tensor4D, stride: number, pad: number): Tensor4D {
-  return tf.tidy(() => tf.conv2d(padSpatial(x, pad), filter, stride, 'valid'));
-}
-
-/**
- * The same convolution differentiable with respect to x only, its input gradient by
- * inputGradConv; the filter is a constant to tf.grad (tf.customGrad would compute every
- * input's gradient eagerly, so the filter is not an input). For the projection.
- */
-export function conv2dInputGrad(x: Tensor4D, filter: Tensor4D, stride: number, pad: number): Tensor4D {
-  const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
-    const xi = args[0] as Tensor4D;
-    const value = paddedConv(xi, filter, stride, pad, 'conv');
-    return { value, gradFunc: (dy: Tensor4D) => inputGradConv(dy, filter, xi.shape, stride, pad) };
-  });
-  return tf.tidy(() => op(x) as Tensor4D);
-}
-
-/** The conv a projection (input gradient only) should use under `strategy`. */
-export function projectionConv(
-  strategy: ConvStrategy = currentStrategy(),
-): (x: Tensor4D, filter: Tensor4D, stride: number, pad: number) => Tensor4D {
-  return strategy === 'conv' ? conv2dInputGrad : conv2dNative;
+/** Gradient of the same convolution with respect to its [kh, kw, Cin, Cout] filter. */
+export function filterGradient(
+  strategy: ConvStrategy,
+  x: Tensor4D,
+  dy: Tensor4D,
+  kh: number,
+  kw: number,
+  stride: number,
+  pad: number,
+): Tensor4D {
+  if (strategy === 'conv') return filterGradConv(x, dy, kh, kw, stride, pad);
+  return filterGradIm2col(padSpatial(x, pad), dy, kh, kw, stride);
 }

@@ -3,14 +3,10 @@
  * and gradients as tf.matMul on cpu, for both layer shapes of the VAE, and no tensor left behind.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCpu } from '../testing/cpu';
+import { prepareWasm } from '../testing/wasm';
 import { projectionMatMul, trainingMatMul, type MatMulFn } from './dense';
-
-const require = createRequire(import.meta.url);
 
 /** [y, dx, dW] of sum(mm(x, w) * r) for seeded x, w and r, as plain arrays. */
 async function productAndGrads(mm: MatMulFn, k: number, n: number, withW: boolean): Promise<Float32Array[]> {
@@ -43,10 +39,7 @@ const SHAPES = [
 
 describe.each(['cpu', 'wasm'])('dense products on %s', (backend) => {
   beforeAll(async () => {
-    if (backend === 'wasm') {
-      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-      setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep);
-    }
+    if (backend === 'wasm') prepareWasm();
   });
   afterAll(() => useCpu());
 

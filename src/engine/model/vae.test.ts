@@ -170,6 +170,17 @@ describe('upsample2x', () => {
     expect(v[2]![1]).toEqual([5, 6]);
     tf.dispose([x, y]);
   });
+
+  it('has the gradient of a broadcast copy: each 2 x 2 block of dy summed', async () => {
+    const x = tf.randomNormal([2, 3, 2, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const r = tf.randomNormal([2, 6, 4, 3], 0, 1, 'float32', 2);
+    const ours = tf.grad((a) => tf.sum(tf.mul(upsample2x(a as tf.Tensor4D), r)))(x);
+    const byHand = tf.sum(tf.reshape(r, [2, 3, 2, 2, 2, 3]), [2, 4]);
+    expect(ours.shape).toEqual(x.shape);
+    const diff = tf.max(tf.abs(tf.sub(ours, byHand)));
+    expect((await diff.data())[0]).toBeLessThan(1e-5);
+    tf.dispose([x, r, ours, byHand, diff]);
+  });
 });
 
 describe('conv gradient strategies', () => {

@@ -15,19 +15,17 @@
  */
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor2D, Tensor4D, Variable } from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor1D, Tensor2D, Tensor4D, Variable } from '@tensorflow/tfjs-core';
 import { EngineError } from '../errors';
 import type { VaeConfig } from '../types';
 import type { Vae } from './autoencoder';
-import { conv2dFilterGrad, projectionConv } from './conv';
+import { LEAK, projectionConvLayer, trainingConvLayer, type Activation, type ConvLayerFn } from './layer';
 import { projectionMatMul, trainingMatMul, type MatMulFn } from './dense';
 import { mulberry32 } from '../data/random';
 import { initValues, sizeOf, type WeightSpec } from './init';
 
-const LEAK = 0.2;
 const MAX_DEPTH = 5;
 
-type ConvFn = (x: Tensor4D, filter: Tensor4D, stride: number, pad: number) => Tensor4D;
 type WeightOf = (name: string) => Variable;
 
 function isInt(v: unknown, min: number, max: number): v is number {
@@ -125,9 +123,10 @@ export function weightSpecs(config: VaeConfig): WeightSpec[] {
   return specs;
 }
 
-function convLayer(conv: ConvFn, w: WeightOf, name: string, x: Tensor4D, stride: number, pad: number): Tensor4D {
+/** Layer `name` of the network; every conv layer pads 1 pixel (kernel 4 stride 2, kernel 3 stride 1). */
+function convLayer(layer: ConvLayerFn, w: WeightOf, name: string, x: Tensor4D, stride: number, activation: Activation): Tensor4D {
   const kernel = w(`${name}/kernel`) as unknown as Tensor4D;
-  return tf.add(conv(x, kernel, stride, pad), w(`${name}/bias`));
+  return layer(x, kernel, w(`${name}/bias`) as unknown as Tensor1D, { stride, pad: 1, activation });
 }
 
 function dense(mm: MatMulFn, w: WeightOf, name: string, x: Tensor2D): Tensor2D {
@@ -135,41 +134,50 @@ function dense(mm: MatMulFn, w: WeightOf, name: string, x: Tensor2D): Tensor2D {
 }
 
 /**
- * Nearest 2x upsampling by reshape and a broadcast multiply (rank 5 at most),
- * so its gradient is a plain sum on every backend. [N, s, s, C] -> [N, 2s, 2s, C].
+ * Nearest 2x upsampling by reshape and a broadcast multiply (rank 5 at most, which every
+ * backend has). [N, s, s, C] -> [N, 2s, 2s, C]. Its gradient sums each 2 x 2 block: an average
+ * pool times 4, one pooling kernel (tfjs's own, a sum over the broadcast axes, transposes
+ * first: on wasm at 64 px, 16 channels, batch 16, 4.1 ms against 0.9 ms).
  */
-export function upsample2x(x: Tensor4D): Tensor4D {
+const upsample2xOp = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
+  const x = args[0] as Tensor4D;
   const [n, h, wd, c] = x.shape;
   const spread = tf.mul(tf.reshape(x, [n * h, 1, wd, 1, c]), tf.ones([1, 2, 1, 2, 1]));
-  return tf.reshape(spread, [n, 2 * h, 2 * wd, c]);
+  const value = tf.reshape(spread, [n, 2 * h, 2 * wd, c]) as Tensor4D;
+  return { value, gradFunc: (dy: Tensor4D) => tf.tidy(() => tf.mul(tf.avgPool(dy, 2, 2, 'valid'), 4)) };
+});
+
+export function upsample2x(x: Tensor4D): Tensor4D {
+  return tf.tidy(() => upsample2xOp(x) as Tensor4D);
 }
 
-function encodeWith(config: VaeConfig, conv: ConvFn, mm: MatMulFn, w: WeightOf, x: Tensor4D): { mu: Tensor2D; logVar: Tensor2D } {
+function encodeWith(config: VaeConfig, layer: ConvLayerFn, mm: MatMulFn, w: WeightOf, x: Tensor4D): { mu: Tensor2D; logVar: Tensor2D } {
   return tf.tidy(() => {
     let h = x;
-    for (let l = 0; l < resolveDepth(config); l++) h = tf.leakyRelu(convLayer(conv, w, `enc${l}`, h, 2, 1), LEAK);
+    for (let l = 0; l < resolveDepth(config); l++) h = convLayer(layer, w, `enc${l}`, h, 2, 'leakyrelu');
     if (config.bottleneck === 'spatial') {
       const n = h.shape[0];
-      return { mu: tf.reshape(convLayer(conv, w, 'enc/mu', h, 1, 1), [n, -1]) as Tensor2D, logVar: tf.reshape(convLayer(conv, w, 'enc/logvar', h, 1, 1), [n, -1]) as Tensor2D };
+      const head = (name: string) => tf.reshape(convLayer(layer, w, name, h, 1, 'linear'), [n, -1]) as Tensor2D;
+      return { mu: head('enc/mu'), logVar: head('enc/logvar') };
     }
     const flat = tf.reshape(h, [h.shape[0], -1]) as Tensor2D;
     return { mu: dense(mm, w, 'enc/mu', flat), logVar: dense(mm, w, 'enc/logvar', flat) };
   });
 }
 
-function decodeWith(config: VaeConfig, conv: ConvFn, mm: MatMulFn, w: WeightOf, z: Tensor2D): Tensor4D {
+function decodeWith(config: VaeConfig, layer: ConvLayerFn, mm: MatMulFn, w: WeightOf, z: Tensor2D): Tensor4D {
   return tf.tidy(() => {
     const depth = resolveDepth(config);
     const s = bottomSize(config);
     const top = filtersAt(config, depth - 1);
     let h =
       config.bottleneck === 'spatial'
-        ? tf.leakyRelu(convLayer(conv, w, 'dec/in', tf.reshape(z, [z.shape[0], s, s, config.latent]) as Tensor4D, 1, 1), LEAK)
+        ? convLayer(layer, w, 'dec/in', tf.reshape(z, [z.shape[0], s, s, config.latent]) as Tensor4D, 1, 'leakyrelu')
         : (tf.reshape(tf.leakyRelu(dense(mm, w, 'dec/dense', z), LEAK), [z.shape[0], s, s, top]) as Tensor4D);
     for (let l = depth - 1; l >= 0; l--) {
-      h = tf.leakyRelu(convLayer(conv, w, `dec${l}`, upsample2x(h), 1, 1), LEAK);
+      h = convLayer(layer, w, `dec${l}`, upsample2x(h), 1, 'leakyrelu');
     }
-    return tf.sigmoid(convLayer(conv, w, 'dec/out', h, 1, 1));
+    return convLayer(layer, w, 'dec/out', h, 1, 'sigmoid');
   });
 }
 
@@ -198,15 +206,13 @@ function buildVae(config: VaeConfig, valueOf: (spec: WeightSpec) => Float32Array
   return {
     config: resolved,
     variables,
-    // conv2dFilterGrad picks its gradient strategy for the backend of the moment.
-    encode: (x) => encodeWith(resolved, conv2dFilterGrad, trainingMatMul, w, x),
-    decode: (z) => decodeWith(resolved, conv2dFilterGrad, trainingMatMul, w, z),
-    // Projection needs only the input gradient: a conv whose filter gradient is never
-    // computed, chosen per backend at call time (the backend may change after creation).
-    reconstruct: (x) => {
-      const conv = projectionConv();
-      return tf.tidy(() => decodeWith(resolved, conv, projectionMatMul, w, encodeWith(resolved, conv, projectionMatMul, w, x).mu));
-    },
+    // The layers pick their gradient strategy for the backend of the moment (it may change
+    // after creation).
+    encode: (x) => encodeWith(resolved, trainingConvLayer, trainingMatMul, w, x),
+    decode: (z) => decodeWith(resolved, trainingConvLayer, trainingMatMul, w, z),
+    // Projection needs only the input gradient: layers whose filter gradient is never computed.
+    reconstruct: (x) =>
+      tf.tidy(() => decodeWith(resolved, projectionConvLayer, projectionMatMul, w, encodeWith(resolved, projectionConvLayer, projectionMatMul, w, x).mu)),
     dispose: () => variables.forEach((v) => v.dispose()),
   };
 }

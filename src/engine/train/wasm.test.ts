@@ -1,26 +1,19 @@
 /**
  * Training on tfjs-backend-wasm in Node: proves that every op of the model,
  * the loss, Adam and the input gradient of reconstruct has a wasm kernel
- * (wasm has no Conv2DBackpropFilter; conv2dFilterGrad supplies it).
+ * (wasm has no Conv2DBackpropFilter; the layers' own gradients supply it).
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createVae } from '../model/vae';
 import type { FloatImage } from '../types';
+import { useWasm } from '../testing/wasm';
 import { trainVae } from './train';
 
-const require = createRequire(import.meta.url);
-
 beforeAll(async () => {
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep);
-  expect(await tf.setBackend('wasm')).toBe(true);
-  await tf.ready();
+  expect(await useWasm()).toBe(true);
 });
 
 function noise(n: number, seed: number): FloatImage[] {

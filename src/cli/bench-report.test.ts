@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import type { BenchRow } from '../engine/bench/types';
+import { formatKernelProfiles } from './bench-report';
+
+describe('formatKernelProfiles', () => {
+  it('prints a line per profiled step, tenths under 10 ms, and nothing for rows without a profile', () => {
+    const rows = [
+      {
+        where: 'node',
+        backend: 'wasm',
+        size: 64,
+        topKernels: [
+          { name: 'Conv2D', ms: 206.4, calls: 18 },
+          { name: 'Sum', ms: 4.96, calls: 15 },
+        ],
+        topProjectionKernels: [{ name: 'FusedConv2D', ms: 3.25, calls: 9 }],
+      },
+      { where: 'chromium', backend: 'webgpu', size: 64, topKernels: null, topProjectionKernels: null },
+    ] as BenchRow[];
+    expect(formatKernelProfiles(rows).split('\n')).toEqual([
+      'node wasm 64px train step: Conv2D 206 ms/18, Sum 5.0 ms/15',
+      'node wasm 64px projection step: FusedConv2D 3.3 ms/9',
+    ]);
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * The network's conv layers (fused forward, hand-written gradients) against tfjs's own conv,
+ * bias add and activation with tfjs's gradients on cpu: every gradient strategy, layer shape,
+ * activation and backend (cpu, wasm), and no tensor left behind.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
+import { useCpu } from '../testing/cpu';
+import { useWasm } from '../testing/wasm';
+import { padSpatial, type ConvStrategy } from './conv';
+import { activationGrad, LEAK, projectionConvLayer, trainingConvLayer, type Activation, type ConvLayerSpec } from './layer';
+
+beforeAll(() => useCpu());
+
+function relError(a: Float32Array, b: Float32Array): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs((a[i] ?? NaN) - (b[i] ?? NaN)));
+    scale = Math.max(scale, Math.abs(b[i] ?? NaN));
+  }
+  return diff / scale;
+}
+
+const STRATEGIES: ConvStrategy[] = ['im2col', 'conv'];
+const SHAPES = [
+  { name: 'kernel 3, stride 1, pad 1', k: 3, stride: 1, pad: 1 },
+  { name: 'kernel 4, stride 2, pad 1', k: 4, stride: 2, pad: 1 },
+  { name: 'kernel 3, stride 2, pad 0', k: 3, stride: 2, pad: 0 },
+  { name: 'kernel 2, stride 3, pad 1', k: 2, stride: 3, pad: 1 },
+  { name: 'kernel 2, stride 2, pad 2', k: 2, stride: 2, pad: 2 },
+];
+const ACTIVATIONS: Activation[] = ['leakyrelu', 'sigmoid', 'linear'];
+// Even and odd sizes: with stride 2 an odd size leaves a row and column no window reads.
+const SIZES = [
+  [8, 6],
+  [7, 5],
+];
+
+type Shape = (typeof SHAPES)[number];
+type LayerFn = (x: Tensor4D, f: Tensor4D, b: Tensor1D) => Tensor4D;
+
+/** The values `run` returns, computed on `backend`; every tensor it made is freed. */
+async function on(backend: string, run: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const before = tf.memory().numTensors;
+  const out = run();
+  try {
+    return await Promise.all(out.map(async (t) => (await t.data()) as Float32Array));
+  } finally {
+    tf.dispose(out);
+    expect(tf.memory().numTensors).toBe(before);
+  }
+}
+
+/** tfjs's own layer: padded conv, bias add, activation, each with tfjs's gradient. */
+function nativeLayer(spec: ConvLayerSpec): LayerFn {
+  const act = { leakyrelu: (t: tf.Tensor) => tf.leakyRelu(t, LEAK), sigmoid: tf.sigmoid, linear: (t: tf.Tensor) => t }[spec.activation];
+  return (x, f, b) => tf.tidy(() => act(tf.add(tf.conv2d(padSpatial(x, spec.pad), f, spec.stride, 'valid'), b)) as Tensor4D);
+}
+
+/**
+ * [y, dx, dFilter, dBias] of sum(layer(x, f, b) * r), dFilter and dBias only when `all`, for
+ * seeded inputs (the same on any backend) and random loss weights r, so dy is non-uniform and
+ * every tap is tested. Inputs straddle zero, so LeakyReLU's two slopes both occur.
+ */
+function forwardAndGrads(c: Shape, h: number, wd: number, layer: LayerFn, all: boolean): tf.Tensor[] {
+  const x = tf.randomNormal([2, h, wd, 3], 0, 1, 'float32', 3) as Tensor4D;
+  const f = tf.randomNormal([c.k, c.k, 3, 5], 0, 1, 'float32', 4) as Tensor4D;
+  const b = tf.randomNormal([5], 0, 1, 'float32', 6) as Tensor1D;
+  const y = layer(x, f, b);
+  const r = tf.randomNormal(y.shape, 0, 1, 'float32', 5);
+  const loss = (t: tf.Tensor) => tf.sum(tf.mul(t, r));
+  const grads = all
+    ? tf.grads((xi, fi, bi) => loss(layer(xi as Tensor4D, fi as Tensor4D, bi as Tensor1D)))([x, f, b])
+    : [tf.grad((xi) => loss(layer(xi as Tensor4D, f, b)))(x)];
+  tf.dispose([x, f, b, r]);
+  return [y, ...grads];
+}
+
+function expectClose(ours: Float32Array[], ref: Float32Array[]): void {
+  expect(ours.map((a) => a.length)).toEqual(ref.map((a) => a.length));
+  ours.forEach((a, i) => expect(relError(a, ref[i]!)).toBeLessThan(1e-5));
+}
+
+function equalitySuite(backend: string): void {
+  SHAPES.forEach((c, i) => {
+    // Each shape meets each activation over the strategies and sizes.
+    const activation = ACTIVATIONS[i % ACTIVATIONS.length]!;
+    const spec: ConvLayerSpec = { stride: c.stride, pad: c.pad, activation };
+    for (const strategy of STRATEGIES) {
+      for (const [h = 0, wd = 0] of SIZES) {
+        it(`${strategy}: forward and the x, filter and bias gradients equal tfjs's (${c.name}, ${activation}, ${h}x${wd})`, async () => {
+          const ref = await on('cpu', () => forwardAndGrads(c, h, wd, nativeLayer(spec), true));
+          const ours = await on(backend, () => forwardAndGrads(c, h, wd, (x, f, b) => trainingConvLayer(x, f, b, spec, strategy), true));
+          expectClose(ours, ref);
+        });
+      }
+      it(`${strategy}, projection: forward and the x gradient equal tfjs's (${c.name}, ${activation}, 7x5)`, async () => {
+        const ref = await on('cpu', () => forwardAndGrads(c, 7, 5, nativeLayer(spec), false));
+        const ours = await on(backend, () => forwardAndGrads(c, 7, 5, (x, f, b) => projectionConvLayer(x, f, b, spec, strategy), false));
+        expectClose(ours, ref);
+      });
+    }
+  });
+}
+
+describe('conv layers on cpu', () => {
+  equalitySuite('cpu');
+
+  it('leaves no tensor behind outside gradients, for every strategy and activation', () => {
+    const x = tf.ones([1, 4, 4, 1]) as Tensor4D;
+    const f = tf.ones([3, 3, 1, 1]) as Tensor4D;
+    const b = tf.zeros([1]) as Tensor1D;
+    const before = tf.memory().numTensors;
+    for (const strategy of STRATEGIES) {
+      for (const activation of ACTIVATIONS) {
+        const spec = { stride: 1, pad: 1, activation };
+        trainingConvLayer(x, f, b, spec, strategy).dispose();
+        projectionConvLayer(x, f, b, spec, strategy).dispose();
+      }
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, f, b]);
+  });
+
+  it("LeakyReLU's gradient from the output: slope 1 above zero, LEAK at and below it", async () => {
+    const y = tf.tensor4d([2, 0.5, 0, -0.1, -3, 1e-30], [1, 1, 6, 1]);
+    const dy = tf.tensor4d([1, 2, 3, 4, 5, 6], [1, 1, 6, 1]);
+    const g = activationGrad(dy, y, 'leakyrelu');
+    expect(Array.from(await g.data())).toEqual([1, 2, 3 * LEAK, 4 * LEAK, 5 * LEAK, 6].map(Math.fround));
+    tf.dispose([y, dy, g]);
+  });
+});
+
+describe('conv layers on wasm', () => {
+  beforeAll(async () => {
+    expect(await useWasm()).toBe(true);
+  });
+  afterAll(() => useCpu());
+
+  equalitySuite('wasm');
+});
