@@ -58,6 +58,9 @@ export async function profileKernels(w: Workloads, m: BenchMeasurement, deadline
     w.oneTrainStep()?.dispose();
   });
   m.topKernels = topKernels(info.kernels);
+  // The training steps changed the weights: one step first, so the profile shows the steady
+  // state of a projection (on wasm the dense layers pack their weights once per value).
+  w.oneProjectionStep().dispose();
   const projection = await tf.profile(() => {
     w.oneProjectionStep().dispose();
   });

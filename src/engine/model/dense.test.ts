@@ -6,10 +6,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCpu } from '../testing/cpu';
 import { prepareWasm } from '../testing/wasm';
-import { projectionMatMul, trainingMatMul, type MatMulFn } from './dense';
+import { projectionMatMul, trainingMatMul, TransposedWeights, type MatMulFn } from './dense';
 
 /** [y, dx, dW] of sum(mm(x, w) * r) for seeded x, w and r, as plain arrays. */
-async function productAndGrads(mm: MatMulFn, k: number, n: number, withW: boolean): Promise<Float32Array[]> {
+async function productAndGrads(mm: MatMulFn, k: number, n: number, withW: boolean, release = () => {}): Promise<Float32Array[]> {
   const before = tf.memory().numTensors;
   const x = tf.randomNormal([3, k], 0, 1, 'float32', 1) as tf.Tensor2D;
   const w = tf.randomNormal([k, n], 0, 1, 'float32', 2) as tf.Tensor2D;
@@ -18,6 +18,7 @@ async function productAndGrads(mm: MatMulFn, k: number, n: number, withW: boolea
   const out = [mm(x, w), ...(withW ? tf.grads(f)([x, w]) : [tf.grad((a) => f(a, w))(x)])];
   const values = await Promise.all(out.map(async (t) => (await t.data()) as Float32Array));
   tf.dispose([x, w, r, ...out]);
+  release();
   expect(tf.memory().numTensors).toBe(before);
   return values;
 }
@@ -51,11 +52,40 @@ describe.each(['cpu', 'wasm'])('dense products on %s', (backend) => {
       expectClose(await productAndGrads(trainingMatMul, k, n, true), ref);
     });
 
-    it(`projection: x W and dx equal tf.matMul's (${k} -> ${n})`, async () => {
+    it(`projection: x W and dx equal tf.matMul's, W^T kept by the caller (${k} -> ${n})`, async () => {
       await tf.setBackend('cpu');
       const ref = await productAndGrads((a, b) => tf.matMul(a, b), k, n, false);
       expect(await tf.setBackend(backend)).toBe(true);
-      expectClose(await productAndGrads(projectionMatMul, k, n, false), ref);
+      const transposed = new TransposedWeights();
+      // On wasm the backward pass used one kept W^T; elsewhere tf.matMul's own gradient needs none.
+      const release = () => {
+        expect(transposed.size).toBe(backend === 'wasm' ? 1 : 0);
+        transposed.dispose();
+      };
+      expectClose(await productAndGrads(projectionMatMul(transposed), k, n, false, release), ref);
     });
   }
+});
+
+describe('TransposedWeights', () => {
+  beforeAll(() => useCpu());
+
+  it('keeps one W^T per weight until its value changes, and frees them all on dispose', async () => {
+    const before = tf.memory().numTensors;
+    const w = tf.tidy(() => tf.variable(tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3])));
+    const transposed = new TransposedWeights();
+    const first = transposed.of(w);
+    expect(first.shape).toEqual([3, 2]);
+    expect(Array.from(await first.data())).toEqual([1, 4, 2, 5, 3, 6]);
+    expect(transposed.of(w)).toBe(first);
+    tf.tidy(() => w.assign(tf.tensor2d([6, 5, 4, 3, 2, 1], [2, 3])));
+    const second = transposed.of(w);
+    expect(second).not.toBe(first);
+    expect(first.isDisposed).toBe(true);
+    expect(Array.from(await second.data())).toEqual([6, 3, 5, 2, 4, 1]);
+    transposed.dispose();
+    expect(second.isDisposed).toBe(true);
+    w.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

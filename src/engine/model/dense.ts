@@ -1,9 +1,13 @@
 /**
  * The dense layers' matrix products, by the fastest route each backend has. On wasm
- * (tfjs-backend-wasm 4.22, XNNPACK) the plain x W and its autodiff weight gradient x^T dy are
- * slow paths: measured for the VAE's 8192 x 256 layers at batch 4, x W 14.6 ms against 7.5 ms
- * for (W^T x^T)^T, and x^T dy 18.1 ms against 4.0 ms for transpose(x) dy (the transposed x is
- * small). Elsewhere tf.matMul's own route is kept (transposes are free flags on GPUs).
+ * (tfjs-backend-wasm 4.22, XNNPACK) a product x W packs W for its kernel and keeps the packed
+ * copy for as long as W is the same tensor. In training W changes every step, so the plain
+ * x W and its autodiff weight gradient x^T dy are slow paths: measured for the VAE's
+ * 8192 x 256 layers at batch 4, x W 14.6 ms against 7.5 ms for (W^T x^T)^T, and x^T dy 18.1 ms
+ * against 4.0 ms for transpose(x) dy (the transposed x is small). In a projection W stays the
+ * same for every step, and the plain x W is the fast one (Node, batch 1: 0.26 ms against 2.5 ms;
+ * batch 16: 2.1 against 29 ms), dx a plain product with a kept W^T. Elsewhere tf.matMul's own
+ * route is kept (transposes are free flags on GPUs).
  */
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
@@ -35,8 +39,46 @@ export function trainingMatMul(x: Tensor2D, w: Tensor2D): Tensor2D {
   return tf.tidy(() => matMulWithGrads(x, w) as Tensor2D);
 }
 
-/** x [B, K] times w [K, N] for the projection (a gradient with respect to x only). */
-export function projectionMatMul(x: Tensor2D, w: Tensor2D): Tensor2D {
-  if (convStrategyFor(tf.getBackend()) !== 'conv') return tf.matMul(x, w);
-  return tf.tidy(() => matMulByWeightRows(x, w));
+/**
+ * W^T for each weight W, made once per value of W and kept (a projection multiplies by the same
+ * W^T every step); a value that changed (training assigns new data) is transposed anew.
+ * dispose() frees every copy.
+ */
+export class TransposedWeights {
+  private readonly copies = new Map<Tensor2D, { source: object; value: Tensor2D }>();
+
+  of(w: Tensor2D): Tensor2D {
+    const kept = this.copies.get(w);
+    if (kept !== undefined && kept.source === w.dataId) return kept.value;
+    kept?.value.dispose();
+    const value = tf.keep(tf.tidy(() => tf.transpose(w)));
+    this.copies.set(w, { source: w.dataId, value });
+    return value;
+  }
+
+  get size(): number {
+    return this.copies.size;
+  }
+
+  dispose(): void {
+    for (const { value } of this.copies.values()) value.dispose();
+    this.copies.clear();
+  }
+}
+
+/**
+ * x [B, K] times w [K, N] for the projection (a gradient with respect to x only). On wasm the
+ * plain x W, whose packed W is kept from step to step, and dx = dy W^T as a plain product with
+ * the kept W^T (dy times W with the transpose flag packs W anew every call: batch 16, 8192 x
+ * 256, 26 ms against 2 ms). Elsewhere tf.matMul and its own gradient.
+ */
+export function projectionMatMul(transposed: TransposedWeights): MatMulFn {
+  return (x, w) => {
+    if (convStrategyFor(tf.getBackend()) !== 'conv') return tf.matMul(x, w);
+    const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
+      const xi = args[0] as Tensor2D;
+      return { value: tf.matMul(xi, w) as Tensor2D, gradFunc: (dy: Tensor2D) => tf.matMul(dy, transposed.of(w)) };
+    });
+    return tf.tidy(() => op(x) as Tensor2D);
+  };
 }

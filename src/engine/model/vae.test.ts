@@ -189,9 +189,9 @@ describe('conv gradient strategies', () => {
   /** Weight gradients of a training-like loss and the input gradient of reconstruct, under `strategy`. */
   async function gradients(strategy: ConvStrategy): Promise<Float32Array[]> {
     setConvStrategyOverride(strategy);
+    const before = tf.memory().numTensors;
     const vae = createVae({ size: 16, channels: 3, latent: 4, width: 4 }, 11);
     const x = tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', 12) as Tensor4D;
-    const before = tf.memory().numTensors;
     const loss = (): tf.Scalar => {
       const { mu, logVar } = vae.encode(x);
       return tf.add(tf.sum(tf.square(tf.sub(x, vae.decode(mu)))), tf.sum(tf.square(logVar)));
@@ -201,9 +201,9 @@ describe('conv gradient strategies', () => {
     const out = [...vae.variables.map((v) => grads[v.name]!), dx];
     const data = await Promise.all(out.map(async (t) => (await t.data()) as Float32Array));
     tf.dispose([value, ...out]);
-    expect(tf.memory().numTensors).toBe(before);
     x.dispose();
     vae.dispose();
+    expect(tf.memory().numTensors).toBe(before);
     return data;
   }
 

@@ -20,7 +20,7 @@ import { EngineError } from '../errors';
 import type { VaeConfig } from '../types';
 import type { Vae } from './autoencoder';
 import { LEAK, projectionConvLayer, trainingConvLayer, type Activation, type ConvLayerFn } from './layer';
-import { projectionMatMul, trainingMatMul, type MatMulFn } from './dense';
+import { projectionMatMul, trainingMatMul, TransposedWeights, type MatMulFn } from './dense';
 import { mulberry32 } from '../data/random';
 import { initValues, sizeOf, type WeightSpec } from './init';
 
@@ -151,17 +151,17 @@ export function upsample2x(x: Tensor4D): Tensor4D {
   return tf.tidy(() => upsample2xOp(x) as Tensor4D);
 }
 
-function encodeWith(config: VaeConfig, layer: ConvLayerFn, mm: MatMulFn, w: WeightOf, x: Tensor4D): { mu: Tensor2D; logVar: Tensor2D } {
+type Head = 'enc/mu' | 'enc/logvar';
+
+/** The encoder's heads `heads` of x, each [N, latentDim]: mu and logVar in training, mu alone in a projection. */
+function encodeWith<H extends Head>(config: VaeConfig, layer: ConvLayerFn, mm: MatMulFn, w: WeightOf, x: Tensor4D, heads: readonly H[]): Record<H, Tensor2D> {
   return tf.tidy(() => {
     let h = x;
     for (let l = 0; l < resolveDepth(config); l++) h = convLayer(layer, w, `enc${l}`, h, 2, 'leakyrelu');
-    if (config.bottleneck === 'spatial') {
-      const n = h.shape[0];
-      const head = (name: string) => tf.reshape(convLayer(layer, w, name, h, 1, 'linear'), [n, -1]) as Tensor2D;
-      return { mu: head('enc/mu'), logVar: head('enc/logvar') };
-    }
-    const flat = tf.reshape(h, [h.shape[0], -1]) as Tensor2D;
-    return { mu: dense(mm, w, 'enc/mu', flat), logVar: dense(mm, w, 'enc/logvar', flat) };
+    const n = h.shape[0];
+    const flat = config.bottleneck === 'spatial' ? null : (tf.reshape(h, [n, -1]) as Tensor2D);
+    const head = (name: Head) => (flat === null ? (tf.reshape(convLayer(layer, w, name, h, 1, 'linear'), [n, -1]) as Tensor2D) : dense(mm, w, name, flat));
+    return Object.fromEntries(heads.map((name) => [name, head(name)])) as Record<H, Tensor2D>;
   });
 }
 
@@ -203,17 +203,30 @@ function buildVae(config: VaeConfig, valueOf: (spec: WeightSpec) => Float32Array
   }
   const w: WeightOf = (name) => byName.get(name) ?? fail(`Missing weight ${name}.`);
   const variables = [...byName.values()];
+  // The projection's dense layers keep their weights' transposes (dense.ts).
+  const transposed = new TransposedWeights();
+  const projectionMm = projectionMatMul(transposed);
   return {
     config: resolved,
     variables,
     // The layers pick their gradient strategy for the backend of the moment (it may change
     // after creation).
-    encode: (x) => encodeWith(resolved, trainingConvLayer, trainingMatMul, w, x),
+    encode: (x) => {
+      const heads = encodeWith(resolved, trainingConvLayer, trainingMatMul, w, x, ['enc/mu', 'enc/logvar']);
+      return { mu: heads['enc/mu'], logVar: heads['enc/logvar'] };
+    },
     decode: (z) => decodeWith(resolved, trainingConvLayer, trainingMatMul, w, z),
-    // Projection needs only the input gradient: layers whose filter gradient is never computed.
+    // Projection needs only the input gradient (layers whose filter gradient is never computed)
+    // and only the mean code (logVar is not computed).
     reconstruct: (x) =>
-      tf.tidy(() => decodeWith(resolved, projectionConvLayer, projectionMatMul, w, encodeWith(resolved, projectionConvLayer, projectionMatMul, w, x).mu)),
-    dispose: () => variables.forEach((v) => v.dispose()),
+      tf.tidy(() => {
+        const { 'enc/mu': mu } = encodeWith(resolved, projectionConvLayer, projectionMm, w, x, ['enc/mu']);
+        return decodeWith(resolved, projectionConvLayer, projectionMm, w, mu);
+      }),
+    dispose: () => {
+      transposed.dispose();
+      variables.forEach((v) => v.dispose());
+    },
   };
 }
 
