@@ -9,8 +9,10 @@
  *  - 'im2col': dx by conv2dTranspose (Conv2DBackpropInput), dFilter by im2col (one depthwise
  *    conv with a one-hot filter) and one matMul;
  *  - 'conv': both gradients as ordinary forward convs (the backends' fastest kernel; on wasm
- *    XNNPACK): dx is a stride-1 conv of the zero-dilated, padded dy with the flipped filter,
- *    dFilter a stride-1 conv with dilation = stride of x (batch moved to channels) with dy.
+ *    XNNPACK): dx is a stride-1 conv of the zero-dilated, padded dy with the flipped filter
+ *    (for the encoder's kernel-4, stride-2 layers two 2 x 2 convs of dy, one per row phase,
+ *    with a quarter of the multiply-adds), dFilter a stride-1 conv with dilation = stride of x
+ *    (batch moved to channels) with dy.
  * convStrategyFor picks one per backend, by measurement (see its comment).
  */
 import '../tf-setup';
@@ -126,6 +128,12 @@ function dilateSpatial(dy: Tensor4D, stride: number): Tensor4D {
   return tf.reshape(spread, [n, ho * stride, wo * stride, c]);
 }
 
+/** Whether the backend keeps tensors where a JS loop can read them at once (wasm, cpu). */
+function onHost(): boolean {
+  const backend = tf.getBackend();
+  return backend === 'wasm' || backend === 'cpu';
+}
+
 /**
  * The filter the input gradient's conv uses: [kh, kw, Cin, Cout] flipped in both spatial axes,
  * in and out channels swapped -> [kh, kw, Cout, Cin]. Where tensors live in memory the page can
@@ -134,8 +142,7 @@ function dilateSpatial(dy: Tensor4D, stride: number): Tensor4D {
  * 0.5 ms this way); on GPU backends reading back would stall, and their kernels are fast.
  */
 export function flippedFilter(filter: Tensor4D): Tensor4D {
-  const backend = tf.getBackend();
-  if (backend !== 'wasm' && backend !== 'cpu') return tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
+  if (!onHost()) return tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
   const [kh, kw, cin, cout] = filter.shape;
   const src = filter.dataSync();
   const out = new Float32Array(src.length);
@@ -162,6 +169,9 @@ export function inputGradConv(dy: Tensor4D, filter: Tensor4D, xShape: readonly n
   return tf.tidy(() => {
     const [kh, kw] = filter.shape;
     const [, h = 0, w = 0] = xShape;
+    if (kh === 4 && kw === 4 && stride === 2 && pad === 1 && h === 2 * dy.shape[1] && w === 2 * dy.shape[2] && onHost()) {
+      return inputGradSubPixel(dy, filter);
+    }
     let d = dilateSpatial(dy, stride);
     const top = Math.max(kh - 1 - pad, 0);
     const left = Math.max(kw - 1 - pad, 0);
@@ -176,6 +186,50 @@ export function inputGradConv(dy: Tensor4D, filter: Tensor4D, xShape: readonly n
     const padding: tf.backend_util.ExplicitPadding = [[0, 0], [top, h + kh - 1 - top - rows], [left, w + kw - 1 - left - cols], [0, 0]];
     return tf.conv2d(d, flippedFilter(filter), 1, padding);
   });
+}
+
+/**
+ * [4, 4, Cin, Cout] -> two [2, 2, Cout, 2 Cin] filters, one per row phase r (row parity of the
+ * output): the quarters of the flipped filter that reach the phase (r, s) side by side, channels
+ * swapped: G_r[u, v, o, (s, c)] = F[2 (1 - u) + r, 2 (1 - v) + s, c, o]. One loop on the host.
+ */
+function subPixelFilters(filter: Tensor4D): [Tensor4D, Tensor4D] {
+  const [, , cin, cout] = filter.shape;
+  const src = filter.dataSync();
+  const phase = (r: number): Tensor4D => {
+    const out = new Float32Array(src.length / 2);
+    let k = 0;
+    for (let u = 0; u < 2; u++) {
+      for (let v = 0; v < 2; v++) {
+        for (let o = 0; o < cout; o++) {
+          for (let q = 0; q < 2; q++) {
+            const tap = ((2 * (1 - u) + r) * 4 + (2 * (1 - v) + q)) * cin * cout;
+            for (let c = 0; c < cin; c++) out[k++] = src[tap + c * cout + o] ?? 0;
+          }
+        }
+      }
+    }
+    return tf.tensor4d(out, [2, 2, cout, 2 * cin]);
+  };
+  return [phase(0), phase(1)];
+}
+
+/**
+ * The input gradient of a kernel-4, stride-2, pad-1 convolution of an even-sized x (the
+ * encoder's layers) without the zero-dilated dy: pixel (2m + r, 2m' + s) of the padded x gets
+ * the sum over u, v of dy[m - 1 + u, m' - 1 + v] times the phase's filter quarter. Per row
+ * phase r, one stride-1 2 x 2 conv of dy (padded by 1) with the two column phases side by side
+ * as 2 Cin output channels gives [N, m, m', (s, c)]; stacking the two row phases after m is
+ * already the interleaved image [N, 2m + r, 2m' + s, c] (no depth-to-space: tfjs-wasm's is a
+ * generic element loop, 4 x slower than the whole of this), and the padding rows are cut.
+ * A quarter of the dilated route's multiply-adds.
+ */
+function inputGradSubPixel(dy: Tensor4D, filter: Tensor4D): Tensor4D {
+  const [n, ho, wo] = dy.shape;
+  const cin = filter.shape[2];
+  const rowPhases = subPixelFilters(filter).map((g) => tf.conv2d(dy, g, 1, [[0, 0], [1, 1], [1, 1], [0, 0]]));
+  const image = tf.reshape(tf.stack(rowPhases, 2), [n, 2 * ho + 2, 2 * wo + 2, cin]);
+  return tf.slice(image, [0, 1, 1, 0], [-1, 2 * ho, 2 * wo, -1]) as Tensor4D;
 }
 
 /**
