@@ -10,8 +10,8 @@
  *    conv with a one-hot filter) and one matMul;
  *  - 'conv': both gradients as ordinary forward convs (the backends' fastest kernel; on wasm
  *    XNNPACK): dx is a stride-1 conv of the zero-dilated, padded dy with the flipped filter
- *    (for the encoder's kernel-4, stride-2 layers two 2 x 2 convs of dy, one per row phase,
- *    with a quarter of the multiply-adds), dFilter a stride-1 conv with dilation = stride of x
+ *    (for the encoder's kernel-4, stride-2 layers four 2 x 2 convs of dy, one per output
+ *    phase, with a quarter of the multiply-adds), dFilter a stride-1 conv with dilation = stride of x
  *    (batch moved to channels) with dy.
  * convStrategyFor picks one per backend, by measurement (see its comment).
  */
@@ -189,47 +189,50 @@ export function inputGradConv(dy: Tensor4D, filter: Tensor4D, xShape: readonly n
 }
 
 /**
- * [4, 4, Cin, Cout] -> two [2, 2, Cout, 2 Cin] filters, one per row phase r (row parity of the
- * output): the quarters of the flipped filter that reach the phase (r, s) side by side, channels
- * swapped: G_r[u, v, o, (s, c)] = F[2 (1 - u) + r, 2 (1 - v) + s, c, o]. One loop on the host.
+ * [4, 4, Cin, Cout] -> the four [2, 2, Cout, Cin] quarters of the flipped filter, channels
+ * swapped, one per phase (r, s) of the output's rows and columns:
+ * G_rs[u, v, o, c] = F[2 (1 - u) + r, 2 (1 - v) + s, c, o]. One loop on the host.
  */
-function subPixelFilters(filter: Tensor4D): [Tensor4D, Tensor4D] {
+function subPixelFilters(filter: Tensor4D): Tensor4D[][] {
   const [, , cin, cout] = filter.shape;
   const src = filter.dataSync();
-  const phase = (r: number): Tensor4D => {
-    const out = new Float32Array(src.length / 2);
+  const quarter = (r: number, q: number): Tensor4D => {
+    const out = new Float32Array(src.length / 4);
     let k = 0;
     for (let u = 0; u < 2; u++) {
       for (let v = 0; v < 2; v++) {
+        const tap = ((2 * (1 - u) + r) * 4 + (2 * (1 - v) + q)) * cin * cout;
         for (let o = 0; o < cout; o++) {
-          for (let q = 0; q < 2; q++) {
-            const tap = ((2 * (1 - u) + r) * 4 + (2 * (1 - v) + q)) * cin * cout;
-            for (let c = 0; c < cin; c++) out[k++] = src[tap + c * cout + o] ?? 0;
-          }
+          for (let c = 0; c < cin; c++) out[k++] = src[tap + c * cout + o] ?? 0;
         }
       }
     }
-    return tf.tensor4d(out, [2, 2, cout, 2 * cin]);
+    return tf.tensor4d(out, [2, 2, cout, cin]);
   };
-  return [phase(0), phase(1)];
+  return [0, 1].map((r) => [0, 1].map((q) => quarter(r, q)));
 }
 
 /**
  * The input gradient of a kernel-4, stride-2, pad-1 convolution of an even-sized x (the
- * encoder's layers) without the zero-dilated dy: pixel (2m + r, 2m' + s) of the padded x gets
- * the sum over u, v of dy[m - 1 + u, m' - 1 + v] times the phase's filter quarter. Per row
- * phase r, one stride-1 2 x 2 conv of dy (padded by 1) with the two column phases side by side
- * as 2 Cin output channels gives [N, m, m', (s, c)]; stacking the two row phases after m is
- * already the interleaved image [N, 2m + r, 2m' + s, c] (no depth-to-space: tfjs-wasm's is a
- * generic element loop, 4 x slower than the whole of this), and the padding rows are cut.
- * A quarter of the dilated route's multiply-adds.
+ * encoder's layers) without the zero-dilated dy. Pixel (2a + 1 - r, 2b + 1 - s) of x, r and s
+ * the phases of the padded x's rows and columns, is a 2 x 2 correlation of dy with the filter
+ * quarter G_rs, over dy rows a - r .. a + 1 - r (and the same for columns): one stride-1 conv
+ * per phase, padded on the side that phase reaches past, each [N, Ho, Wo, Cin]. Stacking the
+ * column phases after b and the row phases after a is already the interleaved image (no
+ * depth-to-space or crop: tfjs-wasm's DepthToSpace is a generic element loop and its Slice
+ * copies the whole input first). A quarter of the dilated route's multiply-adds.
  */
 function inputGradSubPixel(dy: Tensor4D, filter: Tensor4D): Tensor4D {
   const [n, ho, wo] = dy.shape;
   const cin = filter.shape[2];
-  const rowPhases = subPixelFilters(filter).map((g) => tf.conv2d(dy, g, 1, [[0, 0], [1, 1], [1, 1], [0, 0]]));
-  const image = tf.reshape(tf.stack(rowPhases, 2), [n, 2 * ho + 2, 2 * wo + 2, cin]);
-  return tf.slice(image, [0, 1, 1, 0], [-1, 2 * ho, 2 * wo, -1]) as Tensor4D;
+  const quarters = subPixelFilters(filter);
+  // x row 2a: phase r = 1 (dy rows a - 1, a: pad before); x row 2a + 1: r = 0 (rows a, a + 1: pad after).
+  const pads = (phase: number): [number, number] => (phase === 1 ? [1, 0] : [0, 1]);
+  const rows = [1, 0].map((r) => {
+    const cols = [1, 0].map((q) => tf.conv2d(dy, quarters[r]![q]!, 1, [[0, 0], pads(r), pads(q), [0, 0]]));
+    return tf.stack(cols, 3);
+  });
+  return tf.reshape(tf.stack(rows, 2), [n, 2 * ho, 2 * wo, cin]);
 }
 
 /**
