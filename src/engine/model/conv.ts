@@ -143,19 +143,30 @@ function onHost(): boolean {
  */
 export function flippedFilter(filter: Tensor4D): Tensor4D {
   if (!onHost()) return tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
-  const [kh, kw, cin, cout] = filter.shape;
-  const src = filter.dataSync();
-  const out = new Float32Array(src.length);
-  let k = 0;
+  const [kh, kw] = filter.shape;
+  const taps: [number, number][] = [];
   for (let i = 0; i < kh; i++) {
-    for (let j = 0; j < kw; j++) {
-      const tap = ((kh - 1 - i) * kw + (kw - 1 - j)) * cin * cout;
-      for (let o = 0; o < cout; o++) {
-        for (let c = 0; c < cin; c++) out[k++] = src[tap + c * cout + o] ?? 0;
-      }
+    for (let j = 0; j < kw; j++) taps.push([kh - 1 - i, kw - 1 - j]);
+  }
+  return swappedTaps(filter, filter.dataSync(), taps, [kh, kw]);
+}
+
+/**
+ * A filter [kh', kw', Cout, Cin] (size `grid`) whose taps, in row-major order, are `filter`'s
+ * taps `taps` (row, column) with in and out channels swapped; `src` is `filter`'s values,
+ * read back once by the caller. One loop on the host.
+ */
+function swappedTaps(filter: Tensor4D, src: ArrayLike<number>, taps: readonly [number, number][], grid: [number, number]): Tensor4D {
+  const [, kw, cin, cout] = filter.shape;
+  const out = new Float32Array(taps.length * cin * cout);
+  let k = 0;
+  for (const [i, j] of taps) {
+    const tap = (i * kw + j) * cin * cout;
+    for (let o = 0; o < cout; o++) {
+      for (let c = 0; c < cin; c++) out[k++] = src[tap + c * cout + o] ?? 0;
     }
   }
-  return tf.tensor4d(out, [kh, kw, cout, cin]);
+  return tf.tensor4d(out, [grid[0], grid[1], cout, cin]);
 }
 
 /**
@@ -191,23 +202,16 @@ export function inputGradConv(dy: Tensor4D, filter: Tensor4D, xShape: readonly n
 /**
  * [4, 4, Cin, Cout] -> the four [2, 2, Cout, Cin] quarters of the flipped filter, channels
  * swapped, one per phase (r, s) of the output's rows and columns:
- * G_rs[u, v, o, c] = F[2 (1 - u) + r, 2 (1 - v) + s, c, o]. One loop on the host.
+ * G_rs[u, v, o, c] = F[2 (1 - u) + r, 2 (1 - v) + s, c, o].
  */
 function subPixelFilters(filter: Tensor4D): Tensor4D[][] {
-  const [, , cin, cout] = filter.shape;
   const src = filter.dataSync();
   const quarter = (r: number, q: number): Tensor4D => {
-    const out = new Float32Array(src.length / 4);
-    let k = 0;
+    const taps: [number, number][] = [];
     for (let u = 0; u < 2; u++) {
-      for (let v = 0; v < 2; v++) {
-        const tap = ((2 * (1 - u) + r) * 4 + (2 * (1 - v) + q)) * cin * cout;
-        for (let o = 0; o < cout; o++) {
-          for (let c = 0; c < cin; c++) out[k++] = src[tap + c * cout + o] ?? 0;
-        }
-      }
+      for (let v = 0; v < 2; v++) taps.push([2 * (1 - u) + r, 2 * (1 - v) + q]);
     }
-    return tf.tensor4d(out, [2, 2, cout, cin]);
+    return swappedTaps(filter, src, taps, [2, 2]);
   };
   return [0, 1].map((r) => [0, 1].map((q) => quarter(r, q)));
 }
