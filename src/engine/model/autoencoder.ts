@@ -14,7 +14,7 @@ export interface Autoencoder {
 /** The convolutional VAE. Its weights are tf.Variables; dispose() frees them. */
 export interface Vae extends Autoencoder {
   readonly variables: Variable[];
-  /** x [N,H,W,C] -> mu, logVar [N, latent]. */
+  /** x [N,H,W,C] -> mu, logVar [N, latent]; the training path: differentiable w.r.t. the weights, not x. */
   encode(x: Tensor4D): { mu: Tensor2D; logVar: Tensor2D };
   /** z [N, latent] -> image [N,H,W,C] in (0, 1). */
   decode(z: Tensor2D): Tensor4D;

@@ -9,7 +9,7 @@ import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
 import { useCpu } from '../testing/cpu';
 import { useWasm } from '../testing/wasm';
 import { padSpatial, type ConvStrategy } from './conv';
-import { activationGrad, LEAK, projectionConvLayer, trainingConvLayer, type Activation, type ConvLayerSpec } from './layer';
+import { activationGrad, LEAK, projectionConvLayer, trainingConvLayer, trainingInputLayer, type Activation, type ConvLayerSpec } from './layer';
 
 beforeAll(() => useCpu());
 
@@ -79,6 +79,22 @@ function forwardAndGrads(c: Shape, h: number, wd: number, layer: LayerFn, all: b
   return [y, ...grads];
 }
 
+/**
+ * [y, dFilter, dBias] of the same loss for a layer whose input is data: x is made inside the
+ * recorded function (so tfjs frees it before the backward pass, as a training step's noisy
+ * images are) and is not differentiated.
+ */
+function forwardAndWeightGrads(c: Shape, h: number, wd: number, layer: LayerFn): tf.Tensor[] {
+  const x = tf.randomNormal([2, h, wd, 3], 0, 1, 'float32', 3) as Tensor4D;
+  const f = tf.randomNormal([c.k, c.k, 3, 5], 0, 1, 'float32', 4) as Tensor4D;
+  const b = tf.randomNormal([5], 0, 1, 'float32', 6) as Tensor1D;
+  const y = layer(x, f, b);
+  const r = tf.randomNormal(y.shape, 0, 1, 'float32', 5);
+  const grads = tf.grads((fi, bi) => tf.sum(tf.mul(layer(tf.mul(x, 1), fi as Tensor4D, bi as Tensor1D), r)))([f, b]);
+  tf.dispose([x, f, b, r]);
+  return [y, ...grads];
+}
+
 function expectClose(ours: Float32Array[], ref: Float32Array[]): void {
   expect(ours.map((a) => a.length)).toEqual(ref.map((a) => a.length));
   ours.forEach((a, i) => expect(relError(a, ref[i]!)).toBeLessThan(1e-5));
@@ -97,6 +113,11 @@ function equalitySuite(backend: string): void {
           expectClose(ours, ref);
         });
       }
+      it(`${strategy}, first layer of training: forward and the filter and bias gradients equal tfjs's (${c.name}, ${activation}, 7x5)`, async () => {
+        const [y, , dFilter, dBias] = await on('cpu', () => forwardAndGrads(c, 7, 5, nativeLayer(spec), true));
+        const ours = await on(backend, () => forwardAndWeightGrads(c, 7, 5, (x, f, b) => trainingInputLayer(x, f, b, spec, strategy)));
+        expectClose(ours, [y!, dFilter!, dBias!]);
+      });
       it(`${strategy}, projection: forward and the x gradient equal tfjs's (${c.name}, ${activation}, 7x5)`, async () => {
         const ref = await on('cpu', () => forwardAndGrads(c, 7, 5, nativeLayer(spec), false));
         const ours = await on(backend, () => forwardAndGrads(c, 7, 5, (x, f, b) => projectionConvLayer(x, f, b, spec, strategy), false));
@@ -118,11 +139,20 @@ describe('conv layers on cpu', () => {
       for (const activation of ACTIVATIONS) {
         const spec = { stride: 1, pad: 1, activation };
         trainingConvLayer(x, f, b, spec, strategy).dispose();
+        trainingInputLayer(x, f, b, spec, strategy).dispose();
         projectionConvLayer(x, f, b, spec, strategy).dispose();
       }
     }
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, f, b]);
+  });
+
+  it('the first layer of training gives no gradient for its input: asking for one throws', () => {
+    const f = tf.ones([3, 3, 1, 1]) as Tensor4D;
+    const b = tf.zeros([1]) as Tensor1D;
+    const spec: ConvLayerSpec = { stride: 1, pad: 1, activation: 'linear' };
+    expect(() => tf.grad((x) => tf.sum(trainingInputLayer(x as Tensor4D, f, b, spec)))(tf.ones([1, 4, 4, 1]))).toThrow(/gradient/i);
+    tf.dispose([f, b]);
   });
 
   it("LeakyReLU's gradient from the output: slope 1 above zero, LEAK at and below it", async () => {

@@ -19,7 +19,7 @@ import type { Tensor, Tensor1D, Tensor2D, Tensor4D, Variable } from '@tensorflow
 import { EngineError } from '../errors';
 import type { VaeConfig } from '../types';
 import type { Vae } from './autoencoder';
-import { LEAK, projectionConvLayer, trainingConvLayer, type Activation, type ConvLayerFn } from './layer';
+import { LEAK, projectionConvLayer, trainingConvLayer, trainingInputLayer, type Activation, type ConvLayerFn } from './layer';
 import { projectionMatMul, trainingMatMul, TransposedWeights, type MatMulFn } from './dense';
 import { mulberry32 } from '../data/random';
 import { initValues, sizeOf, type WeightSpec } from './init';
@@ -153,11 +153,17 @@ export function upsample2x(x: Tensor4D): Tensor4D {
 
 type Head = 'enc/mu' | 'enc/logvar';
 
+/** The layers an encoder is built of: its first (which takes the images) and the others. */
+interface EncoderLayers {
+  first: ConvLayerFn;
+  layer: ConvLayerFn;
+}
+
 /** The encoder's heads `heads` of x, each [N, latentDim]: mu and logVar in training, mu alone in a projection. */
-function encodeWith<H extends Head>(config: VaeConfig, layer: ConvLayerFn, mm: MatMulFn, w: WeightOf, x: Tensor4D, heads: readonly H[]): Record<H, Tensor2D> {
+function encodeWith<H extends Head>(config: VaeConfig, { first, layer }: EncoderLayers, mm: MatMulFn, w: WeightOf, x: Tensor4D, heads: readonly H[]): Record<H, Tensor2D> {
   return tf.tidy(() => {
     let h = x;
-    for (let l = 0; l < resolveDepth(config); l++) h = convLayer(layer, w, `enc${l}`, h, 2, 'leakyrelu');
+    for (let l = 0; l < resolveDepth(config); l++) h = convLayer(l === 0 ? first : layer, w, `enc${l}`, h, 2, 'leakyrelu');
     const n = h.shape[0];
     const flat = config.bottleneck === 'spatial' ? null : (tf.reshape(h, [n, -1]) as Tensor2D);
     const head = (name: Head) => (flat === null ? (tf.reshape(convLayer(layer, w, name, h, 1, 'linear'), [n, -1]) as Tensor2D) : dense(mm, w, name, flat));
@@ -212,7 +218,9 @@ function buildVae(config: VaeConfig, valueOf: (spec: WeightSpec) => Float32Array
     // The layers pick their gradient strategy for the backend of the moment (it may change
     // after creation).
     encode: (x) => {
-      const heads = encodeWith(resolved, trainingConvLayer, trainingMatMul, w, x, ['enc/mu', 'enc/logvar']);
+      // The images are data: no gradient reaches them in training (trainingInputLayer).
+      const layers = { first: trainingInputLayer, layer: trainingConvLayer };
+      const heads = encodeWith(resolved, layers, trainingMatMul, w, x, ['enc/mu', 'enc/logvar']);
       return { mu: heads['enc/mu'], logVar: heads['enc/logvar'] };
     },
     decode: (z) => decodeWith(resolved, trainingConvLayer, trainingMatMul, w, z),
@@ -220,7 +228,7 @@ function buildVae(config: VaeConfig, valueOf: (spec: WeightSpec) => Float32Array
     // and only the mean code (logVar is not computed).
     reconstruct: (x) =>
       tf.tidy(() => {
-        const { 'enc/mu': mu } = encodeWith(resolved, projectionConvLayer, projectionMm, w, x, ['enc/mu']);
+        const { 'enc/mu': mu } = encodeWith(resolved, { first: projectionConvLayer, layer: projectionConvLayer }, projectionMm, w, x, ['enc/mu']);
         return decodeWith(resolved, projectionConvLayer, projectionMm, w, mu);
       }),
     dispose: () => {
