@@ -12,6 +12,8 @@ export interface ManifoldLensHook {
   backend(): string | null;
   adapterInfo(): string | null;
   numTensors(): Promise<number>;
+  /** Of those, the ones the model's projections keep, derived from its weights. */
+  keptTensors(): Promise<number>;
   lastMap(): Promise<FieldData | null>;
   mask(testId?: string): Promise<{ width: number; height: number; data: number[] } | null>;
   status(): { state: string; text: string };
@@ -47,6 +49,7 @@ export function installTestHook(store: AppStore, client: MlClientLike): void {
     backend: () => choice()?.name ?? null,
     adapterInfo: () => choice()?.adapterInfo ?? null,
     numTensors: () => client.call('numTensors', {}).result,
+    keptTensors: () => client.call('keptTensors', {}).result,
     projectionSteps: () => store.getState().energies.length,
     lastMap: () => client.call('lastMap', { method: store.getState().view.method === 'residual' ? 'residual' : 'projection' }).result,
     mask: async (testId) => {

@@ -18,5 +18,7 @@ export interface Vae extends Autoencoder {
   encode(x: Tensor4D): { mu: Tensor2D; logVar: Tensor2D };
   /** z [N, latent] -> image [N,H,W,C] in (0, 1). */
   decode(z: Tensor2D): Tensor4D;
+  /** How many tensors its projections keep, derived from the weights (transposes, flipped filters); dispose() frees them. */
+  keptTensors(): number;
   dispose(): void;
 }

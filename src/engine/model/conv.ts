@@ -18,6 +18,7 @@
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
+import type { KeptWeights } from './kept-weights';
 
 export type ConvStrategy = 'im2col' | 'conv';
 
@@ -175,13 +176,15 @@ function swappedTaps(filter: Tensor4D, src: ArrayLike<number>, taps: readonly [n
  * [N, H, W, Cin] (xShape). The zero-dilated dy, padded by k - 1 - pad in front and up to
  * H + k - 1 rows in all, is correlated with the flipped filter, in and out channels swapped.
  * Rows of dy that only reach the padding, or trailing zeros past it, are cropped first.
+ * With `kept` (a projection: the filter stays the same from step to step) the rearranged
+ * filters are made once per filter value and kept.
  */
-export function inputGradConv(dy: Tensor4D, filter: Tensor4D, xShape: readonly number[], stride: number, pad = 0): Tensor4D {
+export function inputGradConv(dy: Tensor4D, filter: Tensor4D, xShape: readonly number[], stride: number, pad = 0, kept?: KeptWeights): Tensor4D {
   return tf.tidy(() => {
     const [kh, kw] = filter.shape;
     const [, h = 0, w = 0] = xShape;
     if (kh === 4 && kw === 4 && stride === 2 && pad === 1 && h === 2 * dy.shape[1] && w === 2 * dy.shape[2] && onHost()) {
-      return inputGradSubPixel(dy, filter);
+      return inputGradSubPixel(dy, kept ? kept.of(filter, 'sub-pixel', (f) => subPixelFilters(f as Tensor4D)) : subPixelFilters(filter));
     }
     let d = dilateSpatial(dy, stride);
     const top = Math.max(kh - 1 - pad, 0);
@@ -195,16 +198,17 @@ export function inputGradConv(dy: Tensor4D, filter: Tensor4D, xShape: readonly n
     }
     // The conv pads (no Pad op, no padded copy of dy).
     const padding: tf.backend_util.ExplicitPadding = [[0, 0], [top, h + kh - 1 - top - rows], [left, w + kw - 1 - left - cols], [0, 0]];
-    return tf.conv2d(d, flippedFilter(filter), 1, padding);
+    const flipped = kept ? kept.of(filter, 'flipped', (f) => flippedFilter(f as Tensor4D)) : flippedFilter(filter);
+    return tf.conv2d(d, flipped, 1, padding);
   });
 }
 
 /**
  * [4, 4, Cin, Cout] -> the four [2, 2, Cout, Cin] quarters of the flipped filter, channels
- * swapped, one per phase (r, s) of the output's rows and columns:
- * G_rs[u, v, o, c] = F[2 (1 - u) + r, 2 (1 - v) + s, c, o].
+ * swapped, one per phase (r, s) of the output's rows and columns, in the order G_00, G_01,
+ * G_10, G_11: G_rs[u, v, o, c] = F[2 (1 - u) + r, 2 (1 - v) + s, c, o].
  */
-function subPixelFilters(filter: Tensor4D): Tensor4D[][] {
+function subPixelFilters(filter: Tensor4D): Tensor4D[] {
   const src = filter.dataSync();
   const quarter = (r: number, q: number): Tensor4D => {
     const taps: [number, number][] = [];
@@ -213,7 +217,7 @@ function subPixelFilters(filter: Tensor4D): Tensor4D[][] {
     }
     return swappedTaps(filter, src, taps, [2, 2]);
   };
-  return [0, 1].map((r) => [0, 1].map((q) => quarter(r, q)));
+  return [quarter(0, 0), quarter(0, 1), quarter(1, 0), quarter(1, 1)];
 }
 
 /**
@@ -226,14 +230,13 @@ function subPixelFilters(filter: Tensor4D): Tensor4D[][] {
  * depth-to-space or crop: tfjs-wasm's DepthToSpace is a generic element loop and its Slice
  * copies the whole input first). A quarter of the dilated route's multiply-adds.
  */
-function inputGradSubPixel(dy: Tensor4D, filter: Tensor4D): Tensor4D {
+function inputGradSubPixel(dy: Tensor4D, quarters: Tensor4D[]): Tensor4D {
   const [n, ho, wo] = dy.shape;
-  const cin = filter.shape[2];
-  const quarters = subPixelFilters(filter);
+  const cin = quarters[0]!.shape[3];
   // x row 2a: phase r = 1 (dy rows a - 1, a: pad before); x row 2a + 1: r = 0 (rows a, a + 1: pad after).
   const pads = (phase: number): [number, number] => (phase === 1 ? [1, 0] : [0, 1]);
   const rows = [1, 0].map((r) => {
-    const cols = [1, 0].map((q) => tf.conv2d(dy, quarters[r]![q]!, 1, [[0, 0], pads(r), pads(q), [0, 0]]));
+    const cols = [1, 0].map((q) => tf.conv2d(dy, quarters[2 * r + q]!, 1, [[0, 0], pads(r), pads(q), [0, 0]]));
     return tf.stack(cols, 3);
   });
   return tf.reshape(tf.stack(rows, 2), [n, 2 * ho, 2 * wo, cin]);
@@ -242,7 +245,8 @@ function inputGradSubPixel(dy: Tensor4D, filter: Tensor4D): Tensor4D {
 /**
  * Gradient of the convolution of x (unpadded, [N, H, W, Cin] = xShape) padded by `pad` with
  * respect to x. It is computed for the unpadded x directly: the gradient of a separate Pad op is
- * a Slice, which on the cpu backend cost about a fifth of a training step.
+ * a Slice, which on the cpu backend cost about a fifth of a training step. `kept`: see
+ * inputGradConv.
  */
 export function inputGradient(
   strategy: ConvStrategy,
@@ -251,8 +255,9 @@ export function inputGradient(
   xShape: readonly number[],
   stride: number,
   pad: number,
+  kept?: KeptWeights,
 ): Tensor4D {
-  if (strategy === 'conv') return inputGradConv(dy, filter, xShape, stride, pad);
+  if (strategy === 'conv') return inputGradConv(dy, filter, xShape, stride, pad, kept);
   return tf.conv2dTranspose(dy, filter, xShape as [number, number, number, number], stride, pad);
 }
 

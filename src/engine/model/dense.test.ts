@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCpu } from '../testing/cpu';
 import { prepareWasm } from '../testing/wasm';
-import { projectionMatMul, trainingMatMul, TransposedWeights, type MatMulFn } from './dense';
+import { projectionMatMul, trainingMatMul, type MatMulFn } from './dense';
+import { KeptWeights } from './kept-weights';
 
 /** [y, dx, dW] of sum(mm(x, w) * r) for seeded x, w and r, as plain arrays. */
 async function productAndGrads(mm: MatMulFn, k: number, n: number, withW: boolean, release = () => {}): Promise<Float32Array[]> {
@@ -56,36 +57,13 @@ describe.each(['cpu', 'wasm'])('dense products on %s', (backend) => {
       await tf.setBackend('cpu');
       const ref = await productAndGrads((a, b) => tf.matMul(a, b), k, n, false);
       expect(await tf.setBackend(backend)).toBe(true);
-      const transposed = new TransposedWeights();
+      const kept = new KeptWeights();
       // On wasm the backward pass used one kept W^T; elsewhere tf.matMul's own gradient needs none.
       const release = () => {
-        expect(transposed.size).toBe(backend === 'wasm' ? 1 : 0);
-        transposed.dispose();
+        expect(kept.size).toBe(backend === 'wasm' ? 1 : 0);
+        kept.dispose();
       };
-      expectClose(await productAndGrads(projectionMatMul(transposed), k, n, false, release), ref);
+      expectClose(await productAndGrads(projectionMatMul(kept), k, n, false, release), ref);
     });
   }
-});
-
-describe('TransposedWeights', () => {
-  beforeAll(() => useCpu());
-
-  it('keeps one W^T per weight until its value changes, and frees them all on dispose', async () => {
-    const before = tf.memory().numTensors;
-    const w = tf.tidy(() => tf.variable(tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3])));
-    const transposed = new TransposedWeights();
-    const first = transposed.of(w);
-    expect(first.shape).toEqual([3, 2]);
-    expect(Array.from(await first.data())).toEqual([1, 4, 2, 5, 3, 6]);
-    expect(transposed.of(w)).toBe(first);
-    tf.tidy(() => w.assign(tf.tensor2d([6, 5, 4, 3, 2, 1], [2, 3])));
-    const second = transposed.of(w);
-    expect(second).not.toBe(first);
-    expect(first.isDisposed).toBe(true);
-    expect(Array.from(await second.data())).toEqual([6, 3, 5, 2, 4, 1]);
-    transposed.dispose();
-    expect(second.isDisposed).toBe(true);
-    w.dispose();
-    expect(tf.memory().numTensors).toBe(before);
-  });
 });

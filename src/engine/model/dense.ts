@@ -13,6 +13,7 @@ import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import { convStrategyFor } from './conv';
+import type { KeptWeights } from './kept-weights';
 
 export type MatMulFn = (x: Tensor2D, w: Tensor2D) => Tensor2D;
 
@@ -40,44 +41,17 @@ export function trainingMatMul(x: Tensor2D, w: Tensor2D): Tensor2D {
 }
 
 /**
- * W^T for each weight W, made once per value of W and kept (a projection multiplies by the same
- * W^T every step); a value that changed (training assigns new data) is transposed anew.
- * dispose() frees every copy.
- */
-export class TransposedWeights {
-  private readonly copies = new Map<Tensor2D, { source: object; value: Tensor2D }>();
-
-  of(w: Tensor2D): Tensor2D {
-    const kept = this.copies.get(w);
-    if (kept !== undefined && kept.source === w.dataId) return kept.value;
-    kept?.value.dispose();
-    const value = tf.keep(tf.tidy(() => tf.transpose(w)));
-    this.copies.set(w, { source: w.dataId, value });
-    return value;
-  }
-
-  get size(): number {
-    return this.copies.size;
-  }
-
-  dispose(): void {
-    for (const { value } of this.copies.values()) value.dispose();
-    this.copies.clear();
-  }
-}
-
-/**
  * x [B, K] times w [K, N] for the projection (a gradient with respect to x only). On wasm the
  * plain x W, whose packed W is kept from step to step, and dx = dy W^T as a plain product with
  * the kept W^T (dy times W with the transpose flag packs W anew every call: batch 16, 8192 x
  * 256, 24 to 26 ms against 2.0 to 3.6 ms). Elsewhere tf.matMul and its own gradient.
  */
-export function projectionMatMul(transposed: TransposedWeights): MatMulFn {
+export function projectionMatMul(kept: KeptWeights): MatMulFn {
   return (x, w) => {
     if (convStrategyFor(tf.getBackend()) !== 'conv') return tf.matMul(x, w);
     const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
       const xi = args[0] as Tensor2D;
-      return { value: tf.matMul(xi, w) as Tensor2D, gradFunc: (dy: Tensor2D) => tf.matMul(dy, transposed.of(w)) };
+      return { value: tf.matMul(xi, w) as Tensor2D, gradFunc: (dy: Tensor2D) => tf.matMul(dy, kept.of(w, 'transposed', (t) => tf.transpose(t))) };
     });
     return tf.tidy(() => op(x) as Tensor2D);
   };

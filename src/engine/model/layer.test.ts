@@ -9,6 +9,7 @@ import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
 import { useCpu } from '../testing/cpu';
 import { useWasm } from '../testing/wasm';
 import { padSpatial, type ConvStrategy } from './conv';
+import { KeptWeights } from './kept-weights';
 import { activationGrad, LEAK, projectionConvLayer, trainingConvLayer, trainingInputLayer, type Activation, type ConvLayerSpec } from './layer';
 
 beforeAll(() => useCpu());
@@ -120,15 +121,69 @@ function equalitySuite(backend: string): void {
       });
       it(`${strategy}, projection: forward and the x gradient equal tfjs's (${c.name}, ${activation}, 7x5)`, async () => {
         const ref = await on('cpu', () => forwardAndGrads(c, 7, 5, nativeLayer(spec), false));
-        const ours = await on(backend, () => forwardAndGrads(c, 7, 5, (x, f, b) => projectionConvLayer(x, f, b, spec, strategy), false));
+        const kept = new KeptWeights();
+        const layer = projectionConvLayer(kept);
+        const ours = await on(backend, () => {
+          const out = forwardAndGrads(c, 7, 5, (x, f, b) => layer(x, f, b, spec, strategy), false);
+          kept.dispose();
+          return out;
+        });
         expectClose(ours, ref);
       });
     }
   });
 }
 
+/** dx of sum(layer(x, f, b) * r) for seeded x, b and r, with filter `f`. */
+function inputGrad(layer: LayerFn, f: Tensor4D, cout: number): tf.Tensor {
+  return tf.tidy(() => {
+    const x = tf.randomNormal([2, 8, 6, 3], 0, 1, 'float32', 3) as Tensor4D;
+    const b = tf.randomNormal([cout], 0, 1, 'float32', 6) as Tensor1D;
+    const r = tf.randomNormal(layer(x, f, b).shape, 0, 1, 'float32', 5);
+    return tf.grad((xi) => tf.sum(tf.mul(layer(xi as Tensor4D, f, b), r)))(x);
+  });
+}
+
+/** The projection layer's kept filters: reused while the filter is the same, made anew when its value changes. */
+function keptFiltersSuite(backend: string): void {
+  for (const c of SHAPES.slice(0, 2)) {
+    it(`projection: the kept filters follow the filter's value (${c.name})`, async () => {
+      const spec: ConvLayerSpec = { stride: c.stride, pad: c.pad, activation: 'leakyrelu' };
+      const values = [4, 7].map((seed) => tf.randomNormal([c.k, c.k, 3, 5], 0, 1, 'float32', seed) as Tensor4D);
+      const refs = await on('cpu', () => values.map((v) => inputGrad(nativeLayer(spec), v, 5)));
+      expect(await tf.setBackend(backend)).toBe(true);
+      const before = tf.memory().numTensors;
+      const f = tf.variable(values[0]!);
+      const kept = new KeptWeights();
+      const layer = projectionConvLayer(kept);
+      const ours: LayerFn = (x, fi, b) => layer(x, fi, b, spec, 'conv');
+      const gradOf = async () => {
+        const g = inputGrad(ours, f, 5);
+        const data = (await g.data()) as Float32Array;
+        g.dispose();
+        return data;
+      };
+      const first = await gradOf();
+      const size = kept.size;
+      // Flipped (one filter) or, for kernel-4 stride-2 layers on the host, four quarters.
+      expect(size).toBeGreaterThan(0);
+      const again = await gradOf();
+      expect(kept.size).toBe(size);
+      f.assign(values[1]!);
+      const changed = await gradOf();
+      expect(kept.size).toBe(size);
+      kept.dispose();
+      f.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose(values);
+      expectClose([first, again, changed], [refs[0]!, refs[0]!, refs[1]!]);
+    });
+  }
+}
+
 describe('conv layers on cpu', () => {
   equalitySuite('cpu');
+  keptFiltersSuite('cpu');
 
   it('leaves no tensor behind outside gradients, for every strategy and activation', () => {
     const x = tf.ones([1, 4, 4, 1]) as Tensor4D;
@@ -140,7 +195,9 @@ describe('conv layers on cpu', () => {
         const spec = { stride: 1, pad: 1, activation };
         trainingConvLayer(x, f, b, spec, strategy).dispose();
         trainingInputLayer(x, f, b, spec, strategy).dispose();
-        projectionConvLayer(x, f, b, spec, strategy).dispose();
+        const kept = new KeptWeights();
+        projectionConvLayer(kept)(x, f, b, spec, strategy).dispose();
+        kept.dispose();
       }
     }
     expect(tf.memory().numTensors).toBe(before);
@@ -171,4 +228,5 @@ describe('conv layers on wasm', () => {
   afterAll(() => useCpu());
 
   equalitySuite('wasm');
+  keptFiltersSuite('wasm');
 });

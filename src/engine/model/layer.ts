@@ -18,6 +18,7 @@ import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
 import { convStrategyFor, filterGradient, inputGradient, padSpatial, type ConvStrategy } from './conv';
+import type { KeptWeights } from './kept-weights';
 
 export type Activation = 'linear' | 'leakyrelu' | 'sigmoid';
 
@@ -119,16 +120,23 @@ export const trainingInputLayer: LayerWithStrategy = (x, filter, bias, spec, str
 /**
  * The layer for the projection: differentiable with respect to x only; the filter and the bias
  * are constants to tf.grad (tf.customGrad computes every input's gradient, so they are not
- * inputs), and no filter gradient is ever computed.
+ * inputs), and no filter gradient is ever computed. The filters its input gradients use
+ * (flipped, or in quarters) are made once per filter value and kept in `kept`: a projection
+ * runs the same layers step after step.
  */
-export const projectionConvLayer: LayerWithStrategy = (x, filter, bias, spec, strategy = currentStrategy()) => {
-  const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
-    const [xi, save] = args as [Tensor4D, tf.GradSaveFunc];
-    const value = fusedForward(xi, filter, bias, spec, strategy);
-    save([value]);
-    const gradFunc = (dy: Tensor4D, saved: Tensor[]): Tensor =>
-      tf.tidy(() => inputGradient(strategy, activationGrad(dy, saved[0] as Tensor4D, spec.activation), filter, xi.shape, spec.stride, spec.pad));
-    return { value, gradFunc };
-  });
-  return tf.tidy(() => op(x) as Tensor4D);
-};
+export function projectionConvLayer(kept: KeptWeights): LayerWithStrategy {
+  return (x, filter, bias, spec, strategy = currentStrategy()) => {
+    const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
+      const [xi, save] = args as [Tensor4D, tf.GradSaveFunc];
+      const value = fusedForward(xi, filter, bias, spec, strategy);
+      save([value]);
+      const gradFunc = (dy: Tensor4D, saved: Tensor[]): Tensor =>
+        tf.tidy(() => {
+          const dPre = activationGrad(dy, saved[0] as Tensor4D, spec.activation);
+          return inputGradient(strategy, dPre, filter, xi.shape, spec.stride, spec.pad, kept);
+        });
+      return { value, gradFunc };
+    });
+    return tf.tidy(() => op(x) as Tensor4D);
+  };
+}

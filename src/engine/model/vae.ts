@@ -20,7 +20,8 @@ import { EngineError } from '../errors';
 import type { VaeConfig } from '../types';
 import type { Vae } from './autoencoder';
 import { LEAK, projectionConvLayer, trainingConvLayer, trainingInputLayer, type Activation, type ConvLayerFn } from './layer';
-import { projectionMatMul, trainingMatMul, TransposedWeights, type MatMulFn } from './dense';
+import { projectionMatMul, trainingMatMul, type MatMulFn } from './dense';
+import { KeptWeights } from './kept-weights';
 import { mulberry32 } from '../data/random';
 import { initValues, sizeOf, type WeightSpec } from './init';
 
@@ -209,9 +210,10 @@ function buildVae(config: VaeConfig, valueOf: (spec: WeightSpec) => Float32Array
   }
   const w: WeightOf = (name) => byName.get(name) ?? fail(`Missing weight ${name}.`);
   const variables = [...byName.values()];
-  // The projection's dense layers keep their weights' transposes (dense.ts).
-  const transposed = new TransposedWeights();
-  const projectionMm = projectionMatMul(transposed);
+  // The projection's layers keep what they derive from the weights (transposes, flipped filters).
+  const kept = new KeptWeights();
+  const projectionMm = projectionMatMul(kept);
+  const projectionLayer = projectionConvLayer(kept);
   return {
     config: resolved,
     variables,
@@ -228,11 +230,12 @@ function buildVae(config: VaeConfig, valueOf: (spec: WeightSpec) => Float32Array
     // and only the mean code (logVar is not computed).
     reconstruct: (x) =>
       tf.tidy(() => {
-        const { 'enc/mu': mu } = encodeWith(resolved, { first: projectionConvLayer, layer: projectionConvLayer }, projectionMm, w, x, ['enc/mu']);
-        return decodeWith(resolved, projectionConvLayer, projectionMm, w, mu);
+        const { 'enc/mu': mu } = encodeWith(resolved, { first: projectionLayer, layer: projectionLayer }, projectionMm, w, x, ['enc/mu']);
+        return decodeWith(resolved, projectionLayer, projectionMm, w, mu);
       }),
+    keptTensors: () => kept.size,
     dispose: () => {
-      transposed.dispose();
+      kept.dispose();
       variables.forEach((v) => v.dispose());
     },
   };

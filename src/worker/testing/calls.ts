@@ -43,6 +43,8 @@ export interface DebugResult {
 
 export interface TestingCalls {
   numTensors: { args: Record<string, never>; result: number; event: never };
+  /** The tensors the model's projections keep (engine/model/kept-weights.ts); 0 with no model. */
+  keptTensors: { args: Record<string, never>; result: number; event: never };
   lastMap: { args: { method: AnomalyMethod }; result: FieldData | null; event: never };
   mask: { args: { testId: string }; result: Mask | null; event: never };
   evaluationData: { args: Record<string, never>; result: EvaluationData | null; event: never };

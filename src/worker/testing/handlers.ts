@@ -86,6 +86,7 @@ export function testingHandlers(deps: WorkerDeps, evaluator: Evaluator): DomainH
   return {
     inspect: wrapped,
     numTensors: async () => tf.memory().numTensors,
+    keptTensors: async () => deps.slot.vae?.keptTensors() ?? 0,
     lastMap: async ({ method }) => {
       const r = lastMaps?.[method];
       return r ? { width: r.width, height: r.height, data: Array.from(r.map) } : null;
