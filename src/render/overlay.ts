@@ -15,30 +15,35 @@ export interface OverlayOptions {
   contourColor?: readonly [number, number, number];
 }
 
+/** The field's values at width x height: its own (read only) when it has that size, else resampled. */
+function fieldAt(f: ScalarField, width: number, height: number): ArrayLike<number> {
+  return f.width === width && f.height === height ? f.data : resampleField(f, width, height);
+}
+
 /**
  * The heat map over the base image, at the base image's resolution (the map is upsampled).
  * Cold pixels stay see-through so the part under them can be read: the heat's alpha ramps
  * up over the lower half of the scale and reaches `opacity` from half the scale upwards.
  */
-/** The field's values at width x height: a copy when it has that size, else resampled. */
-function fieldAt(f: ScalarField, width: number, height: number): Float32Array {
-  return f.width === width && f.height === height ? Float32Array.from(f.data) : resampleField(f, width, height);
-}
-
 export function composeOverlay(base: Rgba, map: ScalarField, opts: OverlayOptions): Rgba {
   const { width, height } = base;
   const field = fieldAt(map, width, height);
   const out = createRgba(width, height);
-  const lut = opts.lut;
+  const { lut, scaleMax, opacity } = opts;
+  const src = base.data;
+  const dst = out.data;
+  const alphaDivisor = scaleMax || 1;
   for (let p = 0; p < width * height; p++) {
-    const v = field[p] ?? 0;
-    const li = lutIndex(v, opts.scaleMax) * 3;
-    const a = opts.opacity * Math.min(1, (2 * v) / (opts.scaleMax || 1));
+    const v = field[p]!;
+    // lutIndex(v, scaleMax), inlined: this loop runs for every pixel of every frame shown.
+    const level = scaleMax > 0 && v > 0 ? Math.min(255, Math.floor((v / scaleMax) * 255.999)) : 0;
+    const li = level * 3;
+    const a = opacity * Math.min(1, (2 * v) / alphaDivisor);
     const o = p * 4;
-    out.data[o] = (base.data[o] ?? 0) * (1 - a) + (lut[li] ?? 0) * a;
-    out.data[o + 1] = (base.data[o + 1] ?? 0) * (1 - a) + (lut[li + 1] ?? 0) * a;
-    out.data[o + 2] = (base.data[o + 2] ?? 0) * (1 - a) + (lut[li + 2] ?? 0) * a;
-    out.data[o + 3] = 255;
+    dst[o] = src[o]! * (1 - a) + lut[li]! * a;
+    dst[o + 1] = src[o + 1]! * (1 - a) + lut[li + 1]! * a;
+    dst[o + 2] = src[o + 2]! * (1 - a) + lut[li + 2]! * a;
+    dst[o + 3] = 255;
   }
   if (opts.threshold != null) {
     const edgeField = opts.contour ? fieldAt(opts.contour, width, height) : field;
@@ -66,18 +71,19 @@ export function colorizeField(map: ScalarField, lut: Lut, scaleMax: number): Rgb
  */
 export function contourMask(field: ArrayLike<number>, width: number, height: number, threshold: number): Uint8Array {
   const edge = new Uint8Array(width * height);
-  const above = (x: number, y: number): boolean =>
-    x >= 0 && y >= 0 && x < width && y < height && (field[y * width + x] ?? 0) > threshold;
   for (let y = 0; y < height; y++) {
+    const row = y * width;
     for (let x = 0; x < width; x++) {
-      if (!above(x, y)) continue;
-      if (!above(x - 1, y) || !above(x + 1, y) || !above(x, y - 1) || !above(x, y + 1)) edge[y * width + x] = 1;
+      const p = row + x;
+      if (!(field[p]! > threshold)) continue;
+      const border = x === 0 || y === 0 || x === width - 1 || y === height - 1;
+      if (border || !(field[p - 1]! > threshold) || !(field[p + 1]! > threshold) || !(field[p - width]! > threshold) || !(field[p + width]! > threshold)) edge[p] = 1;
     }
   }
   return edge;
 }
 
-function drawContour(img: Rgba, field: Float32Array, threshold: number, color: readonly [number, number, number]): void {
+function drawContour(img: Rgba, field: ArrayLike<number>, threshold: number, color: readonly [number, number, number]): void {
   const edge = contourMask(field, img.width, img.height, threshold);
   for (let p = 0; p < edge.length; p++) {
     if (!edge[p]) continue;

@@ -1,0 +1,127 @@
+/**
+ * The drawing loops (written for speed: taps per axis, inlined look-ups, whole-pixel copies)
+ * against plain per-pixel versions of the same formulas, on seeded random images of sizes that
+ * enlarge, shrink and change the aspect ratio.
+ */
+import { describe, expect, it } from 'vitest';
+import { colormapLut, lutIndex } from './colormap';
+import { resampleField, resampleRgba } from './image';
+import { composeOverlay, contourMask } from './overlay';
+import { createRgba, type Rgba, type ScalarField } from './types';
+
+function random(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1664525 + 1013904223) % 4294967296;
+    return s / 4294967296;
+  };
+}
+
+const field = (w: number, h: number, seed: number, scale = 1): ScalarField => {
+  const r = random(seed);
+  return { width: w, height: h, data: Float32Array.from({ length: w * h }, () => r() * scale) };
+};
+
+const image = (w: number, h: number, seed: number): Rgba => {
+  const r = random(seed);
+  const out = createRgba(w, h);
+  for (let i = 0; i < out.data.length; i++) out.data[i] = Math.floor(r() * 256);
+  return out;
+};
+
+/** One bilinear sample at output pixel (x, y), pixel centres aligned. */
+function bilinearAt(value: (x: number, y: number) => number, sw: number, sh: number, x: number, y: number, w: number, h: number): number {
+  const fy = Math.min(Math.max((y + 0.5) * (sh / h) - 0.5, 0), sh - 1);
+  const fx = Math.min(Math.max((x + 0.5) * (sw / w) - 0.5, 0), sw - 1);
+  const y0 = Math.floor(fy);
+  const x0 = Math.floor(fx);
+  const y1 = Math.min(y0 + 1, sh - 1);
+  const x1 = Math.min(x0 + 1, sw - 1);
+  const wy = fy - y0;
+  const wx = fx - x0;
+  const a = value(x0, y0) * (1 - wx) + value(x1, y0) * wx;
+  const b = value(x0, y1) * (1 - wx) + value(x1, y1) * wx;
+  return a * (1 - wy) + b * wy;
+}
+
+const SIZES: [number, number, number, number][] = [
+  [64, 64, 384, 384],
+  [7, 5, 30, 11],
+  [40, 24, 13, 9],
+  [1, 1, 4, 3],
+  [16, 16, 16, 16],
+];
+
+describe('drawing loops against per-pixel references', () => {
+  it('resampleField: the same value at every pixel', () => {
+    SIZES.forEach(([sw, sh, w, h], i) => {
+      const src = field(sw, sh, i + 1);
+      const out = resampleField(src, w, h);
+      const ref = new Float32Array(w * h);
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) ref[y * w + x] = bilinearAt((a, b) => src.data[b * sw + a] ?? 0, sw, sh, x, y, w, h);
+      expect(out).toEqual(ref);
+    });
+  });
+
+  it('resampleRgba, smooth: every byte the rounded bilinear value; nearest: whole source pixels', () => {
+    SIZES.forEach(([sw, sh, w, h], i) => {
+      const src = image(sw, sh, i + 10);
+      const smooth = resampleRgba(src, w, h, true);
+      const nearest = resampleRgba(src, w, h, false);
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const o = (y * w + x) * 4;
+          const s = (Math.min(sh - 1, Math.floor((y * sh) / h)) * sw + Math.min(sw - 1, Math.floor((x * sw) / w))) * 4;
+          for (let ch = 0; ch < 4; ch++) {
+            const v = bilinearAt((a, b) => src.data[(b * sw + a) * 4 + ch] ?? 0, sw, sh, x, y, w, h);
+            expect(Math.abs((smooth.data[o + ch] ?? -9) - v)).toBeLessThanOrEqual(0.5);
+            expect(nearest.data[o + ch]).toBe(src.data[s + ch]);
+          }
+        }
+      }
+    });
+  });
+
+  it('nearest resample of bytes that start off a 4-byte boundary', () => {
+    const backing = new Uint8ClampedArray(4 * 4 + 1);
+    const src = { width: 2, height: 2, data: backing.subarray(1) };
+    src.data.set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+    expect(Array.from(resampleRgba(src, 1, 1, false).data)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('composeOverlay: each pixel the base blended with the map colour, the contour where the score field crosses', () => {
+    const lut = colormapLut('turbo');
+    SIZES.forEach(([sw, sh, w, h], i) => {
+      const base = image(w, h, i + 20);
+      const map = field(sw, sh, i + 30, 0.1);
+      const score = field(sw, sh, i + 40, 0.1);
+      const opts = { lut, scaleMax: 0.07, opacity: 0.7, threshold: 0.05, contour: score, contourColor: [1, 2, 3] as const };
+      const out = composeOverlay(base, map, opts);
+      const up = resampleField(map, w, h);
+      const edges = contourMask(resampleField(score, w, h), w, h, 0.05);
+      const ref = createRgba(w, h);
+      for (let p = 0; p < w * h; p++) {
+        const v = up[p] ?? 0;
+        const li = lutIndex(v, 0.07) * 3;
+        const a = 0.7 * Math.min(1, (2 * v) / 0.07);
+        for (let ch = 0; ch < 3; ch++) ref.data[p * 4 + ch] = edges[p] ? ch + 1 : (base.data[p * 4 + ch] ?? 0) * (1 - a) + (lut[li + ch] ?? 0) * a;
+        ref.data[p * 4 + 3] = 255;
+      }
+      expect(out.data).toEqual(ref.data);
+    });
+  });
+
+  it('contourMask: a pixel above the threshold with a 4-neighbour that is not, or on the border', () => {
+    SIZES.forEach(([w, h], i) => {
+      const f = field(w, h, i + 50);
+      const above = (x: number, y: number) => x >= 0 && y >= 0 && x < w && y < h && (f.data[y * w + x] ?? 0) > 0.5;
+      const ref = new Uint8Array(w * h);
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          if (above(x, y) && (!above(x - 1, y) || !above(x + 1, y) || !above(x, y - 1) || !above(x, y + 1))) ref[y * w + x] = 1;
+        }
+      }
+      expect(contourMask(f.data, w, h, 0.5)).toEqual(ref);
+    });
+  });
+});
