@@ -29,8 +29,8 @@ function listen(page: Page, log: (line: string) => void, rows: BenchMeasurement[
 
 /** Only plain data crosses into the page (functions such as `log` cannot be serialised). */
 function plain(o: PageOptions): PageOptions {
-  const { sizes, repeats, sizeBudgetMs, backendBudgetMs, extras, latent, width, channels, batch, bottom } = o;
-  return { sizes, repeats, sizeBudgetMs, backendBudgetMs, extras, latent, width, channels, batch, ...(bottom === undefined ? {} : { bottom }) };
+  const { sizes, repeats, sizeBudgetMs, backendBudgetMs, extras, latent, width, channels, batch, bottom, bottleneck } = o;
+  return { sizes, repeats, sizeBudgetMs, backendBudgetMs, extras, latent, width, channels, batch, ...(bottom === undefined ? {} : { bottom }), ...(bottleneck === undefined ? {} : { bottleneck }) };
 }
 
 /** One backend as the page runs it: WASM once per thread count asked for. */

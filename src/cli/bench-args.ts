@@ -8,6 +8,11 @@
 export const FIRST_MODEL = { latent: 32, width: 16, channels: 3 as const, batch: 16 };
 /** --model app: the app's default model and batch (store/defaults.ts: a 16 px smallest map up to 64 px). */
 export const APP_MODEL = { latent: 256, width: 16, channels: 3 as const, batch: 4, bottom: 16 };
+/**
+ * --model demo: the model "Try the demo" trains (store/defaults.ts DEMO_SETTINGS: a spatial
+ * bottleneck of 4 channels on the 16 px map, batch 4); its coarse-noise denoising is left out.
+ */
+export const DEMO_MODEL = { latent: 4, width: 16, channels: 3 as const, batch: 4, bottom: 16, bottleneck: 'spatial' as const };
 
 export function listArg(raw: string | undefined, fallback: string[]): string[] {
   return raw === undefined ? fallback : raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);

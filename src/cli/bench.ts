@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { BenchEnv, BenchOptions, BenchRow } from '../engine/bench/types';
 import { errorMessage } from '../engine/errors';
-import { APP_MODEL, FIRST_MODEL, listArg, repeatsArg, sizesArg } from './bench-args';
+import { APP_MODEL, DEMO_MODEL, FIRST_MODEL, listArg, repeatsArg, sizesArg } from './bench-args';
 import { benchNode, type NodeBackend } from './bench-node';
 import { defaultOutPath, formatBenchTable, formatKernelProfiles, writeResults } from './bench-report';
 import { benchTorchBeside, type TorchBeside } from './bench-torch-compare';
@@ -43,13 +43,15 @@ const { values } = parseArgs({
   },
 });
 
-if (values.model !== 'first' && values.model !== 'app') throw new Error(`--model must be first or app, got "${values.model}"`);
-/** The model the engine rows time: the first default (the default, comparable across runs) or the app's. */
-const MODEL = values.model === 'app' ? APP_MODEL : FIRST_MODEL;
+const MODELS = { first: FIRST_MODEL, app: APP_MODEL, demo: DEMO_MODEL } as const;
+const modelName = values.model ?? 'first';
+if (!(modelName in MODELS)) throw new Error(`--model must be first, app or demo, got "${modelName}"`);
+/** The model the engine rows time: the first default (the default, comparable across runs), the app's or the demo's. */
+const MODEL: (typeof MODELS)[keyof typeof MODELS] = MODELS[modelName as keyof typeof MODELS];
 
 const USAGE = `usage: npm run bench -- [--quick] [--out FILE] [--where node|chromium|all] [--sizes 32,64,128]
   [--backends wasm,cpu,webgpu,webgl] [--repeats N] [--no-app] [--no-torch] [--no-tiles] [--memory-images N] [--threads 1,2]
-  [--model first|app] [--app QUERY]...  (the app's flow with these URL settings instead, e.g. --app "epochs=30&batch=16&threads=1")`;
+  [--model first|app|demo] [--app QUERY]...  (the app's flow with these URL settings instead, e.g. --app "epochs=30&batch=16&threads=1")`;
 
 interface Plan {
   where: 'node' | 'chromium' | 'all';
@@ -168,8 +170,8 @@ async function main(): Promise<void> {
   if (p.where !== 'chromium') {
     const nodeRows = await benchNode(p.nodeBackends, p.node);
     rows.push(...nodeRows);
-    if (values['no-torch'] !== true && values.model === 'app') log('bench: no PyTorch rows with --model app (the mirror has the first model\'s depth)');
-    if (values['no-torch'] !== true && values.model !== 'app') {
+    if (values['no-torch'] !== true && modelName !== 'first') log(`bench: no PyTorch rows with --model ${modelName} (the mirror has the first model's depth and dense bottleneck)`);
+    if (values['no-torch'] !== true && modelName === 'first') {
       torch = await benchTorchBeside(nodeRows, p.node);
       rows.push(...torch.rows);
     }

@@ -132,7 +132,7 @@ async function measureSize(size: number, o: BenchOptions): Promise<{ m: BenchMea
   const deadline = performance.now() + o.sizeBudgetMs;
   const before = tf.memory().numTensors;
   const depth = o.bottom === undefined ? {} : { depth: Math.max(1, Math.round(Math.log2(size / o.bottom))) };
-  const config: VaeConfig = { size, channels: o.channels, latent: o.latent, width: o.width, ...depth };
+  const config: VaeConfig = { size, channels: o.channels, latent: o.latent, width: o.width, ...depth, ...(o.bottleneck ? { bottleneck: o.bottleneck } : {}) };
   let w: Workloads | null = null;
   let floorMs = Number.POSITIVE_INFINITY;
   try {

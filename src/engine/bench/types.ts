@@ -107,6 +107,8 @@ export interface BenchOptions {
   batch: number;
   /** Smallest feature map in px (sets the depth); absent: the model's default depth. */
   bottom?: number;
+  /** The model's bottleneck; absent: dense. */
+  bottleneck?: 'dense' | 'spatial';
   /** Progress lines (stderr in Node, console in the page). */
   log?: (line: string) => void;
   /** Each size's result as soon as it is done (the browser harness keeps them if a later size hangs). */

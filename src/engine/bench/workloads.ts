@@ -10,7 +10,7 @@ import type { Scalar, Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
 import { mulberry32 } from '../data/random';
 import type { Vae } from '../model/autoencoder';
 import { vaeLoss } from '../model/loss';
-import { createVae } from '../model/vae';
+import { createVae, latentDim } from '../model/vae';
 import { projectionStep } from '../project/project';
 import type { ProjectionSettings, VaeConfig } from '../types';
 
@@ -89,7 +89,7 @@ function projectionSteps(vae: Vae, x0: Tensor4D): { run: RunCalls; one(): Tensor
 /** Builds the model, the data and the optimizer; dispose() frees every tensor they hold. */
 export function createWorkloads(config: VaeConfig, batch: number, seed = 1): Workloads {
   const vae = createVae(config, seed);
-  const { size, channels, latent } = config;
+  const { size, channels } = config;
   const batchData = randomImages(batch, config, seed + 1);
   const x1 = tf.tensor4d(randomImages(1, config, seed + 2), [1, size, size, channels]);
   const single = projectionSteps(vae, tf.clone(x1));
@@ -99,7 +99,7 @@ export function createWorkloads(config: VaeConfig, batch: number, seed = 1): Wor
   const gradOfEnergy = tf.valueAndGrad(reconEnergy(vae));
 
   const lossOf = (x: Tensor4D) => {
-    const noise = tf.randomNormal([batch, latent], 0, 1, 'float32', Math.floor(rng() * 2 ** 31)) as Tensor2D;
+    const noise = tf.randomNormal([batch, latentDim(config)], 0, 1, 'float32', Math.floor(rng() * 2 ** 31)) as Tensor2D;
     return vaeLoss(vae, x, BETA, noise).loss;
   };
   const withBatch = <T>(f: (x: Tensor4D) => T): T => {
