@@ -2,7 +2,8 @@
  * How many threads the worker's WASM backend gets. Threads need shared memory, which a page has
  * only when cross-origin isolated (the COOP and COEP headers of vite.config.ts; README, Deploying).
  * Measured on a 2-core machine (npm run bench, README Speed): 2 threads make a batch-16 training
- * step 1.39x faster, the app's own training at batch 4 1.04x; never slower there.
+ * step 1.18 to 1.82x faster (median 1.48 over eight runs), the app's own training at batch 4
+ * about the same; never slower there.
  */
 export const MAX_WASM_THREADS = 4;
 
