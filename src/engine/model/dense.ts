@@ -1,13 +1,19 @@
 /**
  * The dense layers' matrix products, by the fastest route each backend has. On wasm
- * (tfjs-backend-wasm 4.22, XNNPACK) a product x W packs W for its kernel and keeps the packed
- * copy for as long as W is the same tensor. In training W changes every step, so the plain
- * x W and its autodiff weight gradient x^T dy are slow paths: measured for the VAE's
- * 8192 x 256 layers at batch 4, x W 14.6 ms against 7.5 ms for (W^T x^T)^T, and x^T dy 18.1 ms
- * against 4.0 ms for transpose(x) dy (the transposed x is small). In a projection W stays the
- * same for every step, and the plain x W is the fast one (Node, batch 1: 0.26 ms against 2.5 ms;
- * batch 16: 2.1 against 29 ms), dx a plain product with a kept W^T. Elsewhere tf.matMul's own
- * route is kept (transposes are free flags on GPUs).
+ * (tfjs-backend-wasm 4.22) a product runs on XNNPACK only without transpose flags; with one it
+ * is a plain scalar loop, whose cost grows with the rows and the stride it reads at. XNNPACK
+ * packs the second operand ("the weights") once per tensor and keeps the packed copy for as long
+ * as that tensor lives. In training W changes every step, so:
+ *  - the forward x W packs W (about 6.5 ms for the app's 8192 x 256 layers) from batch
+ *    PACK_FROM_BATCH on, and below it takes (W^T x^T)^T, the scalar loop, which costs about
+ *    one packing per 3 to 4 rows (batch 4: 6.8 against 7.8 ms; 16: 8.8 against 27.7; 1: 6.6
+ *    against 2.5);
+ *  - dx = dy W^T as (W dy^T)^T: W read as it is, the small dy^T packed (1.1 to 3.2 ms against
+ *    6 to 23 ms for dy times W with the transpose flag);
+ *  - dW = transpose(x) dy (the transposed x is small).
+ * In a projection W stays the same for every step: the plain x W reuses its packed W (Node,
+ * batch 1: 0.26 ms against 2.5 ms; batch 16: 2.1 against 29 ms), dx a plain product with a
+ * kept W^T. Elsewhere tf.matMul's own route is kept (transposes are free flags on GPUs).
  */
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
@@ -22,14 +28,17 @@ function matMulByWeightRows(x: Tensor2D, w: Tensor2D): Tensor2D {
   return tf.transpose(tf.matMul(w, x, true, true)) as Tensor2D;
 }
 
-/** x W for training: both gradients always wanted, dW = transpose(x) dy, dx = dy W^T. */
+/** From this batch on, the training forward packs W rather than taking the scalar loop (see above). */
+export const PACK_FROM_BATCH = 4;
+
+/** x W for training: both gradients always wanted, dx = (W dy^T)^T, dW = transpose(x) dy. */
 const matMulWithGrads = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
   const [x, w, save] = args as [Tensor2D, Tensor2D, tf.GradSaveFunc];
   save([x, w]);
-  const value = matMulByWeightRows(x, w);
+  const value = x.shape[0] >= PACK_FROM_BATCH ? tf.matMul(x, w) : matMulByWeightRows(x, w);
   const gradFunc = (dy: Tensor2D, saved: Tensor[]): Tensor[] => {
     const [sx, sw] = saved as [Tensor2D, Tensor2D];
-    return [tf.matMul(dy, sw, false, true), tf.matMul(tf.transpose(sx), dy)];
+    return [tf.transpose(tf.matMul(sw, tf.transpose(dy))), tf.matMul(tf.transpose(sx), dy)];
   };
   return { value, gradFunc };
 });
