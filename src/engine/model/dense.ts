@@ -35,7 +35,7 @@ export const PACK_FROM_BATCH = 4;
 const matMulWithGrads = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
   const [x, w, save] = args as [Tensor2D, Tensor2D, tf.GradSaveFunc];
   save([x, w]);
-  const value = x.shape[0] >= PACK_FROM_BATCH ? tf.matMul(x, w) : matMulByWeightRows(x, w);
+  const value = x.shape[0] >= PACK_FROM_BATCH ? (tf.matMul(x, w) as Tensor2D) : matMulByWeightRows(x, w);
   const gradFunc = (dy: Tensor2D, saved: Tensor[]): Tensor[] => {
     const [sx, sw] = saved as [Tensor2D, Tensor2D];
     return [tf.transpose(tf.matMul(sw, tf.transpose(dy))), tf.matMul(tf.transpose(sx), dy)];

@@ -8,7 +8,8 @@ import { createLinearAe } from '../testing/linear-ae';
 import { smoothNormal, withSquare } from '../testing/synthetic';
 import type { ReconstructionTerm } from '../types';
 import type { Autoencoder } from './autoencoder';
-import { gaussianBand, reconstructionError, ssimDissimilarity, ssimMap } from './reconstruction';
+import { useWasm } from '../testing/wasm';
+import { blur, gaussianBand, reconstructionError, ssimDissimilarity, ssimMap } from './reconstruction';
 
 beforeAll(() => useCpu());
 
@@ -48,6 +49,36 @@ function ssimByLoops(a: Float32Array, b: Float32Array, h: number, w: number, win
   }
   return out;
 }
+
+/** The blur as products with the transpose flag, tfjs's own gradients: the reference. */
+function blurWithFlags(t: Tensor4D, window: number): Tensor4D {
+  const [n, h, w, k] = t.shape;
+  const gw = tf.tensor2d(gaussianBand(w, window), [w, w]);
+  const gh = tf.tensor2d(gaussianBand(h, window), [h, h]);
+  const alongW = tf.matMul(tf.reshape(tf.transpose(t, [0, 1, 3, 2]), [n * h * k, w]), gw, false, true);
+  const alongH = tf.matMul(tf.reshape(tf.transpose(tf.reshape(alongW, [n, h, k, w]), [0, 2, 3, 1]), [n * k * w, h]), gh, false, true);
+  return tf.transpose(tf.reshape(alongH, [n, k, w, h]), [0, 3, 2, 1]);
+}
+
+describe('the Gaussian blur', () => {
+  it('gives the values and the gradient of the products with the transpose flag, on cpu and wasm', async () => {
+    const t = tf.tensor4d(Float32Array.from({ length: 2 * 9 * 7 * 3 }, (_, i) => Math.sin(i * 0.7)), [2, 9, 7, 3]);
+    const r = tf.tensor4d(Float32Array.from({ length: 2 * 9 * 7 * 3 }, (_, i) => Math.cos(i * 0.3)), [2, 9, 7, 3]);
+    const valueAndGrad = (f: (x: Tensor4D) => Tensor4D) => [f(t), tf.grad((x) => tf.sum(tf.mul(f(x as Tensor4D), r)))(t)];
+    const ref = await Promise.all(valueAndGrad((x) => blurWithFlags(x, 7)).map((x) => x.data()));
+    for (const backend of ['cpu', 'wasm']) {
+      if (backend === 'wasm') expect(await useWasm()).toBe(true);
+      const before = tf.memory().numTensors;
+      const out = valueAndGrad((x) => blur(x, 7));
+      const ours = await Promise.all(out.map((x) => x.data()));
+      tf.dispose(out);
+      expect(tf.memory().numTensors).toBe(before);
+      ours.forEach((a, i) => a.forEach((v, j) => expect(v).toBeCloseTo(ref[i]![j]!, 5)));
+    }
+    await useCpu();
+    tf.dispose([t, r]);
+  });
+});
 
 describe('SSIM', () => {
   it('is 1 for an image against itself, for both windows and on luma', () => {

@@ -12,10 +12,13 @@
  * SSIM (Wang et al. 2004) over a Gaussian window (sigma 1.5, side 7 or 11), with C1 = 0.01^2 and
  * C2 = 0.03^2 for values in [0, 1]. The blur is separable and written as two products with banded
  * matrices whose rows are renormalised at the borders (no zero padding darkening the edges); it is
- * made of matMul and transpose only, so its gradient exists on every tfjs backend.
+ * made of matMul and transpose only, so its gradient exists on every tfjs backend. The products
+ * are plain ones with the band's transpose made on the host, their gradients written out:
+ * tfjs-wasm runs a product with a transpose flag as a scalar loop (the SSIM term cost 23 ms more
+ * a training step of the app's model that way, batch 4, 64 px).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor, Tensor1D, Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
 import type { ReconstructionTerm } from '../types';
 
 export const DEFAULT_RECONSTRUCTION: ReconstructionTerm = { kind: 'l2' };
@@ -52,15 +55,38 @@ export function gaussianBand(n: number, window: number, sigma = SSIM_SIGMA): Flo
   return m;
 }
 
+/** The n x n matrix m (row-major) transposed. */
+function transposed(m: Float32Array, n: number): Float32Array {
+  const out = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) out[j * n + i] = m[i * n + j]!;
+  }
+  return out;
+}
+
+/**
+ * x [M, n] times G^T for the n x n band G: x G^T as a plain product with G^T, and the gradient
+ * dy G, plain too (tfjs's own gradient of a product takes the transpose flag).
+ */
+function timesBandTransposed(x: Tensor2D, n: number, window: number): Tensor2D {
+  const band = gaussianBand(n, window);
+  const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
+    const xi = args[0] as Tensor2D;
+    const value = tf.matMul(xi, tf.tensor2d(transposed(band, n), [n, n])) as Tensor2D;
+    return { value, gradFunc: (dy: Tensor2D) => tf.matMul(dy, tf.tensor2d(band, [n, n])) };
+  });
+  return op(x) as Tensor2D;
+}
+
 /** Gaussian blur of every channel of t [N, H, W, K]: two products with banded matrices. */
-function blur(t: Tensor4D, window: number): Tensor4D {
-  const [n, h, w, k] = t.shape;
-  const gw = tf.tensor2d(gaussianBand(w, window), [w, w]);
-  const gh = h === w ? gw : tf.tensor2d(gaussianBand(h, window), [h, h]);
-  const alongW = tf.matMul(tf.reshape(tf.transpose(t, [0, 1, 3, 2]), [n * h * k, w]), gw, false, true);
-  const byW = tf.reshape(alongW, [n, h, k, w]);
-  const alongH = tf.matMul(tf.reshape(tf.transpose(byW, [0, 2, 3, 1]), [n * k * w, h]), gh, false, true);
-  return tf.transpose(tf.reshape(alongH, [n, k, w, h]), [0, 3, 2, 1]);
+export function blur(t: Tensor4D, window: number): Tensor4D {
+  return tf.tidy(() => {
+    const [n, h, w, k] = t.shape;
+    const alongW = timesBandTransposed(tf.reshape(tf.transpose(t, [0, 1, 3, 2]), [n * h * k, w]) as Tensor2D, w, window);
+    const byW = tf.reshape(alongW, [n, h, k, w]);
+    const alongH = timesBandTransposed(tf.reshape(tf.transpose(byW, [0, 2, 3, 1]), [n * k * w, h]) as Tensor2D, h, window);
+    return tf.transpose(tf.reshape(alongH, [n, k, w, h]), [0, 3, 2, 1]);
+  });
 }
 
 function toLuma(x: Tensor4D): Tensor4D {
@@ -75,10 +101,9 @@ function toLuma(x: Tensor4D): Tensor4D {
 export function ssimMap(x: Tensor4D, y: Tensor4D, window = 11, on: 'channels' | 'luma' = 'channels'): Tensor4D {
   const a = on === 'luma' ? toLuma(x) : x;
   const b = on === 'luma' ? toLuma(y) : y;
-  const c = a.shape[3];
-  const moments = blur(tf.concat<Tensor4D>([a, b, tf.mul<Tensor4D>(a, a), tf.mul<Tensor4D>(b, b), tf.mul<Tensor4D>(a, b)], 3), window);
-  const [muA, muB, aa, bb, ab] = tf.split(moments, [c, c, c, c, c], 3) as Tensor4D[];
-  if (!muA || !muB || !aa || !bb || !ab) throw new Error('SSIM moments are missing.');
+  // Each map blurred on its own: stacking them for one blur costs a concat and a split, which
+  // tfjs-wasm runs as element loops (8 ms of a 64 px projection step against 2 ms this way).
+  const [muA, muB, aa, bb, ab] = [a, b, tf.mul<Tensor4D>(a, a), tf.mul<Tensor4D>(b, b), tf.mul<Tensor4D>(a, b)].map((m) => blur(m, window)) as [Tensor4D, Tensor4D, Tensor4D, Tensor4D, Tensor4D];
   const muAB = tf.mul(muA, muB);
   const muA2 = tf.square(muA);
   const muB2 = tf.square(muB);
