@@ -15,6 +15,7 @@ import {
   flippedFilter,
   inputGradient,
   setConvStrategyOverride,
+  subPixelFilters,
   type ConvStrategy,
 } from './conv';
 
@@ -56,17 +57,23 @@ function suite(backend: string): void {
     tf.dispose([f, ours, ref]);
   });
 
-  it('both input gradients equal conv2dTranspose (kernel 4, stride 2, pad 1)', async () => {
-    await tf.setBackend(backend);
-    const f = tf.randomNormal([4, 4, 3, 5], 0, 1, 'float32', 11) as Tensor4D;
-    const dy = tf.randomNormal([2, 4, 3, 5], 0, 1, 'float32', 12) as Tensor4D;
-    const xShape = [2, 8, 6, 3];
-    const strategies: ConvStrategy[] = ['conv', 'im2col'];
-    const [viaConv, viaTranspose] = strategies.map((s) => inputGradient(s, dy, f, xShape, 2, 1));
-    expect(viaConv!.shape).toEqual(xShape);
-    expect(await maxAbsDiff(viaConv!, viaTranspose!)).toBeLessThan(1e-4);
-    tf.dispose([f, dy, viaConv!, viaTranspose!]);
-  });
+  // 3 and 17 input channels: both column phases in one conv below 16, one conv per phase above.
+  for (const cin of [3, 17]) {
+    it(`both input gradients equal conv2dTranspose (kernel 4, stride 2, pad 1, ${cin} channels)`, async () => {
+      await tf.setBackend(backend);
+      const f = tf.randomNormal([4, 4, cin, 5], 0, 1, 'float32', 11) as Tensor4D;
+      const dy = tf.randomNormal([2, 4, 3, 5], 0, 1, 'float32', 12) as Tensor4D;
+      const xShape = [2, 8, 6, cin];
+      const strategies: ConvStrategy[] = ['conv', 'im2col'];
+      const [viaConv, viaTranspose] = strategies.map((s) => inputGradient(s, dy, f, xShape, 2, 1));
+      expect(viaConv!.shape).toEqual(xShape);
+      const filters = subPixelFilters(f);
+      expect(filters).toHaveLength(cin < 16 ? 2 : 4);
+      tf.dispose(filters);
+      expect(await maxAbsDiff(viaConv!, viaTranspose!)).toBeLessThan(1e-4);
+      tf.dispose([f, dy, viaConv!, viaTranspose!]);
+    });
+  }
 }
 
 describe('conv gradients on cpu', () => suite('cpu'));

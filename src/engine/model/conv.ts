@@ -208,7 +208,7 @@ export function inputGradConv(dy: Tensor4D, filter: Tensor4D, xShape: readonly n
  * swapped, one per phase (r, s) of the output's rows and columns, in the order G_00, G_01,
  * G_10, G_11: G_rs[u, v, o, c] = F[2 (1 - u) + r, 2 (1 - v) + s, c, o].
  */
-function subPixelFilters(filter: Tensor4D): Tensor4D[] {
+function subPixelQuarters(filter: Tensor4D): Tensor4D[] {
   const src = filter.dataSync();
   const quarter = (r: number, q: number): Tensor4D => {
     const taps: [number, number][] = [];
@@ -221,22 +221,67 @@ function subPixelFilters(filter: Tensor4D): Tensor4D[] {
 }
 
 /**
+ * [4, 4, Cin, Cout] -> two [2, 3, Cout, 2 Cin] filters, one per phase r of the output's rows
+ * (r = 0, 1), each holding both column phases side by side in its output channels: channels
+ * 0 .. Cin - 1 the phase s = 1 (columns 0 and 1 of the window, column 2 zero), Cin .. 2 Cin - 1
+ * the phase s = 0 (columns 1 and 2): Q_r[u, v, o, c] = G_r1[u, v, o, c] and
+ * Q_r[u, v, o, Cin + c] = G_r0[u, v - 1, o, c]. One loop over the filter's values.
+ */
+function subPixelRowFilters(filter: Tensor4D): Tensor4D[] {
+  const [, kw, cin, cout] = filter.shape;
+  const src = filter.dataSync();
+  const at = (i: number, j: number, c: number, o: number) => src[((i * kw + j) * cin + c) * cout + o] ?? 0;
+  return [0, 1].map((r) => {
+    const out = new Float32Array(2 * 3 * cout * 2 * cin);
+    let k = 0;
+    for (let u = 0; u < 2; u++) {
+      for (let v = 0; v < 3; v++) {
+        for (let o = 0; o < cout; o++) {
+          for (let c = 0; c < cin; c++) out[k++] = v < 2 ? at(2 * (1 - u) + r, 2 * (1 - v) + 1, c, o) : 0;
+          for (let c = 0; c < cin; c++) out[k++] = v > 0 ? at(2 * (1 - u) + r, 2 * (2 - v), c, o) : 0;
+        }
+      }
+    }
+    return tf.tensor4d(out, [2, 3, cout, 2 * cin]);
+  });
+}
+
+/**
+ * Below this many input channels the sub-pixel input gradient computes both column phases in
+ * one conv (subPixelRowFilters): stacking the phases along the columns moves Cin floats at a
+ * time in tfjs-wasm's Pack, slow for few channels. Node, alternating, 3 channels: 4.5 -> 1.5 ms
+ * at batch 16, 0.35 -> 0.12 at batch 1; 16 channels: 2.6 against 2.8 ms; 32: 2.0 against 2.7
+ * (the 2 x 3 window's half more multiply-adds then cost more than the stacking).
+ */
+const ROW_FILTERS_BELOW_CHANNELS = 16;
+
+/** The filters inputGradSubPixel uses for this filter: its row-phase pair or its four quarters. */
+export function subPixelFilters(filter: Tensor4D): Tensor4D[] {
+  return filter.shape[2] < ROW_FILTERS_BELOW_CHANNELS ? subPixelRowFilters(filter) : subPixelQuarters(filter);
+}
+
+/**
  * The input gradient of a kernel-4, stride-2, pad-1 convolution of an even-sized x (the
  * encoder's layers) without the zero-dilated dy. Pixel (2a + 1 - r, 2b + 1 - s) of x, r and s
  * the phases of the padded x's rows and columns, is a 2 x 2 correlation of dy with the filter
- * quarter G_rs, over dy rows a - r .. a + 1 - r (and the same for columns): one stride-1 conv
- * per phase, padded on the side that phase reaches past, each [N, Ho, Wo, Cin]. Stacking the
- * column phases after b and the row phases after a is already the interleaved image (no
- * depth-to-space or crop: tfjs-wasm's DepthToSpace is a generic element loop and its Slice
- * copies the whole input first). A quarter of the dilated route's multiply-adds.
+ * quarter G_rs, over dy rows a - r .. a + 1 - r and columns b - s .. b + 1 - s: one stride-1
+ * conv per phase, padded on the side that phase reaches past, each [N, Ho, Wo, Cin]; stacking
+ * the column phases after b and the row phases after a is already the interleaved image. With
+ * few channels, one conv per row phase computes both column phases at once with a 2 x 3 window
+ * over columns b - 1 .. b + 1: its 2 Cin output channels, phase s = 1 then s = 0, are x's
+ * columns 2b and 2b + 1, so a reshape interleaves them. No depth-to-space or crop (tfjs-wasm's
+ * DepthToSpace is a generic element loop and its Slice copies the whole input first). A
+ * quarter of the dilated route's multiply-adds (three eighths with the 2 x 3 windows).
  */
-function inputGradSubPixel(dy: Tensor4D, quarters: Tensor4D[]): Tensor4D {
+function inputGradSubPixel(dy: Tensor4D, filters: Tensor4D[]): Tensor4D {
   const [n, ho, wo] = dy.shape;
-  const cin = quarters[0]!.shape[3];
+  const byRows = filters.length === 2;
+  const cin = byRows ? filters[0]!.shape[3] / 2 : filters[0]!.shape[3];
   // x row 2a: phase r = 1 (dy rows a - 1, a: pad before); x row 2a + 1: r = 0 (rows a, a + 1: pad after).
   const pads = (phase: number): [number, number] => (phase === 1 ? [1, 0] : [0, 1]);
   const rows = [1, 0].map((r) => {
-    const cols = [1, 0].map((q) => tf.conv2d(dy, quarters[2 * r + q]!, 1, [[0, 0], pads(r), pads(q), [0, 0]]));
+    if (byRows) return tf.reshape(tf.conv2d(dy, filters[r]!, 1, [[0, 0], pads(r), [1, 1], [0, 0]]), [n, ho, 2 * wo, cin]);
+    const cols = [1, 0].map((q) => tf.conv2d(dy, filters[2 * r + q]!, 1, [[0, 0], pads(r), pads(q), [0, 0]]));
     return tf.stack(cols, 3);
   });
   return tf.reshape(tf.stack(rows, 2), [n, 2 * ho, 2 * wo, cin]);

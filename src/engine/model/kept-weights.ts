@@ -1,5 +1,5 @@
 /**
- * Tensors derived from a weight (its transpose, its flipped filter, the quarters of that filter),
+ * Tensors derived from a weight (its transpose, its flipped filter, its sub-pixel row filters),
  * made once per value of the weight and kept: a projection multiplies by the same derived
  * tensors every step. A weight whose value changed (training assigns new data) gets them made
  * anew and the old ones freed. On wasm keeping them also keeps XNNPACK's packed copy, which it

@@ -165,7 +165,7 @@ function keptFiltersSuite(backend: string): void {
       };
       const first = await gradOf();
       const size = kept.size;
-      // Flipped (one filter) or, for kernel-4 stride-2 layers on the host, four quarters.
+      // Flipped (one filter) or, for kernel-4 stride-2 layers on the host, two row-phase filters.
       expect(size).toBeGreaterThan(0);
       const again = await gradOf();
       expect(kept.size).toBe(size);

@@ -202,9 +202,10 @@ describe('conv gradient strategies', () => {
     const data = await Promise.all(out.map(async (t) => (await t.data()) as Float32Array));
     tf.dispose([value, ...out]);
     x.dispose();
-    // What the projection keeps under 'conv': four filter quarters for each of the two stride-2
-    // layers, a flipped filter for each of the three 3 x 3 ones, W^T for the two dense layers.
-    expect(vae.keptTensors()).toBe(strategy === 'conv' ? 2 * 4 + 3 + 2 : 0);
+    // What the projection keeps under 'conv': two row-phase filters for each of the two stride-2
+    // layers (3 and 4 input channels), a flipped filter for each of the three 3 x 3 ones, W^T for
+    // the two dense layers.
+    expect(vae.keptTensors()).toBe(strategy === 'conv' ? 2 * 2 + 3 + 2 : 0);
     expect(tf.memory().numTensors).toBe(before + vae.variables.length + vae.keptTensors());
     vae.dispose();
     expect(tf.memory().numTensors).toBe(before);
