@@ -249,7 +249,7 @@ function subPixelRowFilters(filter: Tensor4D): Tensor4D[] {
 /**
  * Below this many input channels the sub-pixel input gradient computes both column phases in
  * one conv (subPixelRowFilters): stacking the phases along the columns moves Cin floats at a
- * time in tfjs-wasm's Pack, slow for few channels. Node, alternating, 3 channels: 4.5 -> 1.5 ms
+ * time in tfjs-wasm's Pack, slow for few channels. Node, both in one process, 3 channels: 4.5 -> 1.5 ms
  * at batch 16, 0.35 -> 0.12 at batch 1; 16 channels: 2.6 against 2.8 ms; 32: 2.0 against 2.7
  * (the 2 x 3 window's half more multiply-adds then cost more than the stacking).
  */

@@ -121,7 +121,7 @@ export const trainingInputLayer: LayerWithStrategy = (x, filter, bias, spec, str
  * The layer for the projection: differentiable with respect to x only; the filter and the bias
  * are constants to tf.grad (tf.customGrad computes every input's gradient, so they are not
  * inputs), and no filter gradient is ever computed. The filters its input gradients use
- * (flipped, or per row phase) are made once per filter value and kept in `kept`: a projection
+ * (flipped, or the sub-pixel filters) are made once per filter value and kept in `kept`: a projection
  * runs the same layers step after step.
  */
 export function projectionConvLayer(kept: KeptWeights): LayerWithStrategy {
