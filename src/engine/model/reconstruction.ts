@@ -64,15 +64,29 @@ function transposed(m: Float32Array, n: number): Float32Array {
   return out;
 }
 
+const bands = new Map<string, { band: Float32Array; bandT: Float32Array }>();
+
+/** The n x n band for `window` and its transpose, made once per size and window (an SSIM term blurs ten times a step). */
+function bandOf(n: number, window: number): { band: Float32Array; bandT: Float32Array } {
+  const key = `${n} ${window}`;
+  let pair = bands.get(key);
+  if (pair === undefined) {
+    const band = gaussianBand(n, window);
+    pair = { band, bandT: transposed(band, n) };
+    bands.set(key, pair);
+  }
+  return pair;
+}
+
 /**
  * x [M, n] times G^T for the n x n band G: x G^T as a plain product with G^T, and the gradient
  * dy G, plain too (tfjs's own gradient of a product takes the transpose flag).
  */
 function timesBandTransposed(x: Tensor2D, n: number, window: number): Tensor2D {
-  const band = gaussianBand(n, window);
+  const { band, bandT } = bandOf(n, window);
   const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
     const xi = args[0] as Tensor2D;
-    const value = tf.matMul(xi, tf.tensor2d(transposed(band, n), [n, n])) as Tensor2D;
+    const value = tf.matMul(xi, tf.tensor2d(bandT, [n, n])) as Tensor2D;
     return { value, gradFunc: (dy: Tensor2D) => tf.matMul(dy, tf.tensor2d(band, [n, n])) };
   });
   return op(x) as Tensor2D;
