@@ -18,6 +18,7 @@
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
+import { filterGradientSimd } from '../kernels/filter-gradient';
 import type { KeptWeights } from './kept-weights';
 
 export type ConvStrategy = 'im2col' | 'conv';
@@ -306,7 +307,11 @@ export function inputGradient(
   return tf.conv2dTranspose(dy, filter, xShape as [number, number, number, number], stride, pad);
 }
 
-/** Gradient of the same convolution with respect to its [kh, kw, Cin, Cout] filter. */
+/**
+ * Gradient of the same convolution with respect to its [kh, kw, Cin, Cout] filter. On wasm the
+ * hand-written SIMD kernel where its channel blocks fit (kernels/filter-gradient.ts), else the
+ * forward-conv route.
+ */
 export function filterGradient(
   strategy: ConvStrategy,
   x: Tensor4D,
@@ -316,6 +321,6 @@ export function filterGradient(
   stride: number,
   pad: number,
 ): Tensor4D {
-  if (strategy === 'conv') return filterGradConv(x, dy, kh, kw, stride, pad);
+  if (strategy === 'conv') return filterGradientSimd(x, dy, kh, kw, stride, pad) ?? filterGradConv(x, dy, kh, kw, stride, pad);
   return filterGradIm2col(padSpatial(x, pad), dy, kh, kw, stride);
 }

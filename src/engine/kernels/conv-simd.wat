@@ -1,0 +1,142 @@
+;; Convolution kernels in WebAssembly SIMD for tfjs-backend-wasm, working in place on its
+;; tensors: the module imports tfjs's own memory, and every pointer is a byte offset into it.
+;; Compiled by `npm run build:kernels` into conv-simd.generated.ts (one build for tfjs's
+;; single-threaded memory, one for the threaded build's shared memory).
+;;
+;; Register blocking: 4 input channels x 8 output channels, eight f32x4 accumulators, so each
+;; pixel costs 2 vector loads, 4 splat loads and 16 multiply-or-add instructions for 64
+;; multiply-adds; V8 keeps all of it in the 16 xmm registers.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; The filter gradient of a 2-D convolution, NHWC:
+  ;;   out[i, j, c, o] = sum over img, a, b of x[img, a s + i - padTop, b s + j - padLeft, c] dy[img, a, b, o]
+  ;; (x is zero outside its h x w pixels). x [n, h, w, cin], dy [n, ho, wo, cout],
+  ;; out [kh, kw, cin, cout]; cin a multiple of 4, cout of 8. One output row of dy at a time,
+  ;; with the kh input rows it meets, so what a row needs stays in the first-level cache.
+  (func (export "filterGradient")
+    (param $x i32) (param $dy i32) (param $out i32)
+    (param $n i32) (param $h i32) (param $w i32) (param $cin i32)
+    (param $ho i32) (param $wo i32) (param $cout i32)
+    (param $kh i32) (param $kw i32) (param $s i32) (param $padTop i32) (param $padLeft i32)
+    (local $img i32) (local $a i32) (local $i i32) (local $j i32) (local $cb i32) (local $ob i32)
+    (local $r i32) (local $xRow i32) (local $dyRow i32) (local $b0 i32) (local $b1 i32)
+    (local $xp i32) (local $dp i32) (local $acc i32) (local $k i32) (local $count i32)
+    (local $xStep i32) (local $dyStep i32)
+    (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
+    (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
+    (local $d0 v128) (local $d1 v128) (local $t v128)
+    (memory.fill (local.get $out) (i32.const 0)
+      (i32.shl (i32.mul (i32.mul (i32.mul (local.get $kh) (local.get $kw)) (local.get $cin)) (local.get $cout)) (i32.const 2)))
+    ;; Bytes from one pixel of dy to the next (also from one input channel of out to the next),
+    ;; and between the x pixels they meet.
+    (local.set $dyStep (i32.shl (local.get $cout) (i32.const 2)))
+    (local.set $xStep (i32.shl (i32.mul (local.get $s) (local.get $cin)) (i32.const 2)))
+    (loop $images
+      (local.set $a (i32.const 0))
+      (loop $rows
+        (local.set $dyRow (i32.add (local.get $dy) (i32.shl
+          (i32.mul (i32.mul (i32.add (i32.mul (local.get $img) (local.get $ho)) (local.get $a)) (local.get $wo)) (local.get $cout))
+          (i32.const 2))))
+        (local.set $i (i32.const 0))
+        (loop $tapRows
+          (local.set $r (i32.sub (i32.add (i32.mul (local.get $a) (local.get $s)) (local.get $i)) (local.get $padTop)))
+          (if (i32.and (i32.ge_s (local.get $r) (i32.const 0)) (i32.lt_s (local.get $r) (local.get $h)))
+            (then
+              (local.set $xRow (i32.add (local.get $x) (i32.shl
+                (i32.mul (i32.mul (i32.add (i32.mul (local.get $img) (local.get $h)) (local.get $r)) (local.get $w)) (local.get $cin))
+                (i32.const 2))))
+              (local.set $j (i32.const 0))
+              (loop $tapColumns
+                ;; The dy columns b0 .. b1 - 1 whose x column b s + j - padLeft is inside x.
+                (local.set $b0 (i32.const 0))
+                (block $found
+                  (loop $first
+                    (br_if $found (i32.ge_s (i32.sub (i32.add (i32.mul (local.get $b0) (local.get $s)) (local.get $j)) (local.get $padLeft)) (i32.const 0)))
+                    (local.set $b0 (i32.add (local.get $b0) (i32.const 1)))
+                    (br $first)))
+                (local.set $b1 (local.get $wo))
+                (block $found
+                  (loop $last
+                    (br_if $found (i32.le_s (local.get $b1) (local.get $b0)))
+                    (br_if $found (i32.lt_s
+                      (i32.sub (i32.add (i32.mul (i32.sub (local.get $b1) (i32.const 1)) (local.get $s)) (local.get $j)) (local.get $padLeft))
+                      (local.get $w)))
+                    (local.set $b1 (i32.sub (local.get $b1) (i32.const 1)))
+                    (br $last)))
+                (if (i32.lt_s (local.get $b0) (local.get $b1))
+                  (then
+                    (local.set $cb (i32.const 0))
+                    (loop $inBlocks
+                      (local.set $ob (i32.const 0))
+                      (loop $outBlocks
+                        ;; out[i, j, cb .. cb + 3, ob .. ob + 7] into the accumulators.
+                        (local.set $acc (i32.add (local.get $out) (i32.shl
+                          (i32.add
+                            (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $i) (local.get $kw)) (local.get $j)) (local.get $cin)) (local.get $cb)) (local.get $cout))
+                            (local.get $ob))
+                          (i32.const 2))))
+                        (local.set $a00 (v128.load (local.get $acc)))
+                        (local.set $a01 (v128.load offset=16 (local.get $acc)))
+                        (local.set $k (i32.add (local.get $acc) (local.get $dyStep)))
+                        (local.set $a10 (v128.load (local.get $k)))
+                        (local.set $a11 (v128.load offset=16 (local.get $k)))
+                        (local.set $k (i32.add (local.get $k) (local.get $dyStep)))
+                        (local.set $a20 (v128.load (local.get $k)))
+                        (local.set $a21 (v128.load offset=16 (local.get $k)))
+                        (local.set $k (i32.add (local.get $k) (local.get $dyStep)))
+                        (local.set $a30 (v128.load (local.get $k)))
+                        (local.set $a31 (v128.load offset=16 (local.get $k)))
+                        (local.set $xp (i32.add (local.get $xRow) (i32.shl
+                          (i32.add
+                            (i32.mul (i32.sub (i32.add (i32.mul (local.get $b0) (local.get $s)) (local.get $j)) (local.get $padLeft)) (local.get $cin))
+                            (local.get $cb))
+                          (i32.const 2))))
+                        (local.set $dp (i32.add (local.get $dyRow) (i32.shl
+                          (i32.add (i32.mul (local.get $b0) (local.get $cout)) (local.get $ob))
+                          (i32.const 2))))
+                        (local.set $count (i32.sub (local.get $b1) (local.get $b0)))
+                        (loop $pixels
+                          (local.set $d0 (v128.load (local.get $dp)))
+                          (local.set $d1 (v128.load offset=16 (local.get $dp)))
+                          (local.set $t (v128.load32_splat (local.get $xp)))
+                          (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $t) (local.get $d0))))
+                          (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $t) (local.get $d1))))
+                          (local.set $t (v128.load32_splat offset=4 (local.get $xp)))
+                          (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $t) (local.get $d0))))
+                          (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $t) (local.get $d1))))
+                          (local.set $t (v128.load32_splat offset=8 (local.get $xp)))
+                          (local.set $a20 (f32x4.add (local.get $a20) (f32x4.mul (local.get $t) (local.get $d0))))
+                          (local.set $a21 (f32x4.add (local.get $a21) (f32x4.mul (local.get $t) (local.get $d1))))
+                          (local.set $t (v128.load32_splat offset=12 (local.get $xp)))
+                          (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (local.get $t) (local.get $d0))))
+                          (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $t) (local.get $d1))))
+                          (local.set $xp (i32.add (local.get $xp) (local.get $xStep)))
+                          (local.set $dp (i32.add (local.get $dp) (local.get $dyStep)))
+                          (local.set $count (i32.sub (local.get $count) (i32.const 1)))
+                          (br_if $pixels (local.get $count)))
+                        (v128.store (local.get $acc) (local.get $a00))
+                        (v128.store offset=16 (local.get $acc) (local.get $a01))
+                        (local.set $k (i32.add (local.get $acc) (local.get $dyStep)))
+                        (v128.store (local.get $k) (local.get $a10))
+                        (v128.store offset=16 (local.get $k) (local.get $a11))
+                        (local.set $k (i32.add (local.get $k) (local.get $dyStep)))
+                        (v128.store (local.get $k) (local.get $a20))
+                        (v128.store offset=16 (local.get $k) (local.get $a21))
+                        (local.set $k (i32.add (local.get $k) (local.get $dyStep)))
+                        (v128.store (local.get $k) (local.get $a30))
+                        (v128.store offset=16 (local.get $k) (local.get $a31))
+                        (local.set $ob (i32.add (local.get $ob) (i32.const 8)))
+                        (br_if $outBlocks (i32.lt_s (local.get $ob) (local.get $cout))))
+                      (local.set $cb (i32.add (local.get $cb) (i32.const 4)))
+                      (br_if $inBlocks (i32.lt_s (local.get $cb) (local.get $cin))))))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br_if $tapColumns (i32.lt_s (local.get $j) (local.get $kw))))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $tapRows (i32.lt_s (local.get $i) (local.get $kh))))
+        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (br_if $rows (i32.lt_s (local.get $a) (local.get $ho))))
+      (local.set $img (i32.add (local.get $img) (i32.const 1)))
+      (br_if $images (i32.lt_s (local.get $img) (local.get $n))))
+  )
+)

@@ -1,0 +1,118 @@
+/**
+ * The SIMD filter-gradient kernel against tfjs's own convolution gradient (cpu backend), on
+ * shapes that reach every edge of its loops: padding on each side, strides whose windows skip
+ * the last rows, several channel blocks; and where it steps aside.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor4D } from '@tensorflow/tfjs-core';
+import { useWasm } from '../testing/wasm';
+import { filterGradientSimd } from './filter-gradient';
+import { currentSimd, setSimdKernelsEnabled } from './simd-module';
+import { CONV_SIMD_PLAIN, CONV_SIMD_SHARED } from './conv-simd.generated';
+
+let wasmOk = false;
+beforeAll(async () => {
+  wasmOk = await useWasm();
+});
+afterAll(() => setSimdKernelsEnabled(true));
+
+/** tfjs's filter gradient on the cpu backend, brought back to the current backend. */
+async function reference(x: Tensor4D, dy: Tensor4D, k: number, stride: number, pad: number): Promise<tf.Tensor> {
+  const xv = await x.data();
+  const dyv = await dy.data();
+  const back = tf.getBackend();
+  await tf.setBackend('cpu');
+  const g = tf.tidy(() => {
+    const xc = tf.tensor4d(xv, x.shape);
+    const dyc = tf.tensor4d(dyv, dy.shape);
+    return tf.grad((f) => tf.sum(tf.mul(tf.conv2d(xc, f as Tensor4D, stride, pad), dyc)))(tf.zeros([k, k, x.shape[3], dy.shape[3]]));
+  });
+  const values = await g.data();
+  g.dispose();
+  await tf.setBackend(back);
+  return tf.tensor(values, g.shape);
+}
+
+async function relativeError(a: tf.Tensor, b: tf.Tensor): Promise<number> {
+  expect(a.shape).toEqual(b.shape);
+  const [diff, scale] = tf.tidy(() => [tf.max(tf.abs(tf.sub(a, b))), tf.max(tf.abs(b))]);
+  const d = (await diff!.data())[0]! / (await scale!.data())[0]!;
+  tf.dispose([diff!, scale!]);
+  return d;
+}
+
+const CASES: { name: string; x: [number, number, number, number]; k: number; stride: number; pad: number }[] = [
+  { name: '3 x 3, stride 1, pad 1, odd sizes, two blocks each way', x: [2, 7, 9, 8], k: 3, stride: 1, pad: 1 },
+  { name: '4 x 4, stride 2, pad 1 (the encoder)', x: [3, 8, 6, 4], k: 4, stride: 2, pad: 1 },
+  { name: '3 x 3, stride 2, no padding, windows skipping the last row and column', x: [2, 8, 8, 4], k: 3, stride: 2, pad: 0 },
+  { name: '5 x 5, stride 1, pad 2 wider than a row of 3', x: [1, 4, 3, 4], k: 5, stride: 1, pad: 2 },
+];
+
+describe('SIMD filter gradient on wasm', () => {
+  for (const c of CASES) {
+    it(`equals tfjs's gradient: ${c.name}`, async () => {
+      if (!wasmOk) throw new Error('wasm backend did not start');
+      const x = tf.randomNormal(c.x, 0, 1, 'float32', 3) as Tensor4D;
+      const ho = Math.floor((c.x[1] + 2 * c.pad - c.k) / c.stride) + 1;
+      const wo = Math.floor((c.x[2] + 2 * c.pad - c.k) / c.stride) + 1;
+      const dy = tf.randomNormal([c.x[0], ho, wo, 16], 0, 1, 'float32', 4) as Tensor4D;
+      const ref = await reference(x, dy, c.k, c.stride, c.pad);
+      const before = tf.memory().numTensors;
+      const g = filterGradientSimd(x, dy, c.k, c.k, c.stride, c.pad);
+      if (g === null) throw new Error('the kernel stepped aside');
+      expect(tf.memory().numTensors).toBe(before + 1);
+      expect(await relativeError(g, ref)).toBeLessThan(1e-5);
+      tf.dispose([x, dy, ref, g]);
+    });
+  }
+
+  it('writes every value of its output, whatever the reused memory held', async () => {
+    const x = tf.randomNormal([1, 6, 6, 4], 0, 1, 'float32', 5) as Tensor4D;
+    const dy = tf.randomNormal([1, 6, 6, 8], 0, 1, 'float32', 6) as Tensor4D;
+    const first = filterGradientSimd(x, dy, 3, 3, 1, 1)!;
+    const values = await first.data();
+    first.dispose();
+    // The same-sized block just freed, filled with garbage, is where the next output lands.
+    tf.fill([3, 3, 4, 8], 1e6).dispose();
+    const second = filterGradientSimd(x, dy, 3, 3, 1, 1)!;
+    expect(Array.from(await second.data())).toEqual(Array.from(values));
+    tf.dispose([x, dy, second]);
+  });
+
+  it('steps aside for channel counts off its blocks, when turned off, and off wasm', async () => {
+    const x3 = tf.zeros([1, 4, 4, 3]) as Tensor4D;
+    const x4 = tf.zeros([1, 4, 4, 4]) as Tensor4D;
+    const dy8 = tf.zeros([1, 4, 4, 8]) as Tensor4D;
+    const dy12 = tf.zeros([1, 4, 4, 12]) as Tensor4D;
+    expect(filterGradientSimd(x3, dy8, 3, 3, 1, 1)).toBeNull();
+    expect(filterGradientSimd(x4, dy12, 3, 3, 1, 1)).toBeNull();
+    setSimdKernelsEnabled(false);
+    expect(filterGradientSimd(x4, dy8, 3, 3, 1, 1)).toBeNull();
+    setSimdKernelsEnabled(true);
+    await tf.setBackend('cpu');
+    expect(currentSimd()).toBeNull();
+    await tf.setBackend('wasm');
+    expect(currentSimd()).not.toBeNull();
+    tf.dispose([x3, x4, dy8, dy12]);
+  });
+
+  it('links to a shared memory (the threaded build) and computes the same there', () => {
+    const run = (base64: string, shared: boolean): Float32Array => {
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 4, shared });
+      const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+      const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as {
+        filterGradient: (...args: number[]) => void;
+      };
+      const f32 = new Float32Array(memory.buffer);
+      // x [1, 3, 3, 4] at 0, dy [1, 3, 3, 8] at 64 floats, the 3 x 3 x 4 x 8 output at 256.
+      for (let i = 0; i < 36; i++) f32[i] = Math.sin(i);
+      for (let i = 0; i < 72; i++) f32[64 + i] = Math.cos(i);
+      exports.filterGradient(0, 256, 1024, 1, 3, 3, 4, 3, 3, 8, 3, 3, 1, 1, 1);
+      return f32.slice(256, 256 + 288);
+    };
+    const plain = run(CONV_SIMD_PLAIN, false);
+    expect(plain.some((v) => v !== 0)).toBe(true);
+    expect(Array.from(run(CONV_SIMD_SHARED, true))).toEqual(Array.from(plain));
+  });
+});
