@@ -7,9 +7,8 @@
  * x [16, 64, 64, 32] with a 3 x 3 filter, 34 -> 12 ms (about 18 -> 48 GFLOP/s).
  */
 import '../tf-setup';
-import * as tf from '@tensorflow/tfjs-core';
-import type { NamedAttrMap, Tensor4D, TensorInfo } from '@tensorflow/tfjs-core';
-import { currentSimd, simdFor } from './simd-module';
+import type { Tensor4D } from '@tensorflow/tfjs-core';
+import { currentSimd, registerSimdKernel, runSimdKernel } from './simd-module';
 
 const KERNEL = 'Conv2DFilterGradientSimd';
 /** The kernel's register block: input channels a multiple of this, output channels of OUT_BLOCK. */
@@ -24,21 +23,15 @@ interface Attrs {
   padLeft: number;
 }
 
-tf.registerKernel({
-  kernelName: KERNEL,
-  backendName: 'wasm',
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-    const { kh, kw, stride, padTop, padLeft } = attrs as unknown as Attrs;
-    const simd = simdFor(backend);
-    if (simd === null) throw new Error(`${KERNEL}: the SIMD kernels are not linked to this backend`);
-    const [n = 0, h = 0, w = 0, cin = 0] = x.shape;
-    const [, ho = 0, wo = 0, cout = 0] = dy.shape;
-    const out = (backend as unknown as { makeOutput(shape: number[], dtype: 'float32'): TensorInfo }).makeOutput([kh, kw, cin, cout], 'float32');
-    simd.exports.filterGradient(simd.offset(x), simd.offset(dy), simd.offset(out), n, h, w, cin, ho, wo, cout, kh, kw, stride, padTop, padLeft);
-    return out;
+registerSimdKernel<Attrs>(
+  KERNEL,
+  ({ x, dy }, { kh, kw }) => [kh, kw, x!.shape[3]!, dy!.shape[3]!],
+  (simd, { x, dy }, out, { kh, kw, stride, padTop, padLeft }) => {
+    const [n = 0, h = 0, w = 0, cin = 0] = x!.shape;
+    const [, ho = 0, wo = 0, cout = 0] = dy!.shape;
+    simd.exports.filterGradient(simd.offset(x!), simd.offset(dy!), simd.offset(out), n, h, w, cin, ho, wo, cout, kh, kw, stride, padTop, padLeft);
   },
-});
+);
 
 /**
  * dF [kh, kw, Cin, Cout] of the convolution of x [N, H, W, Cin], zero-padded by `pad` on every
@@ -48,5 +41,5 @@ tf.registerKernel({
 export function filterGradientSimd(x: Tensor4D, dy: Tensor4D, kh: number, kw: number, stride: number, pad: number): Tensor4D | null {
   if (x.shape[3] % IN_BLOCK !== 0 || dy.shape[3] % OUT_BLOCK !== 0 || currentSimd() === null) return null;
   const attrs: Attrs = { kh, kw, stride, padTop: pad, padLeft: pad };
-  return tf.engine().runKernel(KERNEL, { x, dy }, attrs as unknown as NamedAttrMap) as Tensor4D;
+  return runSimdKernel<Tensor4D>(KERNEL, { x, dy }, attrs);
 }

@@ -7,7 +7,7 @@
  */
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { CONV_SIMD_PLAIN, CONV_SIMD_SHARED } from './conv-simd.generated';
 
 /** What the engine uses of tfjs-backend-wasm's backend object. */
@@ -35,6 +35,26 @@ export interface ConvSimdExports {
     stride: number,
     padTop: number,
     padLeft: number,
+  ): void;
+  conv2d(
+    x: number,
+    filter: number,
+    bias: number,
+    out: number,
+    n: number,
+    h: number,
+    w: number,
+    cin: number,
+    ho: number,
+    wo: number,
+    cout: number,
+    kh: number,
+    kw: number,
+    stride: number,
+    padTop: number,
+    padLeft: number,
+    leaky: number,
+    alpha: number,
   ): void;
 }
 
@@ -93,4 +113,32 @@ export function simdFor(backend: object): ConvSimd | null {
 export function currentSimd(): ConvSimd | null {
   if (!enabled || tf.getBackend() !== 'wasm') return null;
   return simdFor(tf.backend());
+}
+
+/**
+ * Registers a wasm-backend kernel computed by the SIMD module: `shape` gives its float32
+ * output's shape, `run` fills it (every value) in place.
+ */
+export function registerSimdKernel<A>(
+  kernelName: string,
+  shape: (inputs: NamedTensorInfoMap, attrs: A) => number[],
+  run: (simd: ConvSimd, inputs: NamedTensorInfoMap, out: TensorInfo, attrs: A) => void,
+): void {
+  tf.registerKernel({
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const simd = simdFor(backend);
+      if (simd === null) throw new Error(`${kernelName}: the SIMD kernels are not linked to this backend`);
+      const typed = attrs as unknown as A;
+      const out = (backend as unknown as WasmBackendLike).makeOutput(shape(inputs, typed), 'float32');
+      run(simd, inputs, out, typed);
+      return out;
+    },
+  });
+}
+
+/** Runs a kernel registered by registerSimdKernel. */
+export function runSimdKernel<T extends tf.Tensor>(kernelName: string, inputs: Record<string, tf.Tensor>, attrs: object): T {
+  return tf.engine().runKernel(kernelName, inputs, attrs as NamedAttrMap) as T;
 }

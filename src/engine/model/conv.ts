@@ -18,6 +18,7 @@
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
+import { conv2dSimd, type Padding } from '../kernels/conv2d';
 import { filterGradientSimd } from '../kernels/filter-gradient';
 import type { KeptWeights } from './kept-weights';
 
@@ -172,6 +173,15 @@ function swappedTaps(filter: Tensor4D, src: ArrayLike<number>, taps: readonly [n
 }
 
 /**
+ * A stride-1 convolution of x zero-padded by `padding`: the SIMD kernel where it applies
+ * (kernels/conv2d.ts), else tfjs's Conv2D (on wasm, XNNPACK's, which pads inside the kernel).
+ */
+function paddedConv(x: Tensor4D, filter: Tensor4D, padding: Padding): Tensor4D {
+  const [top, bottom, left, right] = padding;
+  return conv2dSimd(x, filter, null, 1, padding, 'linear') ?? tf.conv2d(x, filter, 1, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+}
+
+/**
  * Input gradient of a convolution with symmetric zero padding `pad`, as one forward conv
  * (what conv2dTranspose computes). dy [N, Ho, Wo, Cout], filter [kh, kw, Cin, Cout] ->
  * [N, H, W, Cin] (xShape). The zero-dilated dy, padded by k - 1 - pad in front and up to
@@ -198,9 +208,8 @@ export function inputGradConv(dy: Tensor4D, filter: Tensor4D, xShape: readonly n
       d = tf.slice(d, [0, skipH, skipW, 0], [-1, rows, cols, -1]);
     }
     // The conv pads (no Pad op, no padded copy of dy).
-    const padding: tf.backend_util.ExplicitPadding = [[0, 0], [top, h + kh - 1 - top - rows], [left, w + kw - 1 - left - cols], [0, 0]];
     const flipped = kept ? kept.of(filter, 'flipped', (f) => flippedFilter(f as Tensor4D)) : flippedFilter(filter);
-    return tf.conv2d(d, flipped, 1, padding);
+    return paddedConv(d, flipped, [top, h + kh - 1 - top - rows, left, w + kw - 1 - left - cols]);
   });
 }
 
@@ -281,8 +290,8 @@ function inputGradSubPixel(dy: Tensor4D, filters: Tensor4D[]): Tensor4D {
   // x row 2a: phase r = 1 (dy rows a - 1, a: pad before); x row 2a + 1: r = 0 (rows a, a + 1: pad after).
   const pads = (phase: number): [number, number] => (phase === 1 ? [1, 0] : [0, 1]);
   const rows = [1, 0].map((r) => {
-    if (byRows) return tf.reshape(tf.conv2d(dy, filters[r]!, 1, [[0, 0], pads(r), [1, 1], [0, 0]]), [n, ho, 2 * wo, cin]);
-    const cols = [1, 0].map((q) => tf.conv2d(dy, filters[2 * r + q]!, 1, [[0, 0], pads(r), pads(q), [0, 0]]));
+    if (byRows) return tf.reshape(paddedConv(dy, filters[r]!, [...pads(r), 1, 1]), [n, ho, 2 * wo, cin]);
+    const cols = [1, 0].map((q) => paddedConv(dy, filters[2 * r + q]!, [...pads(r), ...pads(q)]));
     return tf.stack(cols, 3);
   });
   return tf.reshape(tf.stack(rows, 2), [n, 2 * ho, 2 * wo, cin]);

@@ -17,6 +17,7 @@
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
+import { conv2dSimd } from '../kernels/conv2d';
 import { convStrategyFor, filterGradient, inputGradient, padSpatial, type ConvStrategy } from './conv';
 import type { KeptWeights } from './kept-weights';
 
@@ -36,11 +37,17 @@ export interface ConvLayerSpec {
 export type ConvLayerFn = (x: Tensor4D, filter: Tensor4D, bias: Tensor1D, spec: ConvLayerSpec) => Tensor4D;
 
 /**
- * The fused forward. On wasm the convolution pads (XNNPACK takes the padding: no Pad op, no
- * padded copy); elsewhere the measured route is kept, an explicit Pad and a 'valid' conv.
+ * The fused forward. On wasm the SIMD kernel (kernels/conv2d.ts) where it applies, else
+ * XNNPACK's, both padding inside the kernel (no Pad op, no padded copy); elsewhere the measured
+ * route is kept, an explicit Pad and a 'valid' conv.
  */
 function fusedForward(x: Tensor4D, filter: Tensor4D, bias: Tensor1D, spec: ConvLayerSpec, strategy: ConvStrategy): Tensor4D {
   const padsInConv = strategy === 'conv';
+  if (padsInConv) {
+    const { pad, stride, activation } = spec;
+    const simd = conv2dSimd(x, filter, bias, stride, [pad, pad, pad, pad], activation, LEAK);
+    if (simd !== null) return simd;
+  }
   const attrs = {
     strides: spec.stride,
     pad: padsInConv ? spec.pad : 'valid',

@@ -1,0 +1,89 @@
+/**
+ * The SIMD convolution against tfjs's (cpu backend): wide rows (blocks of four pixels and the
+ * edge pixels one at a time), narrow rows (the padded copy), strides, asymmetric padding, the
+ * bias and LeakyReLU; and where it steps aside.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
+import { useWasm } from '../testing/wasm';
+import { conv2dSimd, type Padding } from './conv2d';
+import { setSimdKernelsEnabled } from './simd-module';
+
+let wasmOk = false;
+beforeAll(async () => {
+  wasmOk = await useWasm();
+});
+afterAll(() => setSimdKernelsEnabled(true));
+
+const ALPHA = 0.2;
+
+/** tfjs's act(conv(x, f) + b) on the cpu backend, brought back to the current backend. */
+async function reference(x: Tensor4D, f: Tensor4D, b: Tensor1D | null, stride: number, padding: Padding, leaky: boolean): Promise<tf.Tensor> {
+  const [xv, fv, bv] = await Promise.all([x.data(), f.data(), b?.data()]);
+  const back = tf.getBackend();
+  await tf.setBackend('cpu');
+  const [top, bottom, left, right] = padding;
+  const y = tf.tidy(() => {
+    const conv = tf.conv2d(tf.tensor4d(xv, x.shape), tf.tensor4d(fv, f.shape), stride, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+    const biased = bv === undefined ? conv : tf.add(conv, tf.tensor1d(bv));
+    return leaky ? tf.leakyRelu(biased, ALPHA) : biased;
+  });
+  const values = await y.data();
+  y.dispose();
+  await tf.setBackend(back);
+  return tf.tensor(values, y.shape);
+}
+
+async function relativeError(a: tf.Tensor, b: tf.Tensor): Promise<number> {
+  expect(a.shape).toEqual(b.shape);
+  const [diff, scale] = tf.tidy(() => [tf.max(tf.abs(tf.sub(a, b))), tf.max(tf.abs(b))]);
+  const d = (await diff!.data())[0]! / (await scale!.data())[0]!;
+  tf.dispose([diff!, scale!]);
+  return d;
+}
+
+const CASES: { name: string; x: [number, number, number, number]; k: number; cout: number; stride: number; padding: Padding; bias: boolean; leaky: boolean }[] = [
+  { name: '3 x 3, pad 1, rows of 34 (blocks, a remainder and both edges)', x: [2, 5, 34, 8], k: 3, cout: 16, stride: 1, padding: [1, 1, 1, 1], bias: true, leaky: true },
+  { name: '3 x 3, pad 1, rows of 6 (padded copy, one block and two single pixels)', x: [3, 6, 6, 5], k: 3, cout: 8, stride: 1, padding: [1, 1, 1, 1], bias: true, leaky: true },
+  { name: '4 x 4, stride 2, pad 1, output rows of 33', x: [1, 6, 66, 3], k: 4, cout: 8, stride: 2, padding: [1, 1, 1, 1], bias: true, leaky: false },
+  { name: '4 x 4, stride 2, pad 1, narrow', x: [2, 8, 8, 4], k: 4, cout: 16, stride: 2, padding: [1, 1, 1, 1], bias: false, leaky: true },
+  { name: '2 x 2, padding before rows and after columns (the sub-pixel phases)', x: [2, 5, 40, 16], k: 2, cout: 8, stride: 1, padding: [1, 0, 0, 1], bias: false, leaky: false },
+  { name: '3 x 3, no padding, stride 2 skipping the last row and column', x: [1, 8, 72, 4], k: 3, cout: 8, stride: 2, padding: [0, 0, 0, 0], bias: true, leaky: true },
+];
+
+describe('SIMD convolution on wasm', () => {
+  for (const c of CASES) {
+    it(`equals tfjs's: ${c.name}`, async () => {
+      if (!wasmOk) throw new Error('wasm backend did not start');
+      const x = tf.randomNormal(c.x, 0, 1, 'float32', 1) as Tensor4D;
+      const f = tf.randomNormal([c.k, c.k, c.x[3], c.cout], 0, 1, 'float32', 2) as Tensor4D;
+      const b = c.bias ? (tf.randomNormal([c.cout], 0, 1, 'float32', 3) as Tensor1D) : null;
+      const ref = await reference(x, f, b, c.stride, c.padding, c.leaky);
+      const before = tf.memory().numTensors;
+      const y = conv2dSimd(x, f, b, c.stride, c.padding, c.leaky ? 'leakyrelu' : 'linear', ALPHA);
+      if (y === null) throw new Error('the kernel stepped aside');
+      expect(tf.memory().numTensors).toBe(before + 1);
+      expect(await relativeError(y, ref)).toBeLessThan(1e-5);
+      tf.dispose([x, f, ref, y, ...(b ? [b] : [])]);
+    });
+  }
+
+  it('steps aside for output channels off its block, other activations, when turned off, and off wasm', async () => {
+    const x = tf.zeros([1, 4, 4, 4]) as Tensor4D;
+    const f8 = tf.zeros([3, 3, 4, 8]) as Tensor4D;
+    const f12 = tf.zeros([3, 3, 4, 12]) as Tensor4D;
+    const pad: Padding = [1, 1, 1, 1];
+    expect(conv2dSimd(x, f12, null, 1, pad, 'linear')).toBeNull();
+    expect(conv2dSimd(x, f8, null, 1, pad, 'sigmoid')).toBeNull();
+    setSimdKernelsEnabled(false);
+    expect(conv2dSimd(x, f8, null, 1, pad, 'linear')).toBeNull();
+    setSimdKernelsEnabled(true);
+    const y = conv2dSimd(x, f8, null, 1, pad, 'linear');
+    expect(y?.shape).toEqual([1, 4, 4, 8]);
+    await tf.setBackend('cpu');
+    expect(conv2dSimd(x, f8, null, 1, pad, 'linear')).toBeNull();
+    await tf.setBackend('wasm');
+    tf.dispose([x, f8, f12, ...(y ? [y] : [])]);
+  });
+});
