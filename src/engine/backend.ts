@@ -6,6 +6,7 @@
 import './tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { prepareSimdKernels } from './kernels/simd-module';
 import { trainingConvLayer } from './model/layer';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -120,6 +121,7 @@ async function tryBackend(name: BackendName, wasmPaths: WasmPaths | undefined, w
     const ok = await withLogicalCores(prep.threads ?? 1, () => tf.setBackend(name));
     if (!ok) return { ok: false, reason: `${LABEL[name]} failed to initialise` };
     await tf.ready();
+    if (name === 'wasm') await prepareSimdKernels();
     const smoke = await smokeTest();
     if (!smoke.ok) return smoke;
     if (name === 'wasm') return { ...prep, reason: await describeWasm(prep.reason) };

@@ -19,6 +19,7 @@
     (param $n i32) (param $h i32) (param $w i32) (param $cin i32)
     (param $ho i32) (param $wo i32) (param $cout i32)
     (param $kh i32) (param $kw i32) (param $s i32) (param $padTop i32) (param $padLeft i32)
+    (param $cBegin i32) (param $cEnd i32)
     (local $img i32) (local $a i32) (local $i i32) (local $j i32) (local $cb i32) (local $ob i32)
     (local $r i32) (local $xRow i32) (local $dyRow i32) (local $b0 i32) (local $b1 i32)
     (local $xp i32) (local $dp i32) (local $acc i32) (local $k i32) (local $count i32)
@@ -26,8 +27,14 @@
     (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
     (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
     (local $d0 v128) (local $d1 v128) (local $t v128)
-    (memory.fill (local.get $out) (i32.const 0)
-      (i32.shl (i32.mul (i32.mul (i32.mul (local.get $kh) (local.get $kw)) (local.get $cin)) (local.get $cout)) (i32.const 2)))
+    ;; Zero out[i, j, cBegin .. cEnd - 1, all] for every tap.
+    (loop $zero
+      (memory.fill
+        (i32.add (local.get $out) (i32.shl (i32.mul (i32.add (i32.mul (local.get $k) (local.get $cin)) (local.get $cBegin)) (local.get $cout)) (i32.const 2)))
+        (i32.const 0)
+        (i32.shl (i32.mul (i32.sub (local.get $cEnd) (local.get $cBegin)) (local.get $cout)) (i32.const 2)))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $zero (i32.lt_s (local.get $k) (i32.mul (local.get $kh) (local.get $kw)))))
     ;; Bytes from one pixel of dy to the next (also from one input channel of out to the next),
     ;; and between the x pixels they meet.
     (local.set $dyStep (i32.shl (local.get $cout) (i32.const 2)))
@@ -66,7 +73,7 @@
                     (br $last)))
                 (if (i32.lt_s (local.get $b0) (local.get $b1))
                   (then
-                    (local.set $cb (i32.const 0))
+                    (local.set $cb (local.get $cBegin))
                     (loop $inBlocks
                       (local.set $ob (i32.const 0))
                       (loop $outBlocks
@@ -129,7 +136,7 @@
                         (local.set $ob (i32.add (local.get $ob) (i32.const 8)))
                         (br_if $outBlocks (i32.lt_s (local.get $ob) (local.get $cout))))
                       (local.set $cb (i32.add (local.get $cb) (i32.const 4)))
-                      (br_if $inBlocks (i32.lt_s (local.get $cb) (local.get $cin))))))
+                      (br_if $inBlocks (i32.lt_s (local.get $cb) (local.get $cEnd))))))
                 (local.set $j (i32.add (local.get $j) (i32.const 1)))
                 (br_if $tapColumns (i32.lt_s (local.get $j) (local.get $kw))))))
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -150,11 +157,11 @@
   ;; edge go one at a time, tap by tap.
   (func (export "conv2d")
     (param $x i32) (param $f i32) (param $bias i32) (param $out i32)
-    (param $n i32) (param $h i32) (param $w i32) (param $cin i32)
+    (param $first i32) (param $last i32) (param $h i32) (param $w i32) (param $cin i32)
     (param $ho i32) (param $wo i32) (param $cout i32)
     (param $kh i32) (param $kw i32) (param $s i32) (param $padTop i32) (param $padLeft i32)
     (param $leaky i32) (param $alpha f32)
-    (local $img i32) (local $y i32) (local $q i32) (local $ob i32) (local $i i32) (local $j i32)
+    (local $row i32) (local $img i32) (local $y i32) (local $q i32) (local $ob i32) (local $i i32) (local $j i32)
     (local $r i32) (local $col i32) (local $xp i32) (local $fp i32) (local $op i32) (local $count i32)
     (local $inner0 i32) (local $inner1 i32) (local $pix1 i32) (local $pix2 i32) (local $pix3 i32)
     (local $fStep i32) (local $window i32) (local $xRow i32) (local $outRow i32)
@@ -185,139 +192,139 @@
           (local.get $w)))
         (local.set $inner1 (i32.sub (local.get $inner1) (i32.const 1)))
         (br $last)))
-    (loop $images
-      (local.set $y (i32.const 0))
-      (loop $rows
-        (local.set $outRow (i32.add (local.get $out) (i32.shl
-          (i32.mul (i32.mul (i32.add (i32.mul (local.get $img) (local.get $ho)) (local.get $y)) (local.get $wo)) (local.get $cout))
-          (i32.const 2))))
-        (local.set $ob (i32.const 0))
-        (loop $outBlocks
-          (if (local.get $bias)
+    (if (i32.ge_s (local.get $first) (local.get $last)) (then (return)))
+    (local.set $row (local.get $first))
+    (loop $rows
+      (local.set $img (i32.div_u (local.get $row) (local.get $ho)))
+      (local.set $y (i32.rem_u (local.get $row) (local.get $ho)))
+      (local.set $outRow (i32.add (local.get $out) (i32.shl
+        (i32.mul (i32.mul (i32.add (i32.mul (local.get $img) (local.get $ho)) (local.get $y)) (local.get $wo)) (local.get $cout))
+        (i32.const 2))))
+      (local.set $ob (i32.const 0))
+      (loop $outBlocks
+        (if (local.get $bias)
+          (then
+            (local.set $b0 (v128.load (i32.add (local.get $bias) (i32.shl (local.get $ob) (i32.const 2)))))
+            (local.set $b1 (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $ob) (i32.const 2))))))
+          (else
+            (local.set $b0 (v128.const f32x4 0 0 0 0))
+            (local.set $b1 (v128.const f32x4 0 0 0 0))))
+        (local.set $q (i32.const 0))
+        (loop $columns
+          (local.set $op (i32.add (local.get $outRow) (i32.shl
+            (i32.add (i32.mul (local.get $q) (local.get $cout)) (local.get $ob))
+            (i32.const 2))))
+          (if (i32.and (i32.ge_s (local.get $q) (local.get $inner0)) (i32.le_s (i32.add (local.get $q) (i32.const 4)) (local.get $inner1)))
             (then
-              (local.set $b0 (v128.load (i32.add (local.get $bias) (i32.shl (local.get $ob) (i32.const 2)))))
-              (local.set $b1 (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $ob) (i32.const 2))))))
+              ;; Four pixels q .. q + 3.
+              (local.set $a00 (local.get $b0)) (local.set $a01 (local.get $b1))
+              (local.set $a10 (local.get $b0)) (local.set $a11 (local.get $b1))
+              (local.set $a20 (local.get $b0)) (local.set $a21 (local.get $b1))
+              (local.set $a30 (local.get $b0)) (local.set $a31 (local.get $b1))
+              (local.set $i (i32.const 0))
+              (loop $tapRows
+                (local.set $r (i32.sub (i32.add (i32.mul (local.get $y) (local.get $s)) (local.get $i)) (local.get $padTop)))
+                (if (i32.and (i32.ge_s (local.get $r) (i32.const 0)) (i32.lt_s (local.get $r) (local.get $h)))
+                  (then
+                    (local.set $xp (i32.add (local.get $x) (i32.shl
+                      (i32.mul
+                        (i32.add (i32.mul (i32.add (i32.mul (local.get $img) (local.get $h)) (local.get $r)) (local.get $w))
+                          (i32.sub (i32.mul (local.get $q) (local.get $s)) (local.get $padLeft)))
+                        (local.get $cin))
+                      (i32.const 2))))
+                    (local.set $fp (i32.add (local.get $f) (i32.shl
+                      (i32.add (i32.mul (i32.mul (local.get $i) (local.get $window)) (local.get $cout)) (local.get $ob))
+                      (i32.const 2))))
+                    (local.set $count (local.get $window))
+                    (loop $taps
+                      (local.set $f0 (v128.load (local.get $fp)))
+                      (local.set $f1 (v128.load offset=16 (local.get $fp)))
+                      (local.set $t (v128.load32_splat (local.get $xp)))
+                      (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $t) (local.get $f0))))
+                      (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $t) (local.get $f1))))
+                      (local.set $t (v128.load32_splat (i32.add (local.get $xp) (local.get $pix1))))
+                      (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $t) (local.get $f0))))
+                      (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $t) (local.get $f1))))
+                      (local.set $t (v128.load32_splat (i32.add (local.get $xp) (local.get $pix2))))
+                      (local.set $a20 (f32x4.add (local.get $a20) (f32x4.mul (local.get $t) (local.get $f0))))
+                      (local.set $a21 (f32x4.add (local.get $a21) (f32x4.mul (local.get $t) (local.get $f1))))
+                      (local.set $t (v128.load32_splat (i32.add (local.get $xp) (local.get $pix3))))
+                      (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (local.get $t) (local.get $f0))))
+                      (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $t) (local.get $f1))))
+                      (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+                      (local.set $fp (i32.add (local.get $fp) (local.get $fStep)))
+                      (local.set $count (i32.sub (local.get $count) (i32.const 1)))
+                      (br_if $taps (local.get $count)))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br_if $tapRows (i32.lt_s (local.get $i) (local.get $kh))))
+              (if (local.get $leaky)
+                (then
+                  (local.set $a00 (f32x4.pmax (local.get $a00) (f32x4.mul (local.get $a00) (local.get $slope))))
+                  (local.set $a01 (f32x4.pmax (local.get $a01) (f32x4.mul (local.get $a01) (local.get $slope))))
+                  (local.set $a10 (f32x4.pmax (local.get $a10) (f32x4.mul (local.get $a10) (local.get $slope))))
+                  (local.set $a11 (f32x4.pmax (local.get $a11) (f32x4.mul (local.get $a11) (local.get $slope))))
+                  (local.set $a20 (f32x4.pmax (local.get $a20) (f32x4.mul (local.get $a20) (local.get $slope))))
+                  (local.set $a21 (f32x4.pmax (local.get $a21) (f32x4.mul (local.get $a21) (local.get $slope))))
+                  (local.set $a30 (f32x4.pmax (local.get $a30) (f32x4.mul (local.get $a30) (local.get $slope))))
+                  (local.set $a31 (f32x4.pmax (local.get $a31) (f32x4.mul (local.get $a31) (local.get $slope))))))
+              (v128.store (local.get $op) (local.get $a00))
+              (v128.store offset=16 (local.get $op) (local.get $a01))
+              (local.set $op (i32.add (local.get $op) (local.get $fStep)))
+              (v128.store (local.get $op) (local.get $a10))
+              (v128.store offset=16 (local.get $op) (local.get $a11))
+              (local.set $op (i32.add (local.get $op) (local.get $fStep)))
+              (v128.store (local.get $op) (local.get $a20))
+              (v128.store offset=16 (local.get $op) (local.get $a21))
+              (local.set $op (i32.add (local.get $op) (local.get $fStep)))
+              (v128.store (local.get $op) (local.get $a30))
+              (v128.store offset=16 (local.get $op) (local.get $a31))
+              (local.set $q (i32.add (local.get $q) (i32.const 4))))
             (else
-              (local.set $b0 (v128.const f32x4 0 0 0 0))
-              (local.set $b1 (v128.const f32x4 0 0 0 0))))
-          (local.set $q (i32.const 0))
-          (loop $columns
-            (local.set $op (i32.add (local.get $outRow) (i32.shl
-              (i32.add (i32.mul (local.get $q) (local.get $cout)) (local.get $ob))
-              (i32.const 2))))
-            (if (i32.and (i32.ge_s (local.get $q) (local.get $inner0)) (i32.le_s (i32.add (local.get $q) (i32.const 4)) (local.get $inner1)))
-              (then
-                ;; Four pixels q .. q + 3.
-                (local.set $a00 (local.get $b0)) (local.set $a01 (local.get $b1))
-                (local.set $a10 (local.get $b0)) (local.set $a11 (local.get $b1))
-                (local.set $a20 (local.get $b0)) (local.set $a21 (local.get $b1))
-                (local.set $a30 (local.get $b0)) (local.set $a31 (local.get $b1))
-                (local.set $i (i32.const 0))
-                (loop $tapRows
-                  (local.set $r (i32.sub (i32.add (i32.mul (local.get $y) (local.get $s)) (local.get $i)) (local.get $padTop)))
-                  (if (i32.and (i32.ge_s (local.get $r) (i32.const 0)) (i32.lt_s (local.get $r) (local.get $h)))
-                    (then
-                      (local.set $xp (i32.add (local.get $x) (i32.shl
-                        (i32.mul
-                          (i32.add (i32.mul (i32.add (i32.mul (local.get $img) (local.get $h)) (local.get $r)) (local.get $w))
-                            (i32.sub (i32.mul (local.get $q) (local.get $s)) (local.get $padLeft)))
-                          (local.get $cin))
-                        (i32.const 2))))
-                      (local.set $fp (i32.add (local.get $f) (i32.shl
-                        (i32.add (i32.mul (i32.mul (local.get $i) (local.get $window)) (local.get $cout)) (local.get $ob))
-                        (i32.const 2))))
-                      (local.set $count (local.get $window))
-                      (loop $taps
-                        (local.set $f0 (v128.load (local.get $fp)))
-                        (local.set $f1 (v128.load offset=16 (local.get $fp)))
-                        (local.set $t (v128.load32_splat (local.get $xp)))
-                        (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $t) (local.get $f0))))
-                        (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $t) (local.get $f1))))
-                        (local.set $t (v128.load32_splat (i32.add (local.get $xp) (local.get $pix1))))
-                        (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $t) (local.get $f0))))
-                        (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $t) (local.get $f1))))
-                        (local.set $t (v128.load32_splat (i32.add (local.get $xp) (local.get $pix2))))
-                        (local.set $a20 (f32x4.add (local.get $a20) (f32x4.mul (local.get $t) (local.get $f0))))
-                        (local.set $a21 (f32x4.add (local.get $a21) (f32x4.mul (local.get $t) (local.get $f1))))
-                        (local.set $t (v128.load32_splat (i32.add (local.get $xp) (local.get $pix3))))
-                        (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (local.get $t) (local.get $f0))))
-                        (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $t) (local.get $f1))))
-                        (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
-                        (local.set $fp (i32.add (local.get $fp) (local.get $fStep)))
-                        (local.set $count (i32.sub (local.get $count) (i32.const 1)))
-                        (br_if $taps (local.get $count)))))
-                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
-                  (br_if $tapRows (i32.lt_s (local.get $i) (local.get $kh))))
-                (if (local.get $leaky)
+              ;; One pixel, tap by tap, skipping the taps outside x.
+              (local.set $a00 (local.get $b0)) (local.set $a01 (local.get $b1))
+              (local.set $i (i32.const 0))
+              (loop $tapRows
+                (local.set $r (i32.sub (i32.add (i32.mul (local.get $y) (local.get $s)) (local.get $i)) (local.get $padTop)))
+                (if (i32.and (i32.ge_s (local.get $r) (i32.const 0)) (i32.lt_s (local.get $r) (local.get $h)))
                   (then
-                    (local.set $a00 (f32x4.pmax (local.get $a00) (f32x4.mul (local.get $a00) (local.get $slope))))
-                    (local.set $a01 (f32x4.pmax (local.get $a01) (f32x4.mul (local.get $a01) (local.get $slope))))
-                    (local.set $a10 (f32x4.pmax (local.get $a10) (f32x4.mul (local.get $a10) (local.get $slope))))
-                    (local.set $a11 (f32x4.pmax (local.get $a11) (f32x4.mul (local.get $a11) (local.get $slope))))
-                    (local.set $a20 (f32x4.pmax (local.get $a20) (f32x4.mul (local.get $a20) (local.get $slope))))
-                    (local.set $a21 (f32x4.pmax (local.get $a21) (f32x4.mul (local.get $a21) (local.get $slope))))
-                    (local.set $a30 (f32x4.pmax (local.get $a30) (f32x4.mul (local.get $a30) (local.get $slope))))
-                    (local.set $a31 (f32x4.pmax (local.get $a31) (f32x4.mul (local.get $a31) (local.get $slope))))))
-                (v128.store (local.get $op) (local.get $a00))
-                (v128.store offset=16 (local.get $op) (local.get $a01))
-                (local.set $op (i32.add (local.get $op) (local.get $fStep)))
-                (v128.store (local.get $op) (local.get $a10))
-                (v128.store offset=16 (local.get $op) (local.get $a11))
-                (local.set $op (i32.add (local.get $op) (local.get $fStep)))
-                (v128.store (local.get $op) (local.get $a20))
-                (v128.store offset=16 (local.get $op) (local.get $a21))
-                (local.set $op (i32.add (local.get $op) (local.get $fStep)))
-                (v128.store (local.get $op) (local.get $a30))
-                (v128.store offset=16 (local.get $op) (local.get $a31))
-                (local.set $q (i32.add (local.get $q) (i32.const 4))))
-              (else
-                ;; One pixel, tap by tap, skipping the taps outside x.
-                (local.set $a00 (local.get $b0)) (local.set $a01 (local.get $b1))
-                (local.set $i (i32.const 0))
-                (loop $tapRows
-                  (local.set $r (i32.sub (i32.add (i32.mul (local.get $y) (local.get $s)) (local.get $i)) (local.get $padTop)))
-                  (if (i32.and (i32.ge_s (local.get $r) (i32.const 0)) (i32.lt_s (local.get $r) (local.get $h)))
-                    (then
-                      (local.set $xRow (i32.mul (i32.add (i32.mul (local.get $img) (local.get $h)) (local.get $r)) (local.get $w)))
-                      (local.set $j (i32.const 0))
-                      (loop $tapColumns
-                        (local.set $col (i32.sub (i32.add (i32.mul (local.get $q) (local.get $s)) (local.get $j)) (local.get $padLeft)))
-                        (if (i32.and (i32.ge_s (local.get $col) (i32.const 0)) (i32.lt_s (local.get $col) (local.get $w)))
-                          (then
-                            (local.set $xp (i32.add (local.get $x) (i32.shl
-                              (i32.mul (i32.add (local.get $xRow) (local.get $col)) (local.get $cin))
-                              (i32.const 2))))
-                            (local.set $fp (i32.add (local.get $f) (i32.shl
-                              (i32.add
-                                (i32.mul (i32.mul (i32.add (i32.mul (local.get $i) (local.get $kw)) (local.get $j)) (local.get $cin)) (local.get $cout))
-                                (local.get $ob))
-                              (i32.const 2))))
-                            (local.set $count (local.get $cin))
-                            (loop $channels
-                              (local.set $t (v128.load32_splat (local.get $xp)))
-                              (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $t) (v128.load (local.get $fp)))))
-                              (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $t) (v128.load offset=16 (local.get $fp)))))
-                              (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
-                              (local.set $fp (i32.add (local.get $fp) (local.get $fStep)))
-                              (local.set $count (i32.sub (local.get $count) (i32.const 1)))
-                              (br_if $channels (local.get $count)))))
-                        (local.set $j (i32.add (local.get $j) (i32.const 1)))
-                        (br_if $tapColumns (i32.lt_s (local.get $j) (local.get $kw))))))
-                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
-                  (br_if $tapRows (i32.lt_s (local.get $i) (local.get $kh))))
-                (if (local.get $leaky)
-                  (then
-                    (local.set $a00 (f32x4.pmax (local.get $a00) (f32x4.mul (local.get $a00) (local.get $slope))))
-                    (local.set $a01 (f32x4.pmax (local.get $a01) (f32x4.mul (local.get $a01) (local.get $slope))))))
-                (v128.store (local.get $op) (local.get $a00))
-                (v128.store offset=16 (local.get $op) (local.get $a01))
-                (local.set $q (i32.add (local.get $q) (i32.const 1)))))
-            (br_if $columns (i32.lt_s (local.get $q) (local.get $wo))))
-          (local.set $ob (i32.add (local.get $ob) (i32.const 8)))
-          (br_if $outBlocks (i32.lt_s (local.get $ob) (local.get $cout))))
-        (local.set $y (i32.add (local.get $y) (i32.const 1)))
-        (br_if $rows (i32.lt_s (local.get $y) (local.get $ho))))
-      (local.set $img (i32.add (local.get $img) (i32.const 1)))
-      (br_if $images (i32.lt_s (local.get $img) (local.get $n))))
+                    (local.set $xRow (i32.mul (i32.add (i32.mul (local.get $img) (local.get $h)) (local.get $r)) (local.get $w)))
+                    (local.set $j (i32.const 0))
+                    (loop $tapColumns
+                      (local.set $col (i32.sub (i32.add (i32.mul (local.get $q) (local.get $s)) (local.get $j)) (local.get $padLeft)))
+                      (if (i32.and (i32.ge_s (local.get $col) (i32.const 0)) (i32.lt_s (local.get $col) (local.get $w)))
+                        (then
+                          (local.set $xp (i32.add (local.get $x) (i32.shl
+                            (i32.mul (i32.add (local.get $xRow) (local.get $col)) (local.get $cin))
+                            (i32.const 2))))
+                          (local.set $fp (i32.add (local.get $f) (i32.shl
+                            (i32.add
+                              (i32.mul (i32.mul (i32.add (i32.mul (local.get $i) (local.get $kw)) (local.get $j)) (local.get $cin)) (local.get $cout))
+                              (local.get $ob))
+                            (i32.const 2))))
+                          (local.set $count (local.get $cin))
+                          (loop $channels
+                            (local.set $t (v128.load32_splat (local.get $xp)))
+                            (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $t) (v128.load (local.get $fp)))))
+                            (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $t) (v128.load offset=16 (local.get $fp)))))
+                            (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+                            (local.set $fp (i32.add (local.get $fp) (local.get $fStep)))
+                            (local.set $count (i32.sub (local.get $count) (i32.const 1)))
+                            (br_if $channels (local.get $count)))))
+                      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                      (br_if $tapColumns (i32.lt_s (local.get $j) (local.get $kw))))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br_if $tapRows (i32.lt_s (local.get $i) (local.get $kh))))
+              (if (local.get $leaky)
+                (then
+                  (local.set $a00 (f32x4.pmax (local.get $a00) (f32x4.mul (local.get $a00) (local.get $slope))))
+                  (local.set $a01 (f32x4.pmax (local.get $a01) (f32x4.mul (local.get $a01) (local.get $slope))))))
+              (v128.store (local.get $op) (local.get $a00))
+              (v128.store offset=16 (local.get $op) (local.get $a01))
+              (local.set $q (i32.add (local.get $q) (i32.const 1)))))
+          (br_if $columns (i32.lt_s (local.get $q) (local.get $wo))))
+        (local.set $ob (i32.add (local.get $ob) (i32.const 8)))
+        (br_if $outBlocks (i32.lt_s (local.get $ob) (local.get $cout))))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (br_if $rows (i32.lt_s (local.get $row) (local.get $last))))
   )
 )

@@ -49,7 +49,7 @@ registerSimdKernel<Attrs>(
     const [n = 0, h = 0, w = 0, cin = 0] = x!.shape;
     const cout = filter!.shape[3]!;
     const b = bias === undefined ? 0 : simd.offset(bias);
-    simd.exports.conv2d(simd.offset(x!), simd.offset(filter!), b, simd.offset(out), n, h, w, cin, a.ho, a.wo, cout, a.kh, a.kw, a.stride, a.padTop, a.padLeft, a.leaky, a.alpha);
+    simd.call('conv2d', simd.offset(x!), simd.offset(filter!), b, simd.offset(out), 0, n * a.ho, h, w, cin, a.ho, a.wo, cout, a.kh, a.kw, a.stride, a.padTop, a.padLeft, a.leaky, a.alpha);
   },
 );
 

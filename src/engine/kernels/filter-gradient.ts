@@ -9,10 +9,10 @@
 import '../tf-setup';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { currentSimd, registerSimdKernel, runSimdKernel } from './simd-module';
+import { FILTER_C_BLOCK } from './simd-pool';
 
 const KERNEL = 'Conv2DFilterGradientSimd';
-/** The kernel's register block: input channels a multiple of this, output channels of OUT_BLOCK. */
-const IN_BLOCK = 4;
+/** The kernel's register block: input channels a multiple of FILTER_C_BLOCK, output channels of this. */
 const OUT_BLOCK = 8;
 
 interface Attrs {
@@ -29,7 +29,7 @@ registerSimdKernel<Attrs>(
   (simd, { x, dy }, out, { kh, kw, stride, padTop, padLeft }) => {
     const [n = 0, h = 0, w = 0, cin = 0] = x!.shape;
     const [, ho = 0, wo = 0, cout = 0] = dy!.shape;
-    simd.exports.filterGradient(simd.offset(x!), simd.offset(dy!), simd.offset(out), n, h, w, cin, ho, wo, cout, kh, kw, stride, padTop, padLeft);
+    simd.call('filterGradient', simd.offset(x!), simd.offset(dy!), simd.offset(out), n, h, w, cin, ho, wo, cout, kh, kw, stride, padTop, padLeft, 0, cin);
   },
 );
 
@@ -39,7 +39,7 @@ registerSimdKernel<Attrs>(
  * kernel does not apply (not wasm, no SIMD, or channel counts off its register block).
  */
 export function filterGradientSimd(x: Tensor4D, dy: Tensor4D, kh: number, kw: number, stride: number, pad: number): Tensor4D | null {
-  if (x.shape[3] % IN_BLOCK !== 0 || dy.shape[3] % OUT_BLOCK !== 0 || currentSimd() === null) return null;
+  if (x.shape[3] % FILTER_C_BLOCK !== 0 || dy.shape[3] % OUT_BLOCK !== 0 || currentSimd() === null) return null;
   const attrs: Attrs = { kh, kw, stride, padTop: pad, padLeft: pad };
   return runSimdKernel<Tensor4D>(KERNEL, { x, dy }, attrs);
 }

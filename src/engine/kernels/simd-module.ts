@@ -9,10 +9,11 @@ import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { CONV_SIMD_PLAIN, CONV_SIMD_SHARED } from './conv-simd.generated';
+import { CONTROL_BYTES, HELPER_SERVING, SimdPool, type SimdFunction } from './simd-pool';
 
 /** What the engine uses of tfjs-backend-wasm's backend object. */
 export interface WasmBackendLike {
-  wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
+  wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory; tfjs?: { getThreadsCount?: () => number } };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
 }
@@ -35,13 +36,16 @@ export interface ConvSimdExports {
     stride: number,
     padTop: number,
     padLeft: number,
+    cBegin: number,
+    cEnd: number,
   ): void;
   conv2d(
     x: number,
     filter: number,
     bias: number,
     out: number,
-    n: number,
+    firstRow: number,
+    lastRow: number,
     h: number,
     w: number,
     cin: number,
@@ -59,7 +63,12 @@ export interface ConvSimdExports {
 }
 
 export interface ConvSimd {
-  exports: ConvSimdExports;
+  /** Runs one kernel over its whole range, shared with the helper threads where there are some. */
+  call<F extends SimdFunction>(fn: F, ...args: Parameters<ConvSimdExports[F]>): void;
+  /** Helper threads sharing the calls (0 with tfjs's single-threaded build). */
+  helpers: number;
+  /** Resolves once the helpers serve chunks (at once where there are none). */
+  serving: Promise<void>;
   /** The byte offset of a tensor's values in tfjs's memory. */
   offset(t: TensorInfo): number;
 }
@@ -79,15 +88,53 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** How long prepareSimdKernels waits for the helpers to start before going on without them. */
+const HELPERS_START_MS = 10_000;
+
+/**
+ * Helper threads for the kernels: one fewer than tfjs's own threads, where tfjs runs threaded
+ * (shared memory) and this thread can start workers (a browser's page or worker; Node's tfjs
+ * has no threads). `serving` resolves once each helper serves chunks (or errs, or the wait ends).
+ */
+function startPool(
+  backend: WasmBackendLike,
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+  run: (fn: SimdFunction, args: number[]) => void,
+): { pool: SimdPool; serving: Promise<void> } | null {
+  const threads = backend.wasm.tfjs?.getThreadsCount?.() ?? 1;
+  if (threads < 2 || typeof Worker === 'undefined') return null;
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const started: Promise<void>[] = [];
+  for (let i = 1; i < threads; i++) {
+    const helper = new Worker(new URL('./simd-helper.worker.ts', import.meta.url), { type: 'module', name: 'manifold-lens-simd' });
+    started.push(
+      new Promise<void>((resolve) => {
+        helper.onmessage = (e) => e.data === HELPER_SERVING && resolve();
+        // A helper that fails to start claims no chunks: the calling thread does them all.
+        helper.onerror = () => resolve();
+        setTimeout(resolve, HELPERS_START_MS);
+      }),
+    );
+    helper.postMessage({ module, memory, control });
+  }
+  return { pool: new SimdPool(control, threads - 1, run), serving: Promise.all(started).then(() => undefined) };
+}
+
 function instantiate(backend: WasmBackendLike): ConvSimd | null {
   const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory)) return null;
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   try {
     const module = new WebAssembly.Module(decode(shared ? CONV_SIMD_SHARED : CONV_SIMD_PLAIN));
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as ConvSimdExports;
+    const run = (fn: SimdFunction, args: number[]) => (exports[fn] as (...a: number[]) => void)(...args);
+    const started = shared ? startPool(backend, module, memory, run) : null;
+    const pool = started?.pool ?? null;
     return {
-      exports: instance.exports as unknown as ConvSimdExports,
+      call: (fn, ...args) => (pool ? pool.call(fn, args) : run(fn, args)),
+      helpers: pool?.helpers ?? 0,
+      serving: started?.serving ?? Promise.resolve(),
       offset: (t) => {
         const data = backend.dataIdMap.get(t.dataId);
         if (data === undefined) throw new Error('a tensor the wasm backend does not hold');
@@ -141,4 +188,16 @@ export function registerSimdKernel<A>(
 /** Runs a kernel registered by registerSimdKernel. */
 export function runSimdKernel<T extends tf.Tensor>(kernelName: string, inputs: Record<string, tf.Tensor>, attrs: object): T {
   return tf.engine().runKernel(kernelName, inputs, attrs as NamedAttrMap) as T;
+}
+
+/**
+ * Links the kernels to the current backend now (when it is wasm) and waits until their helper
+ * threads serve: a worker's first message needs its starter's event loop, which a run of
+ * kernels that never yields to it would hold off for good. Returns how many helpers it started.
+ */
+export async function prepareSimdKernels(): Promise<number> {
+  const simd = currentSimd();
+  if (simd === null) return 0;
+  await simd.serving;
+  return simd.helpers;
 }
