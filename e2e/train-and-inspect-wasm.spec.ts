@@ -9,6 +9,11 @@ test('the main flow passes on WASM', async ({ app, page }) => {
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   if (cores > 1) await expect(page.getByTestId('backend')).toContainText(`WASM, ${Math.min(4, cores)} threads`);
+  // The SIMD convolution kernels run, on one helper thread per extra WASM thread, and agree with tfjs.
+  const { simd } = await page.evaluate(() => window.__manifoldLens!.debug({ kind: 'simdCheck' }));
+  expect(simd?.linked).toBe(true);
+  expect(simd?.helpers).toBe(Math.min(4, cores) - 1);
+  expect(simd?.maxRelativeError).toBeLessThan(1e-5);
   await app.tryDemo();
   await app.train();
   const history = await app.history();

@@ -12,139 +12,135 @@
   ;; The filter gradient of a 2-D convolution, NHWC:
   ;;   out[i, j, c, o] = sum over img, a, b of x[img, a s + i - padTop, b s + j - padLeft, c] dy[img, a, b, o]
   ;; (x is zero outside its h x w pixels). x [n, h, w, cin], dy [n, ho, wo, cout],
-  ;; out [kh, kw, cin, cout]; cin a multiple of 4, cout of 8. One output row of dy at a time,
-  ;; with the kh input rows it meets, so what a row needs stays in the first-level cache.
+  ;; out [kh, kw, cin, cout]; cin a multiple of 4, cout of 8. The sum runs over the rows
+  ;; first .. last - 1 of the n ho rows of dy (row img ho + a), so threads can each sum a part
+  ;; into a buffer of its own (accumulate adds the parts). One row of dy at a time, with the kh
+  ;; input rows it meets, so what a row needs stays in the first-level cache.
   (func (export "filterGradient")
     (param $x i32) (param $dy i32) (param $out i32)
-    (param $n i32) (param $h i32) (param $w i32) (param $cin i32)
+    (param $h i32) (param $w i32) (param $cin i32)
     (param $ho i32) (param $wo i32) (param $cout i32)
     (param $kh i32) (param $kw i32) (param $s i32) (param $padTop i32) (param $padLeft i32)
-    (param $cBegin i32) (param $cEnd i32)
-    (local $img i32) (local $a i32) (local $i i32) (local $j i32) (local $cb i32) (local $ob i32)
+    (param $first i32) (param $last i32)
+    (local $row i32) (local $img i32) (local $a i32) (local $i i32) (local $j i32) (local $cb i32) (local $ob i32)
     (local $r i32) (local $xRow i32) (local $dyRow i32) (local $b0 i32) (local $b1 i32)
     (local $xp i32) (local $dp i32) (local $acc i32) (local $k i32) (local $count i32)
     (local $xStep i32) (local $dyStep i32)
     (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
     (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
     (local $d0 v128) (local $d1 v128) (local $t v128)
-    ;; Zero out[i, j, cBegin .. cEnd - 1, all] for every tap.
-    (loop $zero
-      (memory.fill
-        (i32.add (local.get $out) (i32.shl (i32.mul (i32.add (i32.mul (local.get $k) (local.get $cin)) (local.get $cBegin)) (local.get $cout)) (i32.const 2)))
-        (i32.const 0)
-        (i32.shl (i32.mul (i32.sub (local.get $cEnd) (local.get $cBegin)) (local.get $cout)) (i32.const 2)))
-      (local.set $k (i32.add (local.get $k) (i32.const 1)))
-      (br_if $zero (i32.lt_s (local.get $k) (i32.mul (local.get $kh) (local.get $kw)))))
+    (memory.fill (local.get $out) (i32.const 0)
+      (i32.shl (i32.mul (i32.mul (i32.mul (local.get $kh) (local.get $kw)) (local.get $cin)) (local.get $cout)) (i32.const 2)))
     ;; Bytes from one pixel of dy to the next (also from one input channel of out to the next),
     ;; and between the x pixels they meet.
     (local.set $dyStep (i32.shl (local.get $cout) (i32.const 2)))
     (local.set $xStep (i32.shl (i32.mul (local.get $s) (local.get $cin)) (i32.const 2)))
-    (loop $images
-      (local.set $a (i32.const 0))
-      (loop $rows
-        (local.set $dyRow (i32.add (local.get $dy) (i32.shl
-          (i32.mul (i32.mul (i32.add (i32.mul (local.get $img) (local.get $ho)) (local.get $a)) (local.get $wo)) (local.get $cout))
-          (i32.const 2))))
-        (local.set $i (i32.const 0))
-        (loop $tapRows
-          (local.set $r (i32.sub (i32.add (i32.mul (local.get $a) (local.get $s)) (local.get $i)) (local.get $padTop)))
-          (if (i32.and (i32.ge_s (local.get $r) (i32.const 0)) (i32.lt_s (local.get $r) (local.get $h)))
-            (then
-              (local.set $xRow (i32.add (local.get $x) (i32.shl
-                (i32.mul (i32.mul (i32.add (i32.mul (local.get $img) (local.get $h)) (local.get $r)) (local.get $w)) (local.get $cin))
-                (i32.const 2))))
-              (local.set $j (i32.const 0))
-              (loop $tapColumns
-                ;; The dy columns b0 .. b1 - 1 whose x column b s + j - padLeft is inside x.
-                (local.set $b0 (i32.const 0))
-                (block $found
-                  (loop $first
-                    (br_if $found (i32.ge_s (i32.sub (i32.add (i32.mul (local.get $b0) (local.get $s)) (local.get $j)) (local.get $padLeft)) (i32.const 0)))
-                    (local.set $b0 (i32.add (local.get $b0) (i32.const 1)))
-                    (br $first)))
-                (local.set $b1 (local.get $wo))
-                (block $found
-                  (loop $last
-                    (br_if $found (i32.le_s (local.get $b1) (local.get $b0)))
-                    (br_if $found (i32.lt_s
-                      (i32.sub (i32.add (i32.mul (i32.sub (local.get $b1) (i32.const 1)) (local.get $s)) (local.get $j)) (local.get $padLeft))
-                      (local.get $w)))
-                    (local.set $b1 (i32.sub (local.get $b1) (i32.const 1)))
-                    (br $last)))
-                (if (i32.lt_s (local.get $b0) (local.get $b1))
-                  (then
-                    (local.set $cb (local.get $cBegin))
-                    (loop $inBlocks
-                      (local.set $ob (i32.const 0))
-                      (loop $outBlocks
-                        ;; out[i, j, cb .. cb + 3, ob .. ob + 7] into the accumulators.
-                        (local.set $acc (i32.add (local.get $out) (i32.shl
-                          (i32.add
-                            (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $i) (local.get $kw)) (local.get $j)) (local.get $cin)) (local.get $cb)) (local.get $cout))
-                            (local.get $ob))
-                          (i32.const 2))))
-                        (local.set $a00 (v128.load (local.get $acc)))
-                        (local.set $a01 (v128.load offset=16 (local.get $acc)))
-                        (local.set $k (i32.add (local.get $acc) (local.get $dyStep)))
-                        (local.set $a10 (v128.load (local.get $k)))
-                        (local.set $a11 (v128.load offset=16 (local.get $k)))
-                        (local.set $k (i32.add (local.get $k) (local.get $dyStep)))
-                        (local.set $a20 (v128.load (local.get $k)))
-                        (local.set $a21 (v128.load offset=16 (local.get $k)))
-                        (local.set $k (i32.add (local.get $k) (local.get $dyStep)))
-                        (local.set $a30 (v128.load (local.get $k)))
-                        (local.set $a31 (v128.load offset=16 (local.get $k)))
-                        (local.set $xp (i32.add (local.get $xRow) (i32.shl
-                          (i32.add
-                            (i32.mul (i32.sub (i32.add (i32.mul (local.get $b0) (local.get $s)) (local.get $j)) (local.get $padLeft)) (local.get $cin))
-                            (local.get $cb))
-                          (i32.const 2))))
-                        (local.set $dp (i32.add (local.get $dyRow) (i32.shl
-                          (i32.add (i32.mul (local.get $b0) (local.get $cout)) (local.get $ob))
-                          (i32.const 2))))
-                        (local.set $count (i32.sub (local.get $b1) (local.get $b0)))
-                        (loop $pixels
-                          (local.set $d0 (v128.load (local.get $dp)))
-                          (local.set $d1 (v128.load offset=16 (local.get $dp)))
-                          (local.set $t (v128.load32_splat (local.get $xp)))
-                          (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $t) (local.get $d0))))
-                          (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $t) (local.get $d1))))
-                          (local.set $t (v128.load32_splat offset=4 (local.get $xp)))
-                          (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $t) (local.get $d0))))
-                          (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $t) (local.get $d1))))
-                          (local.set $t (v128.load32_splat offset=8 (local.get $xp)))
-                          (local.set $a20 (f32x4.add (local.get $a20) (f32x4.mul (local.get $t) (local.get $d0))))
-                          (local.set $a21 (f32x4.add (local.get $a21) (f32x4.mul (local.get $t) (local.get $d1))))
-                          (local.set $t (v128.load32_splat offset=12 (local.get $xp)))
-                          (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (local.get $t) (local.get $d0))))
-                          (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $t) (local.get $d1))))
-                          (local.set $xp (i32.add (local.get $xp) (local.get $xStep)))
-                          (local.set $dp (i32.add (local.get $dp) (local.get $dyStep)))
-                          (local.set $count (i32.sub (local.get $count) (i32.const 1)))
-                          (br_if $pixels (local.get $count)))
-                        (v128.store (local.get $acc) (local.get $a00))
-                        (v128.store offset=16 (local.get $acc) (local.get $a01))
-                        (local.set $k (i32.add (local.get $acc) (local.get $dyStep)))
-                        (v128.store (local.get $k) (local.get $a10))
-                        (v128.store offset=16 (local.get $k) (local.get $a11))
-                        (local.set $k (i32.add (local.get $k) (local.get $dyStep)))
-                        (v128.store (local.get $k) (local.get $a20))
-                        (v128.store offset=16 (local.get $k) (local.get $a21))
-                        (local.set $k (i32.add (local.get $k) (local.get $dyStep)))
-                        (v128.store (local.get $k) (local.get $a30))
-                        (v128.store offset=16 (local.get $k) (local.get $a31))
-                        (local.set $ob (i32.add (local.get $ob) (i32.const 8)))
-                        (br_if $outBlocks (i32.lt_s (local.get $ob) (local.get $cout))))
-                      (local.set $cb (i32.add (local.get $cb) (i32.const 4)))
-                      (br_if $inBlocks (i32.lt_s (local.get $cb) (local.get $cEnd))))))
-                (local.set $j (i32.add (local.get $j) (i32.const 1)))
-                (br_if $tapColumns (i32.lt_s (local.get $j) (local.get $kw))))))
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (br_if $tapRows (i32.lt_s (local.get $i) (local.get $kh))))
-        (local.set $a (i32.add (local.get $a) (i32.const 1)))
-        (br_if $rows (i32.lt_s (local.get $a) (local.get $ho))))
-      (local.set $img (i32.add (local.get $img) (i32.const 1)))
-      (br_if $images (i32.lt_s (local.get $img) (local.get $n))))
+    (if (i32.ge_s (local.get $first) (local.get $last)) (then (return)))
+    (local.set $row (local.get $first))
+    (loop $rows
+      (local.set $img (i32.div_u (local.get $row) (local.get $ho)))
+      (local.set $a (i32.rem_u (local.get $row) (local.get $ho)))
+      (local.set $dyRow (i32.add (local.get $dy) (i32.shl
+        (i32.mul (i32.mul (i32.add (i32.mul (local.get $img) (local.get $ho)) (local.get $a)) (local.get $wo)) (local.get $cout))
+        (i32.const 2))))
+      (local.set $i (i32.const 0))
+      (loop $tapRows
+        (local.set $r (i32.sub (i32.add (i32.mul (local.get $a) (local.get $s)) (local.get $i)) (local.get $padTop)))
+        (if (i32.and (i32.ge_s (local.get $r) (i32.const 0)) (i32.lt_s (local.get $r) (local.get $h)))
+          (then
+            (local.set $xRow (i32.add (local.get $x) (i32.shl
+              (i32.mul (i32.mul (i32.add (i32.mul (local.get $img) (local.get $h)) (local.get $r)) (local.get $w)) (local.get $cin))
+              (i32.const 2))))
+            (local.set $j (i32.const 0))
+            (loop $tapColumns
+              ;; The dy columns b0 .. b1 - 1 whose x column b s + j - padLeft is inside x.
+              (local.set $b0 (i32.const 0))
+              (block $found
+                (loop $first
+                  (br_if $found (i32.ge_s (i32.sub (i32.add (i32.mul (local.get $b0) (local.get $s)) (local.get $j)) (local.get $padLeft)) (i32.const 0)))
+                  (local.set $b0 (i32.add (local.get $b0) (i32.const 1)))
+                  (br $first)))
+              (local.set $b1 (local.get $wo))
+              (block $found
+                (loop $last
+                  (br_if $found (i32.le_s (local.get $b1) (local.get $b0)))
+                  (br_if $found (i32.lt_s
+                    (i32.sub (i32.add (i32.mul (i32.sub (local.get $b1) (i32.const 1)) (local.get $s)) (local.get $j)) (local.get $padLeft))
+                    (local.get $w)))
+                  (local.set $b1 (i32.sub (local.get $b1) (i32.const 1)))
+                  (br $last)))
+              (if (i32.lt_s (local.get $b0) (local.get $b1))
+                (then
+                  (local.set $cb (i32.const 0))
+                  (loop $inBlocks
+                    (local.set $ob (i32.const 0))
+                    (loop $outBlocks
+                      ;; out[i, j, cb .. cb + 3, ob .. ob + 7] into the accumulators.
+                      (local.set $acc (i32.add (local.get $out) (i32.shl
+                        (i32.add
+                          (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $i) (local.get $kw)) (local.get $j)) (local.get $cin)) (local.get $cb)) (local.get $cout))
+                          (local.get $ob))
+                        (i32.const 2))))
+                      (local.set $a00 (v128.load (local.get $acc)))
+                      (local.set $a01 (v128.load offset=16 (local.get $acc)))
+                      (local.set $k (i32.add (local.get $acc) (local.get $dyStep)))
+                      (local.set $a10 (v128.load (local.get $k)))
+                      (local.set $a11 (v128.load offset=16 (local.get $k)))
+                      (local.set $k (i32.add (local.get $k) (local.get $dyStep)))
+                      (local.set $a20 (v128.load (local.get $k)))
+                      (local.set $a21 (v128.load offset=16 (local.get $k)))
+                      (local.set $k (i32.add (local.get $k) (local.get $dyStep)))
+                      (local.set $a30 (v128.load (local.get $k)))
+                      (local.set $a31 (v128.load offset=16 (local.get $k)))
+                      (local.set $xp (i32.add (local.get $xRow) (i32.shl
+                        (i32.add
+                          (i32.mul (i32.sub (i32.add (i32.mul (local.get $b0) (local.get $s)) (local.get $j)) (local.get $padLeft)) (local.get $cin))
+                          (local.get $cb))
+                        (i32.const 2))))
+                      (local.set $dp (i32.add (local.get $dyRow) (i32.shl
+                        (i32.add (i32.mul (local.get $b0) (local.get $cout)) (local.get $ob))
+                        (i32.const 2))))
+                      (local.set $count (i32.sub (local.get $b1) (local.get $b0)))
+                      (loop $pixels
+                        (local.set $d0 (v128.load (local.get $dp)))
+                        (local.set $d1 (v128.load offset=16 (local.get $dp)))
+                        (local.set $t (v128.load32_splat (local.get $xp)))
+                        (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $t) (local.get $d0))))
+                        (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $t) (local.get $d1))))
+                        (local.set $t (v128.load32_splat offset=4 (local.get $xp)))
+                        (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $t) (local.get $d0))))
+                        (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $t) (local.get $d1))))
+                        (local.set $t (v128.load32_splat offset=8 (local.get $xp)))
+                        (local.set $a20 (f32x4.add (local.get $a20) (f32x4.mul (local.get $t) (local.get $d0))))
+                        (local.set $a21 (f32x4.add (local.get $a21) (f32x4.mul (local.get $t) (local.get $d1))))
+                        (local.set $t (v128.load32_splat offset=12 (local.get $xp)))
+                        (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (local.get $t) (local.get $d0))))
+                        (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $t) (local.get $d1))))
+                        (local.set $xp (i32.add (local.get $xp) (local.get $xStep)))
+                        (local.set $dp (i32.add (local.get $dp) (local.get $dyStep)))
+                        (local.set $count (i32.sub (local.get $count) (i32.const 1)))
+                        (br_if $pixels (local.get $count)))
+                      (v128.store (local.get $acc) (local.get $a00))
+                      (v128.store offset=16 (local.get $acc) (local.get $a01))
+                      (local.set $k (i32.add (local.get $acc) (local.get $dyStep)))
+                      (v128.store (local.get $k) (local.get $a10))
+                      (v128.store offset=16 (local.get $k) (local.get $a11))
+                      (local.set $k (i32.add (local.get $k) (local.get $dyStep)))
+                      (v128.store (local.get $k) (local.get $a20))
+                      (v128.store offset=16 (local.get $k) (local.get $a21))
+                      (local.set $k (i32.add (local.get $k) (local.get $dyStep)))
+                      (v128.store (local.get $k) (local.get $a30))
+                      (v128.store offset=16 (local.get $k) (local.get $a31))
+                      (local.set $ob (i32.add (local.get $ob) (i32.const 8)))
+                      (br_if $outBlocks (i32.lt_s (local.get $ob) (local.get $cout))))
+                    (local.set $cb (i32.add (local.get $cb) (i32.const 4)))
+                    (br_if $inBlocks (i32.lt_s (local.get $cb) (local.get $cin))))))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (br_if $tapColumns (i32.lt_s (local.get $j) (local.get $kw))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $tapRows (i32.lt_s (local.get $i) (local.get $kh))))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (br_if $rows (i32.lt_s (local.get $row) (local.get $last))))
   )
 
   ;; A 2-D convolution, NHWC, with an optional bias and LeakyReLU:
@@ -326,5 +322,18 @@
         (br_if $outBlocks (i32.lt_s (local.get $ob) (local.get $cout))))
       (local.set $row (i32.add (local.get $row) (i32.const 1)))
       (br_if $rows (i32.lt_s (local.get $row) (local.get $last))))
+  )
+
+  ;; out[k] += part[k] for k < floats (a multiple of 4).
+  (func (export "accumulate") (param $out i32) (param $part i32) (param $floats i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $floats) (i32.const 2))))
+    (block $done
+      (loop $values
+        (br_if $done (i32.ge_u (local.get $out) (local.get $end)))
+        (v128.store (local.get $out) (f32x4.add (v128.load (local.get $out)) (v128.load (local.get $part))))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $part (i32.add (local.get $part) (i32.const 16)))
+        (br $values)))
   )
 )

@@ -11,10 +11,13 @@ import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
 import { currentSimd, registerSimdKernel, runSimdKernel } from './simd-module';
+import { splitRange } from './simd-pool';
 
 const KERNEL = 'Conv2DSimd';
 /** The kernel's register block: output channels a multiple of this. */
 const OUT_BLOCK = 8;
+/** Chunks of output rows per thread where helpers share the work (more than one balances a busy core). */
+const ROW_CHUNKS_PER_THREAD = 4;
 /**
  * Output rows narrower than this are computed from an explicitly padded copy of x: the kernel
  * takes the pixels whose window reaches past the left or right edge one at a time, at about
@@ -49,7 +52,13 @@ registerSimdKernel<Attrs>(
     const [n = 0, h = 0, w = 0, cin = 0] = x!.shape;
     const cout = filter!.shape[3]!;
     const b = bias === undefined ? 0 : simd.offset(bias);
-    simd.call('conv2d', simd.offset(x!), simd.offset(filter!), b, simd.offset(out), 0, n * a.ho, h, w, cin, a.ho, a.wo, cout, a.kh, a.kw, a.stride, a.padTop, a.padLeft, a.leaky, a.alpha);
+    const [xp, fp, op] = [simd.offset(x!), simd.offset(filter!), simd.offset(out)];
+    const rows = n * a.ho;
+    const chunks = splitRange(0, rows, simd.parts(rows, ROW_CHUNKS_PER_THREAD)).map(([first, last]) => [
+      ...[xp, fp, b, op, first, last, h, w, cin, a.ho, a.wo, cout],
+      ...[a.kh, a.kw, a.stride, a.padTop, a.padLeft, a.leaky, a.alpha],
+    ]);
+    simd.call('conv2d', chunks);
   },
 );
 

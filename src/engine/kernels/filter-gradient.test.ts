@@ -108,7 +108,7 @@ describe('SIMD filter gradient on wasm', () => {
       // x [1, 3, 3, 4] at 0, dy [1, 3, 3, 8] at 64 floats, the 3 x 3 x 4 x 8 output at 256.
       for (let i = 0; i < 36; i++) f32[i] = Math.sin(i);
       for (let i = 0; i < 72; i++) f32[64 + i] = Math.cos(i);
-      exports.filterGradient(0, 256, 1024, 1, 3, 3, 4, 3, 3, 8, 3, 3, 1, 1, 1, 0, 4);
+      exports.filterGradient(0, 256, 1024, 3, 3, 4, 3, 3, 8, 3, 3, 1, 1, 1, 0, 3);
       return f32.slice(256, 256 + 288);
     };
     const plain = run(CONV_SIMD_PLAIN, false);

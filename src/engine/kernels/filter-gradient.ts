@@ -9,11 +9,17 @@
 import '../tf-setup';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { currentSimd, registerSimdKernel, runSimdKernel } from './simd-module';
-import { FILTER_C_BLOCK } from './simd-pool';
+import { splitRange } from './simd-pool';
 
 const KERNEL = 'Conv2DFilterGradientSimd';
-/** The kernel's register block: input channels a multiple of FILTER_C_BLOCK, output channels of this. */
+/** The kernel's register block: input channels a multiple of IN_BLOCK, output channels of OUT_BLOCK. */
+const IN_BLOCK = 4;
 const OUT_BLOCK = 8;
+/**
+ * Partial sums per thread where helpers share the work: each is a buffer the size of the
+ * output, added up at the end, so few (two: one to balance a busy core).
+ */
+const PARTS_PER_THREAD = 2;
 
 interface Attrs {
   kh: number;
@@ -29,7 +35,17 @@ registerSimdKernel<Attrs>(
   (simd, { x, dy }, out, { kh, kw, stride, padTop, padLeft }) => {
     const [n = 0, h = 0, w = 0, cin = 0] = x!.shape;
     const [, ho = 0, wo = 0, cout = 0] = dy!.shape;
-    simd.call('filterGradient', simd.offset(x!), simd.offset(dy!), simd.offset(out), n, h, w, cin, ho, wo, cout, kh, kw, stride, padTop, padLeft, 0, cin);
+    const rows = n * ho;
+    const parts = simd.parts(rows, PARTS_PER_THREAD);
+    const floats = kh * kw * cin * cout;
+    // Each part sums its rows of dy into a buffer of its own; the first is the output.
+    simd.withScratch(floats, parts - 1, (scratch) => {
+      const outs = [simd.offset(out), ...scratch];
+      const [xp, dp] = [simd.offset(x!), simd.offset(dy!)];
+      const chunks = splitRange(0, rows, parts).map(([first, last], k) => [xp, dp, outs[k]!, h, w, cin, ho, wo, cout, kh, kw, stride, padTop, padLeft, first, last]);
+      simd.call('filterGradient', chunks);
+      for (const part of scratch) simd.exports.accumulate(outs[0]!, part, floats);
+    });
   },
 );
 
@@ -39,7 +55,7 @@ registerSimdKernel<Attrs>(
  * kernel does not apply (not wasm, no SIMD, or channel counts off its register block).
  */
 export function filterGradientSimd(x: Tensor4D, dy: Tensor4D, kh: number, kw: number, stride: number, pad: number): Tensor4D | null {
-  if (x.shape[3] % FILTER_C_BLOCK !== 0 || dy.shape[3] % OUT_BLOCK !== 0 || currentSimd() === null) return null;
+  if (x.shape[3] % IN_BLOCK !== 0 || dy.shape[3] % OUT_BLOCK !== 0 || currentSimd() === null) return null;
   const attrs: Attrs = { kh, kw, stride, padTop: pad, padLeft: pad };
   return runSimdKernel<Tensor4D>(KERNEL, { x, dy }, attrs);
 }

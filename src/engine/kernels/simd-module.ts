@@ -9,62 +9,33 @@ import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { CONV_SIMD_PLAIN, CONV_SIMD_SHARED } from './conv-simd.generated';
-import { CONTROL_BYTES, HELPER_SERVING, SimdPool, type SimdFunction } from './simd-pool';
+import { CONTROL_BYTES, HELPER_SERVING, MAX_CHUNKS, SimdPool, type SimdFunction } from './simd-pool';
 
 /** What the engine uses of tfjs-backend-wasm's backend object. */
 export interface WasmBackendLike {
   wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory; tfjs?: { getThreadsCount?: () => number } };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  disposeData(dataId: object): boolean;
 }
 
-/** conv-simd.wat's exports; every pointer is a byte offset into tfjs's memory. */
+/** conv-simd.wat's exports; every pointer is a byte offset into tfjs's memory, every other argument an i32 but alpha. */
 export interface ConvSimdExports {
-  filterGradient(
-    x: number,
-    dy: number,
-    out: number,
-    n: number,
-    h: number,
-    w: number,
-    cin: number,
-    ho: number,
-    wo: number,
-    cout: number,
-    kh: number,
-    kw: number,
-    stride: number,
-    padTop: number,
-    padLeft: number,
-    cBegin: number,
-    cEnd: number,
-  ): void;
-  conv2d(
-    x: number,
-    filter: number,
-    bias: number,
-    out: number,
-    firstRow: number,
-    lastRow: number,
-    h: number,
-    w: number,
-    cin: number,
-    ho: number,
-    wo: number,
-    cout: number,
-    kh: number,
-    kw: number,
-    stride: number,
-    padTop: number,
-    padLeft: number,
-    leaky: number,
-    alpha: number,
-  ): void;
+  /** (x, dy, out, h, w, cin, ho, wo, cout, kh, kw, stride, padTop, padLeft, firstRow, lastRow) */
+  filterGradient(...args: number[]): void;
+  /** (x, filter, bias, out, firstRow, lastRow, h, w, cin, ho, wo, cout, kh, kw, stride, padTop, padLeft, leaky, alpha) */
+  conv2d(...args: number[]): void;
+  accumulate(out: number, part: number, floats: number): void;
 }
 
 export interface ConvSimd {
-  /** Runs one kernel over its whole range, shared with the helper threads where there are some. */
-  call<F extends SimdFunction>(fn: F, ...args: Parameters<ConvSimdExports[F]>): void;
+  exports: ConvSimdExports;
+  /** Runs `fn` once per argument list, shared out over this thread and the helpers where there are some. */
+  call(fn: SimdFunction, chunks: readonly (readonly number[])[]): void;
+  /** How many chunks to cut `units` of work into: 1 without helpers, else up to `perThread` a thread. */
+  parts(units: number, perThread: number): number;
+  /** Runs `use` with `count` buffers of `floats` floats in tfjs's memory (byte offsets), freed after. */
+  withScratch(floats: number, count: number, use: (offsets: number[]) => void): void;
   /** Helper threads sharing the calls (0 with tfjs's single-threaded build). */
   helpers: number;
   /** Resolves once the helpers serve chunks (at once where there are none). */
@@ -128,18 +99,30 @@ function instantiate(backend: WasmBackendLike): ConvSimd | null {
   try {
     const module = new WebAssembly.Module(decode(shared ? CONV_SIMD_SHARED : CONV_SIMD_PLAIN));
     const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as ConvSimdExports;
-    const run = (fn: SimdFunction, args: number[]) => (exports[fn] as (...a: number[]) => void)(...args);
+    const run = (fn: SimdFunction, args: number[]) => exports[fn](...args);
     const started = shared ? startPool(backend, module, memory, run) : null;
     const pool = started?.pool ?? null;
+    const helpers = pool?.helpers ?? 0;
+    const offset = (t: TensorInfo) => {
+      const data = backend.dataIdMap.get(t.dataId);
+      if (data === undefined) throw new Error('a tensor the wasm backend does not hold');
+      return data.memoryOffset;
+    };
     return {
-      call: (fn, ...args) => (pool ? pool.call(fn, args) : run(fn, args)),
-      helpers: pool?.helpers ?? 0,
-      serving: started?.serving ?? Promise.resolve(),
-      offset: (t) => {
-        const data = backend.dataIdMap.get(t.dataId);
-        if (data === undefined) throw new Error('a tensor the wasm backend does not hold');
-        return data.memoryOffset;
+      exports,
+      call: (fn, chunks) => (pool ? pool.call(fn, chunks) : chunks.forEach((a) => run(fn, [...a]))),
+      parts: (units, perThread) => Math.max(1, Math.min(units, (helpers + 1) * (helpers === 0 ? 1 : perThread), MAX_CHUNKS)),
+      withScratch: (floats, count, use) => {
+        const buffers = Array.from({ length: count }, () => backend.makeOutput([floats], 'float32'));
+        try {
+          use(buffers.map(offset));
+        } finally {
+          for (const b of buffers) backend.disposeData(b.dataId);
+        }
       },
+      helpers,
+      serving: started?.serving ?? Promise.resolve(),
+      offset,
     };
   } catch {
     return null;

@@ -6,11 +6,11 @@
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONV_SIMD_SHARED } from './conv-simd.generated';
-import { CONTROL_BYTES, FILTER_C_BLOCK, SimdPool, chunkArgs, chunkUnits, type SimdFunction } from './simd-pool';
+import { CONTROL_BYTES, SimdPool, splitRange, type SimdFunction } from './simd-pool';
 
 const memory = new WebAssembly.Memory({ initial: 64, maximum: 64, shared: true });
 const module = new WebAssembly.Module(Uint8Array.from(atob(CONV_SIMD_SHARED), (ch) => ch.charCodeAt(0)));
-const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<SimdFunction, (...args: number[]) => void>;
+const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<SimdFunction | 'accumulate', (...args: number[]) => void>;
 const run = (fn: SimdFunction, args: number[]) => exports[fn](...args);
 const f32 = new Float32Array(memory.buffer);
 const helpers: Worker[] = [];
@@ -43,10 +43,12 @@ const DY = 81920;
 const REF = 262144;
 const OUT = 786432;
 const [N, H, W, CIN, COUT] = [2, 20, 24, 8, 16];
-const convArgs = (out: number) => [X, FILTER, BIAS, out, 0, N * H, H, W, CIN, H, W, COUT, 3, 3, 1, 1, 1, 1, 0.2];
-const filterArgs = (out: number) => [X, DY, out, N, H, W, CIN, H, W, COUT, 3, 3, 1, 1, 1, 0, CIN];
+const ROWS = N * H;
+const convChunk = (out: number, [first, last]: [number, number]) => [X, FILTER, BIAS, out, first, last, H, W, CIN, H, W, COUT, 3, 3, 1, 1, 1, 1, 0.2];
+const filterChunk = (out: number, [first, last]: [number, number]) => [X, DY, out, H, W, CIN, H, W, COUT, 3, 3, 1, 1, 1, first, last];
 const CONV_FLOATS = N * H * W * COUT;
 const FILTER_FLOATS = 9 * CIN * COUT;
+const PARTS = 5;
 
 beforeAll(() => {
   for (let i = 0; i < N * H * W * CIN; i++) f32[X / 4 + i] = Math.sin(i * 0.37);
@@ -63,39 +65,43 @@ function same(at: number, ref: number, floats: number): boolean {
   return true;
 }
 
+/** Bytes of the k-th partial filter gradient after `base`. */
+const part = (base: number, k: number) => base + 4 * CONV_FLOATS + 4 * FILTER_FLOATS * k;
+
 describe('SIMD kernel chunks', () => {
-  it('cover the rows, and the input channels in whole blocks, once each', () => {
-    for (const chunks of [1, 3, 8, 40]) {
-      const rows: number[] = [];
-      for (let k = 0; k < chunks; k++) {
-        const a = chunkArgs('conv2d', convArgs(0), k, chunks);
-        for (let r = a[4]!; r < a[5]!; r++) rows.push(r);
-      }
-      expect(rows).toEqual(Array.from({ length: N * H }, (_, i) => i));
-      const channels: number[] = [];
-      for (let k = 0; k < Math.min(chunks, CIN / FILTER_C_BLOCK); k++) {
-        const a = chunkArgs('filterGradient', filterArgs(0), k, Math.min(chunks, CIN / FILTER_C_BLOCK));
-        expect(a[15]! % FILTER_C_BLOCK).toBe(0);
-        for (let c = a[15]!; c < a[16]!; c++) channels.push(c);
-      }
-      expect(channels).toEqual(Array.from({ length: CIN }, (_, i) => i));
-    }
-    expect(chunkUnits('conv2d', convArgs(0))).toBe(N * H);
-    expect(chunkUnits('filterGradient', filterArgs(0))).toBe(CIN / FILTER_C_BLOCK);
+  it('cut a range into contiguous parts that cover it once', () => {
+    expect(splitRange(0, 40, 3)).toEqual([
+      [0, 13],
+      [13, 26],
+      [26, 40],
+    ]);
+    expect(splitRange(5, 7, 2)).toEqual([
+      [5, 6],
+      [6, 7],
+    ]);
+    expect(splitRange(0, 9, 1)).toEqual([[0, 9]]);
   });
 
-  it('give the single call\'s values whether helpers alone or helpers and caller compute them', async () => {
+  it('give one thread\'s values whether helpers alone or helpers and caller compute them', async () => {
     const control = new SharedArrayBuffer(CONTROL_BYTES);
     await startHelpers(2, control);
-    run('conv2d', convArgs(REF));
-    run('filterGradient', filterArgs(REF + 4 * CONV_FLOATS));
-    const helpersOnly = new SimdPool(control, 2, run, 4, false);
+    // On this thread: the whole convolution in one call, and the filter gradient's parts one by one, added up.
+    run('conv2d', convChunk(REF, [0, ROWS]));
+    splitRange(0, ROWS, PARTS).forEach((rows, k) => run('filterGradient', filterChunk(part(REF, k), rows)));
+    for (let k = 1; k < PARTS; k++) exports.accumulate(part(REF, 0), part(REF, k), FILTER_FLOATS);
+    const helpersOnly = new SimdPool(control, 2, run, false);
     const shared = new SimdPool(control, 2, run);
     for (const pool of [helpersOnly, shared, helpersOnly, shared]) {
-      for (let i = 0; i < CONV_FLOATS + FILTER_FLOATS; i++) f32[OUT / 4 + i] = NaN;
-      pool.call('conv2d', convArgs(OUT));
-      pool.call('filterGradient', filterArgs(OUT + 4 * CONV_FLOATS));
+      f32.fill(NaN, OUT / 4, part(OUT, PARTS) / 4);
+      pool.call('conv2d', splitRange(0, ROWS, 7).map((rows) => convChunk(OUT, rows)));
+      pool.call('filterGradient', splitRange(0, ROWS, PARTS).map((rows, k) => filterChunk(part(OUT, k), rows)));
+      for (let k = 1; k < PARTS; k++) exports.accumulate(part(OUT, 0), part(OUT, k), FILTER_FLOATS);
       expect(same(OUT, REF, CONV_FLOATS + FILTER_FLOATS)).toBe(true);
     }
+  });
+
+  it('refuse more chunks than the control block holds', () => {
+    const pool = new SimdPool(new SharedArrayBuffer(CONTROL_BYTES), 0, run);
+    expect(() => pool.call('conv2d', splitRange(0, ROWS, 65).map((rows) => convChunk(OUT, rows)))).toThrow(/at most 64 chunks/);
   });
 });

@@ -1,4 +1,5 @@
 /** Calls for the end-to-end tests (types): answered only when the worker was started with test hooks. */
+import type { SimdCheck } from '../../engine/kernels/self-check';
 import type { AnomalyMethod, Mask, ProjectionSettings } from '../../engine/types';
 
 export interface FieldData {
@@ -23,6 +24,7 @@ export interface EvaluationData {
 export type DebugArgs =
   | { kind: 'stats' }
   | { kind: 'loseDevice' }
+  | { kind: 'simdCheck' }
   | { kind: 'projectMany'; testId: string; n: number; settings: ProjectionSettings };
 
 export interface DebugStats {
@@ -39,6 +41,8 @@ export interface DebugResult {
   /** projectMany: the figures after its first (warm-up) run. */
   before?: DebugStats;
   done?: boolean;
+  /** simdCheck: the SIMD kernels (engine/kernels) against tfjs's route, on the helper threads where there are some. */
+  simd?: SimdCheck;
 }
 
 export interface TestingCalls {

@@ -6,6 +6,7 @@
  * are transferred to the page); they touch nothing a person's session keeps.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { simdSelfCheck } from '../../engine/kernels/self-check';
 import type { AnomalyMethod, AnomalyResult } from '../../engine/types';
 import { groundTruth, type Collected, type Evaluator } from '../inspection/evaluate';
 import { inspectJob } from '../inspection/inspect';
@@ -80,6 +81,7 @@ export function testingHandlers(deps: WorkerDeps, evaluator: Evaluator): DomainH
   deps.slot.onSwap.push(() => (lastMaps = null));
   const debug = async (args: DebugArgs): Promise<DebugResult> => {
     if (args.kind === 'loseDevice') return { stats: stats(), done: loseDevice() };
+    if (args.kind === 'simdCheck') return { stats: stats(), simd: await simdSelfCheck() };
     if (args.kind === 'projectMany') return projectMany(wrapped, args);
     return { stats: stats() };
   };

@@ -1,0 +1,52 @@
+/**
+ * The SIMD kernels against tfjs's own route on the current backend, where they run as the app
+ * runs them (on its helper threads where tfjs is threaded): one layer's forward convolution
+ * and its filter gradient, on random values, at a shape that gives every thread several chunks.
+ * For the end-to-end tests, which cannot reach the helper threads otherwise.
+ */
+import '../tf-setup';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
+import { filterGradConv } from '../model/conv';
+import { conv2dSimd } from './conv2d';
+import { filterGradientSimd } from './filter-gradient';
+import { currentSimd } from './simd-module';
+
+export interface SimdCheck {
+  /** Whether the kernels run on this backend at all. */
+  linked: boolean;
+  helpers: number;
+  /** The largest difference from tfjs's result over the largest value, both kernels. */
+  maxRelativeError: number;
+}
+
+async function relativeError(a: tf.Tensor, b: tf.Tensor): Promise<number> {
+  const [diff, scale] = tf.tidy(() => [tf.max(tf.abs(tf.sub(a, b))), tf.max(tf.abs(b))]);
+  try {
+    return (await diff!.data())[0]! / (await scale!.data())[0]!;
+  } finally {
+    tf.dispose([diff!, scale!]);
+  }
+}
+
+export async function simdSelfCheck(): Promise<SimdCheck> {
+  const simd = currentSimd();
+  if (simd === null) return { linked: false, helpers: 0, maxRelativeError: 0 };
+  const x = tf.randomNormal([4, 32, 32, 16], 0, 1, 'float32', 1) as Tensor4D;
+  const f = tf.randomNormal([3, 3, 16, 16], 0, 1, 'float32', 2) as Tensor4D;
+  const b = tf.randomNormal([16], 0, 1, 'float32', 3) as Tensor1D;
+  const dy = tf.randomNormal([4, 32, 32, 16], 0, 1, 'float32', 4) as Tensor4D;
+  const ours = [conv2dSimd(x, f, b, 1, [1, 1, 1, 1], 'leakyrelu', 0.2), filterGradientSimd(x, dy, 3, 3, 1, 1)];
+  const theirs = tf.tidy(() => [tf.leakyRelu(tf.add(tf.conv2d(x, f, 1, 'same'), b), 0.2), filterGradConv(x, dy, 3, 3, 1, 1)]);
+  try {
+    let worst = 0;
+    for (let i = 0; i < ours.length; i++) {
+      const mine = ours[i];
+      if (!mine) return { linked: false, helpers: simd.helpers, maxRelativeError: 0 };
+      worst = Math.max(worst, await relativeError(mine, theirs[i]!));
+    }
+    return { linked: true, helpers: simd.helpers, maxRelativeError: worst };
+  } finally {
+    tf.dispose([x, f, b, dy, ...theirs, ...ours.filter((t): t is Tensor4D => t !== null)]);
+  }
+}
