@@ -54,7 +54,7 @@ registerSimdKernel<Attrs>(
     const b = bias === undefined ? 0 : simd.offset(bias);
     const [xp, fp, op] = [simd.offset(x!), simd.offset(filter!), simd.offset(out)];
     const rows = n * a.ho;
-    const chunks = splitRange(0, rows, simd.parts(rows, ROW_CHUNKS_PER_THREAD)).map(([first, last]) => [
+    const chunks = splitRange(0, rows, simd.parts(rows, ROW_CHUNKS_PER_THREAD, rows * a.wo * a.kh * a.kw * cin * cout)).map(([first, last]) => [
       ...[xp, fp, b, op, first, last, h, w, cin, a.ho, a.wo, cout],
       ...[a.kh, a.kw, a.stride, a.padTop, a.padLeft, a.leaky, a.alpha],
     ]);

@@ -36,7 +36,7 @@ registerSimdKernel<Attrs>(
     const [n = 0, h = 0, w = 0, cin = 0] = x!.shape;
     const [, ho = 0, wo = 0, cout = 0] = dy!.shape;
     const rows = n * ho;
-    const parts = simd.parts(rows, PARTS_PER_THREAD);
+    const parts = simd.parts(rows, PARTS_PER_THREAD, rows * wo * kh * kw * cin * cout);
     const floats = kh * kw * cin * cout;
     // Each part sums its rows of dy into a buffer of its own; the first is the output.
     simd.withScratch(floats, parts - 1, (scratch) => {

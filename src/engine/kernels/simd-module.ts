@@ -32,8 +32,12 @@ export interface ConvSimd {
   exports: ConvSimdExports;
   /** Runs `fn` once per argument list, shared out over this thread and the helpers where there are some. */
   call(fn: SimdFunction, chunks: readonly (readonly number[])[]): void;
-  /** How many chunks to cut `units` of work into: 1 without helpers, else up to `perThread` a thread. */
-  parts(units: number, perThread: number): number;
+  /**
+   * How many chunks to cut a call of `units` independent units and `macs` multiply-adds into:
+   * 1 without helpers or for a call too small to be worth waking them, else up to `perThread`
+   * a thread.
+   */
+  parts(units: number, perThread: number, macs: number): number;
   /** Runs `use` with `count` buffers of `floats` floats in tfjs's memory (byte offsets), freed after. */
   withScratch(floats: number, count: number, use: (offsets: number[]) => void): void;
   /** Helper threads sharing the calls (0 with tfjs's single-threaded build). */
@@ -58,6 +62,12 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
 }
+
+/**
+ * Calls with fewer multiply-adds than this stay on the calling thread: waking a helper and
+ * waiting for its chunk costs tens of microseconds, and this is about 0.1 ms of work.
+ */
+const MIN_SHARED_MACS = 1 << 22;
 
 /** How long prepareSimdKernels waits for the helpers to start before going on without them. */
 const HELPERS_START_MS = 10_000;
@@ -111,7 +121,8 @@ function instantiate(backend: WasmBackendLike): ConvSimd | null {
     return {
       exports,
       call: (fn, chunks) => (pool ? pool.call(fn, chunks) : chunks.forEach((a) => run(fn, [...a]))),
-      parts: (units, perThread) => Math.max(1, Math.min(units, (helpers + 1) * (helpers === 0 ? 1 : perThread), MAX_CHUNKS)),
+      parts: (units, perThread, macs) =>
+        helpers === 0 || macs < MIN_SHARED_MACS ? 1 : Math.max(1, Math.min(units, (helpers + 1) * perThread, MAX_CHUNKS)),
       withScratch: (floats, count, use) => {
         const buffers = Array.from({ length: count }, () => backend.makeOutput([floats], 'float32'));
         try {
