@@ -1,10 +1,12 @@
 /**
  * The arithmetic underneath a training step, timed on its own: one 3x3 convolution of the
- * network's full-resolution shape and one square matrix product, on the active backend. Beside
+ * network's full-resolution shape (by the engine's route: on wasm its SIMD kernel,
+ * kernels/conv2d.ts) and one square matrix product, on the active backend. Beside
  * the same two kernels in PyTorch they show how far apart the two libraries' convolution and
  * GEMM routines are, which bounds how close a whole training step can come.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { conv2dSimd } from '../kernels/conv2d';
 import { median, round, sample } from './stats';
 
 /** The shapes: a `batch` of `size` x `size` maps with `width` channels in and out; an n x n x n product. */
@@ -44,7 +46,8 @@ export async function timeKernels(s: KernelShapes, o: { repeats: number; budgetM
     return round(median(perCallMs), 3);
   };
   try {
-    return { convMs: await timed(() => tf.conv2d(x, w, 1, 'same')), matmulMs: await timed(() => tf.matMul(a, b)) };
+    const conv = () => conv2dSimd(x, w, null, 1, [1, 1, 1, 1], 'linear') ?? tf.conv2d(x, w, 1, 'same');
+    return { convMs: await timed(conv), matmulMs: await timed(() => tf.matMul(a, b)) };
   } finally {
     tf.dispose([x, w, a, b]);
   }
