@@ -34,6 +34,10 @@ const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
 const CLOSED = CHUNK_MASK;
 const JOB_MASK = 0x7fff;
 
+/** How long a helper spins for the next call before parking, and the caller for the last chunk. */
+const HELPER_SPIN_MS = 0.5;
+const CALLER_SPIN_MS = 0.2;
+
 type Run = (fn: SimdFunction, args: number[]) => void;
 
 /** [begin, end) cut into `parts` contiguous ranges as even as whole units allow (none empty when parts <= the units). */
@@ -64,13 +68,24 @@ function views(buffer: SharedArrayBuffer): { control: Int32Array; args: Float64A
   return { control: new Int32Array(buffer, 0, ARGS_BYTE / 4), args: new Float64Array(buffer, ARGS_BYTE, MAX_ARGS * MAX_CHUNKS) };
 }
 
+/**
+ * Spins until `control[index]` differs from `seen` or `ms` have passed; true if it changed.
+ * A kernel call follows another within microseconds in a training step, and waking a thread
+ * parked in Atomics.wait takes longer than that on a busy machine.
+ */
+function spinWhile(control: Int32Array, index: number, seen: number, ms: number): boolean {
+  const end = performance.now() + ms;
+  while (performance.now() < end) if (Atomics.load(control, index) !== seen) return true;
+  return false;
+}
+
 /** A helper's life: wait for chunks, run them, forever. */
 export function serveChunks(buffer: SharedArrayBuffer, run: Run): never {
   const { control, args } = views(buffer);
   for (;;) {
     const seen = Atomics.load(control, NEXT);
     const ran = claimAndRun(control, args, run, () => Atomics.notify(control, DONE));
-    if (ran === 0) Atomics.wait(control, NEXT, seen);
+    if (ran === 0 && !spinWhile(control, NEXT, seen, HELPER_SPIN_MS)) Atomics.wait(control, NEXT, seen);
   }
 }
 
@@ -116,7 +131,7 @@ export class SimdPool {
       const done = Atomics.load(c, DONE);
       if (done >= total) return;
       // A page's main thread may not block: it spins (tfjs's own threads do the same there).
-      if (CAN_BLOCK) Atomics.wait(c, DONE, done, 100);
+      if (!spinWhile(c, DONE, done, CALLER_SPIN_MS) && CAN_BLOCK) Atomics.wait(c, DONE, done, 100);
     }
   }
 }
