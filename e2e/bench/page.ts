@@ -24,10 +24,10 @@ export async function runInPage(backend: string, o: Omit<BenchOptions, 'log' | '
   const summary = { name, reason, software, adapterInfo };
   if (name !== backend) return { choice: summary, error: `${backend} did not start`, rows: [] };
   if (backend === 'wasm') {
-    const running = await wasmThreadCount();
+    const running = wasmThreadCount();
     if (running !== threads) {
       const why = crossOriginIsolated ? '' : ' (the page is not cross-origin isolated)';
-      return { choice: summary, error: `asked for ${threads} WASM threads, tfjs runs ${running}${why}`, rows: [] };
+      return { choice: summary, error: `asked for ${threads} WASM threads, ${running} run${why}`, rows: [] };
     }
   }
   const rows = await benchBackend({

@@ -6,7 +6,7 @@
 import './tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { prepareSimdKernels } from './kernels/simd-module';
+import { prepareSimdKernels, simdHelpers } from './kernels/simd-module';
 import { trainingConvLayer } from './model/layer';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -118,13 +118,13 @@ async function tryBackend(name: BackendName, wasmPaths: WasmPaths | undefined, w
   try {
     const prep = await prepare(name, wasmPaths, wasmThreads);
     if (!prep.ok) return prep;
-    const ok = await withLogicalCores(prep.threads ?? 1, () => tf.setBackend(name));
+    const ok = await tf.setBackend(name);
     if (!ok) return { ok: false, reason: `${LABEL[name]} failed to initialise` };
     await tf.ready();
-    if (name === 'wasm') await prepareSimdKernels();
+    if (name === 'wasm') await prepareSimdKernels(prep.threads ?? 1);
     const smoke = await smokeTest();
     if (!smoke.ok) return smoke;
-    if (name === 'wasm') return { ...prep, reason: await describeWasm(prep.reason) };
+    if (name === 'wasm') return { ...prep, reason: describeWasm(prep.reason) };
     return prep;
   } catch (e) {
     return { ok: false, reason: `${LABEL[name]} failed: ${e instanceof Error ? e.message : String(e)}` };
@@ -145,29 +145,15 @@ async function prepare(name: BackendName, wasmPaths: WasmPaths | undefined, wasm
       if (typeof WebAssembly === 'undefined') return { ok: false, reason: 'no WebAssembly' };
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       const threads = wasmThreadsPossible() ? Math.max(1, Math.floor(wasmThreads)) : 1;
-      // tfjs takes the threaded build whenever shared memory works; one thread is the plain SIMD build.
+      // Threads take tfjs's threaded build, for its shared memory: the engine's SIMD kernels run
+      // on helper threads sharing it (kernels/simd-module.ts), while tfjs's own kernels stay on
+      // one thread (its thread pool cost more than it gave: README, WASM threads). One thread is
+      // the plain SIMD build.
       if (threads === 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-      else wasm.setThreadsCount(threads);
+      else wasm.setThreadsCount(1);
       if (wasmPaths !== undefined) wasm.setWasmPaths(wasmPaths as Parameters<typeof wasm.setWasmPaths>[0]);
       return { ok: true, reason: 'WASM', threads };
     }
-  }
-}
-
-/**
- * tfjs-backend-wasm caps its thread pool at navigator.hardwareConcurrency / 2, read once while
- * the module starts (its backend.cc assumes two hyper-threads per core), so on a 2-core machine
- * it never runs more than 1 thread whatever setThreadsCount asks. While the backend starts, the
- * page's or worker's navigator reports twice the threads asked for; it is put back right after.
- */
-async function withLogicalCores<T>(threads: number, start: () => Promise<T>): Promise<T> {
-  const nav = (globalThis as { navigator?: object }).navigator;
-  if (threads <= 1 || nav === undefined) return start();
-  Object.defineProperty(nav, 'hardwareConcurrency', { configurable: true, get: () => 2 * threads });
-  try {
-    return await start();
-  } finally {
-    delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
   }
 }
 
@@ -176,15 +162,13 @@ export function wasmThreadsPossible(): boolean {
   return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true && typeof SharedArrayBuffer !== 'undefined';
 }
 
-/** The WASM backend's thread count as tfjs reports it (1 for the single-threaded builds). */
-export async function wasmThreadCount(): Promise<number> {
-  if (tf.getBackend() !== 'wasm') return 1;
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  return wasm.getThreadsCount();
+/** The threads the WASM backend computes on: this one and the SIMD kernels' helpers (1 off wasm). */
+export function wasmThreadCount(): number {
+  return tf.getBackend() === 'wasm' ? 1 + simdHelpers() : 1;
 }
 
-async function describeWasm(reason: string): Promise<string> {
-  const n = await wasmThreadCount();
+function describeWasm(reason: string): string {
+  const n = wasmThreadCount();
   return n > 1 ? `${reason}, ${n} threads` : reason;
 }
 

@@ -1,9 +1,9 @@
 /**
- * How many threads the worker's WASM backend gets. Threads need shared memory, which a page has
- * only when cross-origin isolated (the COOP and COEP headers of vite.config.ts; README, Deploying).
- * Measured on a 2-core machine (npm run bench, README Speed): 2 threads make a batch-16 training
- * step 1.18 to 1.82x faster (median 1.48 over eight runs), the app's own training at batch 4
- * about the same; never slower there.
+ * How many threads the worker's WASM backend gets: the engine's SIMD convolution kernels run on
+ * all of them (engine/kernels), tfjs's other kernels on one. Threads need shared memory, which a
+ * page has only when cross-origin isolated (the COOP and COEP headers of vite.config.ts; README,
+ * Deploying). Measured on a 2-core machine (npm run bench, README WASM threads): 2 threads make a
+ * batch-16 training step about 1.45 x faster, the demo's batch-4 step about 1.3 x.
  */
 export const MAX_WASM_THREADS = 4;
 

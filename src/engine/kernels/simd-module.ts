@@ -13,7 +13,7 @@ import { CONTROL_BYTES, HELPER_SERVING, MAX_CHUNKS, SimdPool, type SimdFunction 
 
 /** What the engine uses of tfjs-backend-wasm's backend object. */
 export interface WasmBackendLike {
-  wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory; tfjs?: { getThreadsCount?: () => number } };
+  wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   disposeData(dataId: object): boolean;
@@ -72,18 +72,21 @@ const MIN_SHARED_MACS = 1 << 22;
 /** How long prepareSimdKernels waits for the helpers to start before going on without them. */
 const HELPERS_START_MS = 10_000;
 
+/** Threads asked for the kernels (prepareSimdKernels): this one and threads - 1 helpers. */
+let threadsAsked = 1;
+
 /**
- * Helper threads for the kernels: one fewer than tfjs's own threads, where tfjs runs threaded
- * (shared memory) and this thread can start workers (a browser's page or worker; Node's tfjs
- * has no threads). `serving` resolves once each helper serves chunks (or errs, or the wait ends).
+ * Helper threads for the kernels: one fewer than the threads asked for, where tfjs runs its
+ * threaded build (shared memory) and this thread can start workers (a browser's page or
+ * worker; Node's tfjs has no threaded build). `serving` resolves once each helper serves
+ * chunks (or errs, or the wait ends).
  */
 function startPool(
-  backend: WasmBackendLike,
   module: WebAssembly.Module,
   memory: WebAssembly.Memory,
   run: (fn: SimdFunction, args: number[]) => void,
 ): { pool: SimdPool; serving: Promise<void> } | null {
-  const threads = backend.wasm.tfjs?.getThreadsCount?.() ?? 1;
+  const threads = threadsAsked;
   if (threads < 2 || typeof Worker === 'undefined') return null;
   const control = new SharedArrayBuffer(CONTROL_BYTES);
   const started: Promise<void>[] = [];
@@ -110,7 +113,7 @@ function instantiate(backend: WasmBackendLike): ConvSimd | null {
     const module = new WebAssembly.Module(decode(shared ? CONV_SIMD_SHARED : CONV_SIMD_PLAIN));
     const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as ConvSimdExports;
     const run = (fn: SimdFunction, args: number[]) => exports[fn](...args);
-    const started = shared ? startPool(backend, module, memory, run) : null;
+    const started = shared ? startPool(module, memory, run) : null;
     const pool = started?.pool ?? null;
     const helpers = pool?.helpers ?? 0;
     const offset = (t: TensorInfo) => {
@@ -185,13 +188,20 @@ export function runSimdKernel<T extends tf.Tensor>(kernelName: string, inputs: R
 }
 
 /**
- * Links the kernels to the current backend now (when it is wasm) and waits until their helper
- * threads serve: a worker's first message needs its starter's event loop, which a run of
- * kernels that never yields to it would hold off for good. Returns how many helpers it started.
+ * Links the kernels to the current backend now (when it is wasm), with `threads` - 1 helper
+ * threads where tfjs runs its threaded build, and waits until the helpers serve: a worker's
+ * first message needs its starter's event loop, which a run of kernels that never yields to it
+ * would hold off for good. Returns how many helpers it started.
  */
-export async function prepareSimdKernels(): Promise<number> {
+export async function prepareSimdKernels(threads = 1): Promise<number> {
+  threadsAsked = threads;
   const simd = currentSimd();
   if (simd === null) return 0;
   await simd.serving;
   return simd.helpers;
+}
+
+/** The helper threads of the current backend's kernels (0 where there are none). */
+export function simdHelpers(): number {
+  return currentSimd()?.helpers ?? 0;
 }
