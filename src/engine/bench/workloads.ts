@@ -12,6 +12,7 @@ import type { Vae } from '../model/autoencoder';
 import { vaeLoss } from '../model/loss';
 import { createVae, latentDim } from '../model/vae';
 import { projectionStep } from '../project/project';
+import { Adam } from '../train/adam';
 import type { ProjectionSettings, VaeConfig } from '../types';
 
 /** The app's default projection settings (store/defaults.ts); they do not change the cost. */
@@ -94,7 +95,7 @@ export function createWorkloads(config: VaeConfig, batch: number, seed = 1): Wor
   const x1 = tf.tensor4d(randomImages(1, config, seed + 2), [1, size, size, channels]);
   const single = projectionSteps(vae, tf.clone(x1));
   const batched = projectionSteps(vae, tf.tensor4d(randomImages(PROJECTION_BATCH, config, seed + 4), [PROJECTION_BATCH, size, size, channels]));
-  const optimizer = tf.train.adam(LEARNING_RATE);
+  const optimizer = new Adam(LEARNING_RATE);
   const rng = mulberry32(seed + 3);
   const gradOfEnergy = tf.valueAndGrad(reconEnergy(vae));
 

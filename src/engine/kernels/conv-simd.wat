@@ -336,4 +336,68 @@
         (local.set $part (i32.add (local.get $part) (i32.const 16)))
         (br $values)))
   )
+
+  ;; One Adam step over `floats` weights, as tfjs's AdamOptimizer computes it:
+  ;;   m' = b1 m + (1 - b1) g;  v' = b2 v + (1 - b2) g g;
+  ;;   w' = w - lr (m' / k1) / (sqrt(v' / k2) + eps), with k1 = 1 - b1^t and k2 = 1 - b2^t.
+  ;; Inputs w, m, v, g; outputs wOut, mOut, vOut (new tensors: tfjs's values never change).
+  (func (export "adam")
+    (param $w i32) (param $m i32) (param $v i32) (param $g i32)
+    (param $wOut i32) (param $mOut i32) (param $vOut i32) (param $floats i32)
+    (param $lr f32) (param $b1 f32) (param $b2 f32) (param $eps f32) (param $k1 f32) (param $k2 f32)
+    (local $at i32) (local $end i32) (local $tail i32)
+    (local $gv v128) (local $mv v128) (local $vv v128)
+    (local $lr4 v128) (local $b14 v128) (local $c14 v128) (local $b24 v128) (local $c24 v128)
+    (local $eps4 v128) (local $k14 v128) (local $k24 v128)
+    (local $gs f32) (local $ms f32) (local $vs f32)
+    (local.set $lr4 (f32x4.splat (local.get $lr)))
+    (local.set $b14 (f32x4.splat (local.get $b1)))
+    (local.set $c14 (f32x4.splat (f32.sub (f32.const 1) (local.get $b1))))
+    (local.set $b24 (f32x4.splat (local.get $b2)))
+    (local.set $c24 (f32x4.splat (f32.sub (f32.const 1) (local.get $b2))))
+    (local.set $eps4 (f32x4.splat (local.get $eps)))
+    (local.set $k14 (f32x4.splat (local.get $k1)))
+    (local.set $k24 (f32x4.splat (local.get $k2)))
+    ;; Bytes: whole vectors up to tail, then one float at a time.
+    (local.set $end (i32.shl (local.get $floats) (i32.const 2)))
+    (local.set $tail (i32.and (local.get $end) (i32.const -16)))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $at) (local.get $tail)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $at))))
+        (local.set $mv (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $at))) (local.get $b14))
+          (f32x4.mul (local.get $gv) (local.get $c14))))
+        (local.set $vv (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $at))) (local.get $b24))
+          (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (local.get $c24))))
+        (v128.store (i32.add (local.get $mOut) (local.get $at)) (local.get $mv))
+        (v128.store (i32.add (local.get $vOut) (local.get $at)) (local.get $vv))
+        (v128.store (i32.add (local.get $wOut) (local.get $at))
+          (f32x4.sub (v128.load (i32.add (local.get $w) (local.get $at)))
+            (f32x4.mul (local.get $lr4)
+              (f32x4.div (f32x4.div (local.get $mv) (local.get $k14))
+                (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vv) (local.get $k24))) (local.get $eps4))))))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $vectors)))
+    (block $floatsDone
+      (loop $scalars
+        (br_if $floatsDone (i32.ge_u (local.get $at) (local.get $end)))
+        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $at))))
+        (local.set $ms (f32.add
+          (f32.mul (f32.load (i32.add (local.get $m) (local.get $at))) (local.get $b1))
+          (f32.mul (local.get $gs) (f32.sub (f32.const 1) (local.get $b1)))))
+        (local.set $vs (f32.add
+          (f32.mul (f32.load (i32.add (local.get $v) (local.get $at))) (local.get $b2))
+          (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (f32.sub (f32.const 1) (local.get $b2)))))
+        (f32.store (i32.add (local.get $mOut) (local.get $at)) (local.get $ms))
+        (f32.store (i32.add (local.get $vOut) (local.get $at)) (local.get $vs))
+        (f32.store (i32.add (local.get $wOut) (local.get $at))
+          (f32.sub (f32.load (i32.add (local.get $w) (local.get $at)))
+            (f32.mul (local.get $lr)
+              (f32.div (f32.div (local.get $ms) (local.get $k1))
+                (f32.add (f32.sqrt (f32.div (local.get $vs) (local.get $k2))) (local.get $eps))))))
+        (local.set $at (i32.add (local.get $at) (i32.const 4)))
+        (br $scalars)))
+  )
 )

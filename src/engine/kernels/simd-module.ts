@@ -26,6 +26,8 @@ export interface ConvSimdExports {
   /** (x, filter, bias, out, firstRow, lastRow, h, w, cin, ho, wo, cout, kh, kw, stride, padTop, padLeft, leaky, alpha) */
   conv2d(...args: number[]): void;
   accumulate(out: number, part: number, floats: number): void;
+  /** (w, m, v, g, wOut, mOut, vOut, floats, lr, beta1, beta2, epsilon, 1 - beta1^t, 1 - beta2^t) */
+  adam(...args: number[]): void;
 }
 
 export interface ConvSimd {

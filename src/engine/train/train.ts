@@ -19,6 +19,7 @@ import { coarseNoise } from './corrupt';
 import type { FloatImage, TrainConfig, TrainEnd, TrainProgress } from '../types';
 
 export type { TrainEnd };
+import { Adam } from './adam';
 import { epochOrder, makeBatch, planBatches, splitValidation, type BatchPlan } from './batches';
 import { LossWindow, type Losses } from './losses';
 import { BestEpoch, budgetReached, etaMs, learningRateAt, runProgress } from './schedule';
@@ -272,7 +273,7 @@ export async function trainVae(vae: Vae, images: FloatImage[], cfg: TrainConfig,
   const rng = mulberry32(cfg.seed);
   const { train, validation } = splitValidation(images, cfg.validationSplit, rng);
   const plan = planBatches(train.length, cfg.batchSize);
-  const optimizer = tf.train.adam(cfg.learningRate);
+  const optimizer = new Adam(cfg.learningRate);
   const totalSteps = cfg.epochs * plan.stepsPerEpoch;
   const now = hooks.now ?? (() => performance.now());
   const budgetMs = cfg.timeBudgetSec ? cfg.timeBudgetSec * 1000 : null;
