@@ -400,4 +400,24 @@
         (local.set $at (i32.add (local.get $at) (i32.const 4)))
         (br $scalars)))
   )
+
+  ;; out[c] = sum over p < pixels of x[p, c], c < channels (a multiple of 4): a bias's gradient.
+  ;; One pass over x, the sums kept in out (in the first-level cache).
+  (func (export "channelSums") (param $x i32) (param $out i32) (param $pixels i32) (param $channels i32)
+    (local $rowBytes i32) (local $end i32) (local $c i32)
+    (local.set $rowBytes (i32.shl (local.get $channels) (i32.const 2)))
+    (local.set $end (i32.add (local.get $x) (i32.mul (local.get $pixels) (local.get $rowBytes))))
+    (memory.fill (local.get $out) (i32.const 0) (local.get $rowBytes))
+    (block $done
+      (loop $pixelRows
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $c (i32.const 0))
+        (loop $vectors
+          (v128.store (i32.add (local.get $out) (local.get $c))
+            (f32x4.add (v128.load (i32.add (local.get $out) (local.get $c))) (v128.load (i32.add (local.get $x) (local.get $c)))))
+          (local.set $c (i32.add (local.get $c) (i32.const 16)))
+          (br_if $vectors (i32.lt_u (local.get $c) (local.get $rowBytes))))
+        (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
+        (br $pixelRows)))
+  )
 )

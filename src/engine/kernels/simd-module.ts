@@ -28,6 +28,7 @@ export interface ConvSimdExports {
   accumulate(out: number, part: number, floats: number): void;
   /** (w, m, v, g, wOut, mOut, vOut, floats, lr, beta1, beta2, epsilon, 1 - beta1^t, 1 - beta2^t) */
   adam(...args: number[]): void;
+  channelSums(x: number, out: number, pixels: number, channels: number): void;
 }
 
 export interface ConvSimd {

@@ -17,6 +17,7 @@
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
+import { channelSumsSimd } from '../kernels/channel-sums';
 import { conv2dSimd } from '../kernels/conv2d';
 import { convStrategyFor, filterGradient, inputGradient, padSpatial, type ConvStrategy } from './conv';
 import type { KeptWeights } from './kept-weights';
@@ -98,7 +99,7 @@ export const trainingConvLayer: LayerWithStrategy = (x, filter, bias, spec, stra
 /** The filter's and the bias's gradients from the gradient before the activation. */
 function weightGradients(x: Tensor4D, filter: Tensor4D, dPre: Tensor4D, spec: ConvLayerSpec, strategy: ConvStrategy): [Tensor4D, Tensor1D] {
   const [kh, kw] = filter.shape;
-  return [filterGradient(strategy, x, dPre, kh, kw, spec.stride, spec.pad), tf.sum(dPre, [0, 1, 2])];
+  return [filterGradient(strategy, x, dPre, kh, kw, spec.stride, spec.pad), channelSumsSimd(dPre) ?? tf.sum(dPre, [0, 1, 2])];
 }
 
 /**
