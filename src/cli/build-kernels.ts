@@ -1,5 +1,5 @@
 /**
- * CLI: compiles src/engine/kernels/conv-simd.wat into conv-simd.generated.ts.
+ * CLI: compiles src/engine/kernels/simd-kernels.wat into simd-kernels.generated.ts.
  *   npm run build:kernels
  */
 import { writeFileSync } from 'node:fs';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GENERATED_PATH, generatedSource } from './compile';
 
 describe('the compiled kernels', () => {
-  it('are those of the current conv-simd.wat (run npm run build:kernels after editing it)', async () => {
+  it('are those of the current simd-kernels.wat (run npm run build:kernels after editing it)', async () => {
     expect(readFileSync(GENERATED_PATH, 'utf8')).toBe(await generatedSource());
   });
 

@@ -1,5 +1,5 @@
 /**
- * One Adam update of a weight tensor as one tfjs kernel on the wasm backend (conv-simd.wat's
+ * One Adam update of a weight tensor as one tfjs kernel on the wasm backend (simd-kernels.wat's
  * adam): the new weights and both new moments in one pass over the four inputs. tfjs's
  * AdamOptimizer makes about fourteen elementwise kernels of it, each a pass over every
  * weight; for the app's model (6.3 M weights) they were about a third of a training step.

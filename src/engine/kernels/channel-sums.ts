@@ -1,6 +1,6 @@
 /**
  * The sum of an NHWC tensor over everything but its channels (a bias's gradient) as one tfjs
- * kernel on the wasm backend (conv-simd.wat's channelSums): one pass over the values. tfjs's
+ * kernel on the wasm backend (simd-kernels.wat's channelSums): one pass over the values. tfjs's
  * Sum over the leading axes transposes the channels innermost first; for the training step's
  * bias gradients (batch 16, 64 px) the two came to 5 to 17 ms of a step.
  */

@@ -1,6 +1,6 @@
 /**
  * A 2-D convolution (with its bias and LeakyReLU when asked) as one tfjs kernel on the wasm
- * backend, computed by conv-simd.wat's conv2d in place on tfjs's tensors. It serves the layers'
+ * backend, computed by simd-kernels.wat's conv2d in place on tfjs's tensors. It serves the layers'
  * forward pass and the input gradients (conv.ts), instead of XNNPACK's convolution. Node, one
  * thread, batch 16, with bias and LeakyReLU, 3 x 3 filters: 64 px, 32 -> 16 channels, 21.9 ->
  * 11.8 ms (27.6 -> 51.3 GFLOP/s); 32 px, 64 -> 32 channels, 18.6 -> 13.2 ms; without: 16 px,

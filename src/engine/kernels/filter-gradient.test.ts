@@ -9,7 +9,7 @@ import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { useWasm } from '../testing/wasm';
 import { filterGradientSimd } from './filter-gradient';
 import { currentSimd, setSimdKernelsEnabled } from './simd-module';
-import { CONV_SIMD_PLAIN, CONV_SIMD_SHARED } from './conv-simd.generated';
+import { SIMD_KERNELS_PLAIN, SIMD_KERNELS_SHARED } from './simd-kernels.generated';
 
 let wasmOk = false;
 beforeAll(async () => {
@@ -111,8 +111,8 @@ describe('SIMD filter gradient on wasm', () => {
       exports.filterGradient(0, 256, 1024, 3, 3, 4, 3, 3, 8, 3, 3, 1, 1, 1, 0, 3);
       return f32.slice(256, 256 + 288);
     };
-    const plain = run(CONV_SIMD_PLAIN, false);
+    const plain = run(SIMD_KERNELS_PLAIN, false);
     expect(plain.some((v) => v !== 0)).toBe(true);
-    expect(Array.from(run(CONV_SIMD_SHARED, true))).toEqual(Array.from(plain));
+    expect(Array.from(run(SIMD_KERNELS_SHARED, true))).toEqual(Array.from(plain));
   });
 });

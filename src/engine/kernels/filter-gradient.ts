@@ -1,6 +1,6 @@
 /**
  * The filter gradient of a 2-D convolution as one tfjs kernel on the wasm backend, computed by
- * conv-simd.wat's filterGradient in place on tfjs's tensors (tfjs-backend-wasm 4.22 has no
+ * simd-kernels.wat's filterGradient in place on tfjs's tensors (tfjs-backend-wasm 4.22 has no
  * Conv2DBackpropFilter). It replaces the route through XNNPACK's forward convolution
  * (conv.ts, filterGradConv), which transposes x and dy and packs dy as a filter on every call,
  * and contracts over as few floats a tap as the batch has images. Node, one thread, batch 16:

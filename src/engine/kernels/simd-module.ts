@@ -1,5 +1,5 @@
 /**
- * The hand-written WebAssembly SIMD kernels (conv-simd.wat), linked to tfjs-backend-wasm's own
+ * The hand-written WebAssembly SIMD kernels (simd-kernels.wat), linked to tfjs-backend-wasm's own
  * memory so they read and write its tensors in place. One instance per backend, made on first
  * use (synchronous: the module is a few kilobytes, and this runs in a worker or in Node).
  * Where the module cannot be made (a browser without WebAssembly SIMD, where tfjs itself runs
@@ -8,7 +8,7 @@
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { CONV_SIMD_PLAIN, CONV_SIMD_SHARED } from './conv-simd.generated';
+import { SIMD_KERNELS_PLAIN, SIMD_KERNELS_SHARED } from './simd-kernels.generated';
 import { CONTROL_BYTES, HELPER_SERVING, MAX_CHUNKS, SimdPool, type SimdFunction } from './simd-pool';
 
 /** What the engine uses of tfjs-backend-wasm's backend object. */
@@ -19,8 +19,8 @@ export interface WasmBackendLike {
   disposeData(dataId: object): boolean;
 }
 
-/** conv-simd.wat's exports; every pointer is a byte offset into tfjs's memory, every other argument an i32 but alpha. */
-export interface ConvSimdExports {
+/** simd-kernels.wat's exports; every pointer is a byte offset into tfjs's memory, every other argument an i32 but alpha. */
+export interface SimdExports {
   /** (x, dy, out, h, w, cin, ho, wo, cout, kh, kw, stride, padTop, padLeft, firstRow, lastRow) */
   filterGradient(...args: number[]): void;
   /** (x, filter, bias, out, firstRow, lastRow, h, w, cin, ho, wo, cout, kh, kw, stride, padTop, padLeft, leaky, alpha) */
@@ -31,8 +31,8 @@ export interface ConvSimdExports {
   channelSums(x: number, out: number, pixels: number, channels: number): void;
 }
 
-export interface ConvSimd {
-  exports: ConvSimdExports;
+export interface SimdKernels {
+  exports: SimdExports;
   /** Runs `fn` once per argument list, shared out over this thread and the helpers where there are some. */
   call(fn: SimdFunction, chunks: readonly (readonly number[])[]): void;
   /**
@@ -51,7 +51,7 @@ export interface ConvSimd {
   offset(t: TensorInfo): number;
 }
 
-const instances = new WeakMap<object, ConvSimd | null>();
+const instances = new WeakMap<object, SimdKernels | null>();
 let enabled = true;
 
 /** Turns the kernels off (true again: on where they can run); for benchmarks and tests. */
@@ -77,6 +77,18 @@ const HELPERS_START_MS = 10_000;
 
 /** Threads asked for the kernels (prepareSimdKernels): this one and threads - 1 helpers. */
 let threadsAsked = 1;
+/** The helper workers started last (each holds the memory of the backend it serves). */
+let liveHelpers: Worker[] = [];
+
+/**
+ * Ends the helper threads (they hold the backend's memory): before a broken backend is dropped.
+ * Safe between kernel calls, which are synchronous: the calling thread then computes every
+ * chunk of the backend's later calls itself.
+ */
+export function releaseSimdHelpers(): void {
+  for (const helper of liveHelpers) helper.terminate();
+  liveHelpers = [];
+}
 
 /**
  * Helper threads for the kernels: one fewer than the threads asked for, where tfjs runs its
@@ -88,13 +100,15 @@ function startPool(
   module: WebAssembly.Module,
   memory: WebAssembly.Memory,
   run: (fn: SimdFunction, args: number[]) => void,
-): { pool: SimdPool; serving: Promise<void> } | null {
+): { pool: SimdPool; serving: Promise<void>; workers: Worker[] } | null {
   const threads = threadsAsked;
   if (threads < 2 || typeof Worker === 'undefined') return null;
   const control = new SharedArrayBuffer(CONTROL_BYTES);
   const started: Promise<void>[] = [];
+  const workers: Worker[] = [];
   for (let i = 1; i < threads; i++) {
     const helper = new Worker(new URL('./simd-helper.worker.ts', import.meta.url), { type: 'module', name: 'manifold-lens-simd' });
+    workers.push(helper);
     started.push(
       new Promise<void>((resolve) => {
         helper.onmessage = (e) => e.data === HELPER_SERVING && resolve();
@@ -105,18 +119,23 @@ function startPool(
     );
     helper.postMessage({ module, memory, control });
   }
-  return { pool: new SimdPool(control, threads - 1, run), serving: Promise.all(started).then(() => undefined) };
+  return { pool: new SimdPool(control, threads - 1, run), serving: Promise.all(started).then(() => undefined), workers };
 }
 
-function instantiate(backend: WasmBackendLike): ConvSimd | null {
+function instantiate(backend: WasmBackendLike): SimdKernels | null {
   const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory)) return null;
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   try {
-    const module = new WebAssembly.Module(decode(shared ? CONV_SIMD_SHARED : CONV_SIMD_PLAIN));
-    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as ConvSimdExports;
+    const module = new WebAssembly.Module(decode(shared ? SIMD_KERNELS_SHARED : SIMD_KERNELS_PLAIN));
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdExports;
     const run = (fn: SimdFunction, args: number[]) => exports[fn](...args);
     const started = shared ? startPool(module, memory, run) : null;
+    if (started) {
+      // One backend's helpers at a time: those of a backend replaced (restarted after a trap) go.
+      releaseSimdHelpers();
+      liveHelpers = started.workers;
+    }
     const pool = started?.pool ?? null;
     const helpers = pool?.helpers ?? 0;
     const offset = (t: TensorInfo) => {
@@ -147,7 +166,7 @@ function instantiate(backend: WasmBackendLike): ConvSimd | null {
 }
 
 /** The kernels for `backend` (a tfjs-backend-wasm backend object), or null where they cannot run. */
-export function simdFor(backend: object): ConvSimd | null {
+export function simdFor(backend: object): SimdKernels | null {
   let simd = instances.get(backend);
   if (simd === undefined) {
     simd = instantiate(backend as WasmBackendLike);
@@ -157,7 +176,7 @@ export function simdFor(backend: object): ConvSimd | null {
 }
 
 /** The kernels for the current backend: null unless it is wasm, they are enabled and they link. */
-export function currentSimd(): ConvSimd | null {
+export function currentSimd(): SimdKernels | null {
   if (!enabled || tf.getBackend() !== 'wasm') return null;
   return simdFor(tf.backend());
 }
@@ -169,7 +188,7 @@ export function currentSimd(): ConvSimd | null {
 export function registerSimdKernel<A>(
   kernelName: string,
   shape: (inputs: NamedTensorInfoMap, attrs: A) => number[],
-  run: (simd: ConvSimd, inputs: NamedTensorInfoMap, out: TensorInfo, attrs: A) => void,
+  run: (simd: SimdKernels, inputs: NamedTensorInfoMap, out: TensorInfo, attrs: A) => void,
 ): void {
   tf.registerKernel({
     kernelName,

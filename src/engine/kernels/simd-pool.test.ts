@@ -5,11 +5,11 @@
  */
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONV_SIMD_SHARED } from './conv-simd.generated';
+import { SIMD_KERNELS_SHARED } from './simd-kernels.generated';
 import { CONTROL_BYTES, SimdPool, splitRange, type SimdFunction } from './simd-pool';
 
 const memory = new WebAssembly.Memory({ initial: 64, maximum: 64, shared: true });
-const module = new WebAssembly.Module(Uint8Array.from(atob(CONV_SIMD_SHARED), (ch) => ch.charCodeAt(0)));
+const module = new WebAssembly.Module(Uint8Array.from(atob(SIMD_KERNELS_SHARED), (ch) => ch.charCodeAt(0)));
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<SimdFunction | 'accumulate', (...args: number[]) => void>;
 const run = (fn: SimdFunction, args: number[]) => exports[fn](...args);
 const f32 = new Float32Array(memory.buffer);

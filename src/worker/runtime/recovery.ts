@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BACKEND_NAMES, chooseBackend, watchDeviceLoss, type BackendChoice, type WasmPaths } from '../../engine/backend';
 import { errorMessage } from '../../engine/errors';
+import { releaseSimdHelpers } from '../../engine/kernels/simd-module';
 import type { Vae } from '../../engine/model/autoencoder';
 import { exportArtifacts, importArtifacts } from '../../engine/model/io';
 import type { ModelArtifacts } from '../../engine/types';
@@ -60,6 +61,7 @@ export class BackendWatch {
   async restart(h: LossHandling, message: string): Promise<void> {
     const name = tf.getBackend();
     const factory = tf.findBackendFactory(name);
+    releaseSimdHelpers();
     try {
       tf.removeBackend(name);
     } catch (e) {

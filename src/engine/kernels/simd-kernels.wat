@@ -1,10 +1,11 @@
-;; Convolution kernels in WebAssembly SIMD for tfjs-backend-wasm, working in place on its
-;; tensors: the module imports tfjs's own memory, and every pointer is a byte offset into it.
-;; Compiled by `npm run build:kernels` into conv-simd.generated.ts (one build for tfjs's
-;; single-threaded memory, one for the threaded build's shared memory).
+;; The engine's kernels in WebAssembly SIMD for tfjs-backend-wasm (the convolution, its filter
+;; gradient, Adam's update, channel sums), working in place on its tensors: the module imports
+;; tfjs's own memory, and every pointer is a byte offset into it. Compiled by
+;; `npm run build:kernels` into simd-kernels.generated.ts (one build for tfjs's single-threaded
+;; memory, one for the threaded build's shared memory).
 ;;
-;; Register blocking: 4 input channels x 8 output channels, eight f32x4 accumulators, so each
-;; pixel costs 2 vector loads, 4 splat loads and 16 multiply-or-add instructions for 64
+;; The convolutions' register blocking: a block of 4 x 8 outputs in eight f32x4 accumulators,
+;; so each pixel costs 2 vector loads, 4 splat loads and 16 multiply-or-add instructions for 64
 ;; multiply-adds; V8 keeps all of it in the 16 xmm registers.
 (module
   (import "env" "memory" (memory 1))
