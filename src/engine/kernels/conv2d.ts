@@ -30,9 +30,6 @@ const PAD_BELOW_WIDTH = 32;
 /** Zero padding: rows before and after, columns before and after. */
 export type Padding = readonly [top: number, bottom: number, left: number, right: number];
 
-/** The activations the kernel applies as it stores; others stay with tfjs's kernels. */
-export type SimdActivation = 'linear' | 'leakyrelu';
-
 interface Attrs {
   kh: number;
   kw: number;
@@ -65,7 +62,8 @@ registerSimdKernel<Attrs>(
 /**
  * act(conv(x, filter) + bias): x [N, H, W, Cin] zero-padded by `padding`, filter
  * [kh, kw, Cin, Cout], bias [Cout] or null, stride `stride` -> [N, Ho, Wo, Cout]. Null where
- * the kernel does not apply: not wasm, no SIMD, Cout off its block, or another activation.
+ * the kernel does not apply: not wasm, no SIMD, Cout off its block, or an activation other than
+ * 'linear' and 'leakyrelu' (slope `alpha`), the two it applies as it stores.
  */
 export function conv2dSimd(
   x: Tensor4D,

@@ -8,11 +8,12 @@
  * inside tf.customGrad with one of two gradient strategies:
  *  - 'im2col': dx by conv2dTranspose (Conv2DBackpropInput), dFilter by im2col (one depthwise
  *    conv with a one-hot filter) and one matMul;
- *  - 'conv': both gradients as ordinary forward convs (the backends' fastest kernel; on wasm
- *    XNNPACK): dx is a stride-1 conv of the zero-dilated, padded dy with the flipped filter
- *    (for the encoder's kernel-4, stride-2 layers four 2 x 2 convs of dy, one per output
- *    phase, with a quarter of the multiply-adds), dFilter a stride-1 conv with dilation = stride of x
- *    (batch moved to channels) with dy.
+ *  - 'conv' (wasm): dx as a forward conv, a stride-1 conv of the zero-dilated, padded dy with
+ *    the flipped filter (for the encoder's kernel-4, stride-2 layers 2 x 2 convs of dy, one per
+ *    output phase, with a quarter of the multiply-adds), each by the engine's SIMD convolution
+ *    (kernels/conv2d.ts) where its channel block fits, else XNNPACK's; dFilter by the SIMD
+ *    filter-gradient kernel (kernels/filter-gradient.ts) where it fits, else as a stride-1
+ *    XNNPACK conv with dilation = stride of x (batch moved to channels) with dy.
  * convStrategyFor picks one per backend, by measurement (see its comment).
  */
 import '../tf-setup';
@@ -207,7 +208,7 @@ export function inputGradConv(dy: Tensor4D, filter: Tensor4D, xShape: readonly n
     if (skipH > 0 || skipW > 0 || rows < d.shape[1] || cols < d.shape[2]) {
       d = tf.slice(d, [0, skipH, skipW, 0], [-1, rows, cols, -1]);
     }
-    // The conv pads (no Pad op, no padded copy of dy).
+    // The conv pads (no Pad op; the SIMD kernel copies narrow rows padded, see kernels/conv2d.ts).
     const flipped = kept ? kept.of(filter, 'flipped', (f) => flippedFilter(f as Tensor4D)) : flippedFilter(filter);
     return paddedConv(d, flipped, [top, h + kh - 1 - top - rows, left, w + kw - 1 - left - cols]);
   });
