@@ -42,11 +42,13 @@ async function relativeError(a: tf.Tensor, b: tf.Tensor): Promise<number> {
   return d;
 }
 
-const CASES: { name: string; x: [number, number, number, number]; k: number; stride: number; pad: number }[] = [
+const CASES: { name: string; x: [number, number, number, number]; k: number; stride: number; pad: number; cout?: number }[] = [
   { name: '3 x 3, stride 1, pad 1, odd sizes, two blocks each way', x: [2, 7, 9, 8], k: 3, stride: 1, pad: 1 },
   { name: '4 x 4, stride 2, pad 1 (the encoder)', x: [3, 8, 6, 4], k: 4, stride: 2, pad: 1 },
   { name: '3 x 3, stride 2, no padding, windows skipping the last row and column', x: [2, 8, 8, 4], k: 3, stride: 2, pad: 0 },
   { name: '5 x 5, stride 1, pad 2 wider than a row of 3', x: [1, 4, 3, 4], k: 5, stride: 1, pad: 2 },
+  { name: '3 colours in (channels padded to a block, the result cut back)', x: [2, 8, 8, 3], k: 4, stride: 2, pad: 1 },
+  { name: '3 channels out, 6 in (both padded)', x: [2, 6, 6, 6], k: 3, stride: 1, pad: 1, cout: 3 },
 ];
 
 describe('SIMD filter gradient on wasm', () => {
@@ -56,7 +58,7 @@ describe('SIMD filter gradient on wasm', () => {
       const x = tf.randomNormal(c.x, 0, 1, 'float32', 3) as Tensor4D;
       const ho = Math.floor((c.x[1] + 2 * c.pad - c.k) / c.stride) + 1;
       const wo = Math.floor((c.x[2] + 2 * c.pad - c.k) / c.stride) + 1;
-      const dy = tf.randomNormal([c.x[0], ho, wo, 16], 0, 1, 'float32', 4) as Tensor4D;
+      const dy = tf.randomNormal([c.x[0], ho, wo, c.cout ?? 16], 0, 1, 'float32', 4) as Tensor4D;
       const ref = await reference(x, dy, c.k, c.stride, c.pad);
       const before = tf.memory().numTensors;
       const g = filterGradientSimd(x, dy, c.k, c.k, c.stride, c.pad);
@@ -80,13 +82,9 @@ describe('SIMD filter gradient on wasm', () => {
     tf.dispose([x, dy, second]);
   });
 
-  it('steps aside for channel counts off its blocks, when turned off, and off wasm', async () => {
-    const x3 = tf.zeros([1, 4, 4, 3]) as Tensor4D;
+  it('steps aside when turned off, and off wasm', async () => {
     const x4 = tf.zeros([1, 4, 4, 4]) as Tensor4D;
     const dy8 = tf.zeros([1, 4, 4, 8]) as Tensor4D;
-    const dy12 = tf.zeros([1, 4, 4, 12]) as Tensor4D;
-    expect(filterGradientSimd(x3, dy8, 3, 3, 1, 1)).toBeNull();
-    expect(filterGradientSimd(x4, dy12, 3, 3, 1, 1)).toBeNull();
     setSimdKernelsEnabled(false);
     expect(filterGradientSimd(x4, dy8, 3, 3, 1, 1)).toBeNull();
     setSimdKernelsEnabled(true);
@@ -94,7 +92,7 @@ describe('SIMD filter gradient on wasm', () => {
     expect(currentSimd()).toBeNull();
     await tf.setBackend('wasm');
     expect(currentSimd()).not.toBeNull();
-    tf.dispose([x3, x4, dy8, dy12]);
+    tf.dispose([x4, dy8]);
   });
 
   it('links to a shared memory (the threaded build) and computes the same there', () => {

@@ -7,6 +7,7 @@
  * x [16, 64, 64, 32] with a 3 x 3 filter, 34 -> 12 ms (about 18 -> 48 GFLOP/s).
  */
 import '../tf-setup';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { currentSimd, registerSimdKernel, runSimdKernel } from './simd-module';
 import { splitRange } from './simd-pool';
@@ -49,13 +50,29 @@ registerSimdKernel<Attrs>(
   },
 );
 
+/** `t` [N, H, W, C] with zero channels after its C up to a multiple of `block` (itself when C is one). */
+function channelsPadded(t: Tensor4D, block: number): Tensor4D {
+  const extra = (block - (t.shape[3] % block)) % block;
+  return extra === 0 ? t : tf.pad(t, [[0, 0], [0, 0], [0, 0], [0, extra]]);
+}
+
 /**
  * dF [kh, kw, Cin, Cout] of the convolution of x [N, H, W, Cin], zero-padded by `pad` on every
  * side, with stride `stride`, whose output gradient is dy [N, Ho, Wo, Cout]; null where the
- * kernel does not apply (not wasm, no SIMD, or channel counts off its register block).
+ * kernel does not run (not wasm, no SIMD). Channel counts off the kernel's blocks (the first
+ * layer's 3 colours in, the last layer's 3 out) are padded with zero channels and the result
+ * cut back: Node, batch 16, 64 px, the first layer's 4.0 -> 1.7 ms, the last's 8.3 -> 3.9 ms
+ * against XNNPACK's route, the padding included.
  */
 export function filterGradientSimd(x: Tensor4D, dy: Tensor4D, kh: number, kw: number, stride: number, pad: number): Tensor4D | null {
-  if (x.shape[3] % IN_BLOCK !== 0 || dy.shape[3] % OUT_BLOCK !== 0 || currentSimd() === null) return null;
+  if (currentSimd() === null) return null;
   const attrs: Attrs = { kh, kw, stride, padTop: pad, padLeft: pad };
-  return runSimdKernel<Tensor4D>(KERNEL, { x, dy }, attrs);
+  const [xp, dyp] = [channelsPadded(x, IN_BLOCK), channelsPadded(dy, OUT_BLOCK)];
+  const g = runSimdKernel<Tensor4D>(KERNEL, { x: xp, dy: dyp }, attrs);
+  if (xp === x && dyp === dy) return g;
+  try {
+    return tf.slice(g, [0, 0, 0, 0], [kh, kw, x.shape[3], dy.shape[3]]);
+  } finally {
+    tf.dispose([g, ...(xp === x ? [] : [xp]), ...(dyp === dy ? [] : [dyp])]);
+  }
 }
