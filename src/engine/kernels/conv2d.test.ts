@@ -6,8 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
+import { onCpu } from '../testing/cpu';
 import { useWasm } from '../testing/wasm';
 import { conv2dSimd, type Padding } from './conv2d';
+import { relativeError } from './self-check';
 import { setSimdKernelsEnabled } from './simd-module';
 
 let wasmOk = false;
@@ -19,28 +21,13 @@ afterAll(() => setSimdKernelsEnabled(true));
 const ALPHA = 0.2;
 
 /** tfjs's act(conv(x, f) + b) on the cpu backend, brought back to the current backend. */
-async function reference(x: Tensor4D, f: Tensor4D, b: Tensor1D | null, stride: number, padding: Padding, leaky: boolean): Promise<tf.Tensor> {
-  const [xv, fv, bv] = await Promise.all([x.data(), f.data(), b?.data()]);
-  const back = tf.getBackend();
-  await tf.setBackend('cpu');
+function reference(x: Tensor4D, f: Tensor4D, b: Tensor1D | null, stride: number, padding: Padding, leaky: boolean): Promise<tf.Tensor> {
   const [top, bottom, left, right] = padding;
-  const y = tf.tidy(() => {
-    const conv = tf.conv2d(tf.tensor4d(xv, x.shape), tf.tensor4d(fv, f.shape), stride, [[0, 0], [top, bottom], [left, right], [0, 0]]);
-    const biased = bv === undefined ? conv : tf.add(conv, tf.tensor1d(bv));
+  return onCpu(b ? [x, f, b] : [x, f], (xc, fc, bc) => {
+    const conv = tf.conv2d(xc as Tensor4D, fc as Tensor4D, stride, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+    const biased = bc === undefined ? conv : tf.add(conv, bc);
     return leaky ? tf.leakyRelu(biased, ALPHA) : biased;
   });
-  const values = await y.data();
-  y.dispose();
-  await tf.setBackend(back);
-  return tf.tensor(values, y.shape);
-}
-
-async function relativeError(a: tf.Tensor, b: tf.Tensor): Promise<number> {
-  expect(a.shape).toEqual(b.shape);
-  const [diff, scale] = tf.tidy(() => [tf.max(tf.abs(tf.sub(a, b))), tf.max(tf.abs(b))]);
-  const d = (await diff!.data())[0]! / (await scale!.data())[0]!;
-  tf.dispose([diff!, scale!]);
-  return d;
 }
 
 const CASES: { name: string; x: [number, number, number, number]; k: number; cout: number; stride: number; padding: Padding; bias: boolean; leaky: boolean }[] = [
@@ -64,6 +51,7 @@ describe('SIMD convolution on wasm', () => {
       const y = conv2dSimd(x, f, b, c.stride, c.padding, c.leaky ? 'leakyrelu' : 'linear', ALPHA);
       if (y === null) throw new Error('the kernel stepped aside');
       expect(tf.memory().numTensors).toBe(before + 1);
+      expect(y.shape).toEqual(ref.shape);
       expect(await relativeError(y, ref)).toBeLessThan(1e-5);
       tf.dispose([x, f, ref, y, ...(b ? [b] : [])]);
     });

@@ -6,8 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
+import { onCpu } from '../testing/cpu';
 import { useWasm } from '../testing/wasm';
 import { filterGradientSimd } from './filter-gradient';
+import { relativeError } from './self-check';
 import { currentSimd, setSimdKernelsEnabled } from './simd-module';
 import { SIMD_KERNELS_PLAIN, SIMD_KERNELS_SHARED } from './simd-kernels.generated';
 
@@ -18,28 +20,10 @@ beforeAll(async () => {
 afterAll(() => setSimdKernelsEnabled(true));
 
 /** tfjs's filter gradient on the cpu backend, brought back to the current backend. */
-async function reference(x: Tensor4D, dy: Tensor4D, k: number, stride: number, pad: number): Promise<tf.Tensor> {
-  const xv = await x.data();
-  const dyv = await dy.data();
-  const back = tf.getBackend();
-  await tf.setBackend('cpu');
-  const g = tf.tidy(() => {
-    const xc = tf.tensor4d(xv, x.shape);
-    const dyc = tf.tensor4d(dyv, dy.shape);
-    return tf.grad((f) => tf.sum(tf.mul(tf.conv2d(xc, f as Tensor4D, stride, pad), dyc)))(tf.zeros([k, k, x.shape[3], dy.shape[3]]));
-  });
-  const values = await g.data();
-  g.dispose();
-  await tf.setBackend(back);
-  return tf.tensor(values, g.shape);
-}
-
-async function relativeError(a: tf.Tensor, b: tf.Tensor): Promise<number> {
-  expect(a.shape).toEqual(b.shape);
-  const [diff, scale] = tf.tidy(() => [tf.max(tf.abs(tf.sub(a, b))), tf.max(tf.abs(b))]);
-  const d = (await diff!.data())[0]! / (await scale!.data())[0]!;
-  tf.dispose([diff!, scale!]);
-  return d;
+function reference(x: Tensor4D, dy: Tensor4D, k: number, stride: number, pad: number): Promise<tf.Tensor> {
+  return onCpu([x, dy], (xc, dyc) =>
+    tf.grad((f) => tf.sum(tf.mul(tf.conv2d(xc as Tensor4D, f as Tensor4D, stride, pad), dyc!)))(tf.zeros([k, k, x.shape[3], dy.shape[3]])),
+  );
 }
 
 const CASES: { name: string; x: [number, number, number, number]; k: number; stride: number; pad: number; cout?: number }[] = [
@@ -64,6 +48,7 @@ describe('SIMD filter gradient on wasm', () => {
       const g = filterGradientSimd(x, dy, c.k, c.k, c.stride, c.pad);
       if (g === null) throw new Error('the kernel stepped aside');
       expect(tf.memory().numTensors).toBe(before + 1);
+      expect(g.shape).toEqual(ref.shape);
       expect(await relativeError(g, ref)).toBeLessThan(1e-5);
       tf.dispose([x, dy, ref, g]);
     });

@@ -20,7 +20,8 @@ export interface SimdCheck {
   maxRelativeError: number;
 }
 
-async function relativeError(a: tf.Tensor, b: tf.Tensor): Promise<number> {
+/** The largest difference between a and b over b's largest value (same shapes). */
+export async function relativeError(a: tf.Tensor, b: tf.Tensor): Promise<number> {
   const [diff, scale] = tf.tidy(() => [tf.max(tf.abs(tf.sub(a, b))), tf.max(tf.abs(b))]);
   try {
     return (await diff!.data())[0]! / (await scale!.data())[0]!;
