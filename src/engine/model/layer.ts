@@ -39,8 +39,8 @@ export type ConvLayerFn = (x: Tensor4D, filter: Tensor4D, bias: Tensor1D, spec: 
 
 /**
  * The fused forward. On wasm the SIMD kernel (kernels/conv2d.ts) where it applies, else
- * XNNPACK's, both padding inside the kernel (no Pad op, no padded copy); elsewhere the measured
- * route is kept, an explicit Pad and a 'valid' conv.
+ * XNNPACK's, both padding inside the kernel (the SIMD kernel copies rows narrower than 32 px
+ * padded); elsewhere the measured route is kept, an explicit Pad and a 'valid' conv.
  */
 function fusedForward(x: Tensor4D, filter: Tensor4D, bias: Tensor1D, spec: ConvLayerSpec, strategy: ConvStrategy): Tensor4D {
   const padsInConv = strategy === 'conv';
