@@ -23,3 +23,27 @@ describe('formatKernelProfiles', () => {
     ]);
   });
 });
+
+describe('the arithmetic line', () => {
+  it('sets each step against the SIMD ceiling and bounds what batching can gain', () => {
+    const row = {
+      where: 'node',
+      backend: 'wasm',
+      size: 64,
+      topKernels: null,
+      topProjectionKernels: null,
+      simdPeakGflops: 50,
+      trainStepConvFlops: 6e9,
+      projectionStepConvFlops: 0.25e9,
+      trainStepMs: 200,
+      projectionStepMs: 10,
+      projectionBatchStepMs: 100,
+    } as BenchRow;
+    expect(formatKernelProfiles([row])).toBe(
+      'node wasm 64px arithmetic: SIMD ceiling 50.0 GFLOP/s (one thread, 128-bit multiply + add); ' +
+        'train step 6.00 GFLOP of convolutions, 30.0 GFLOP/s (60 %); ' +
+        'projection 0.250 GFLOP, batch 1 25.0 GFLOP/s (50 %), batch 16 40.0 GFLOP/s (80 %); batching can gain at most 2.0 x a thread',
+    );
+    expect(formatKernelProfiles([{ ...row, simdPeakGflops: null }])).toBe('');
+  });
+});

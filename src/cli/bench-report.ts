@@ -1,6 +1,8 @@
 /** The bench table (stdout) and the JSON file of `npm run bench`. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { gflopsPerSecond } from '../engine/bench/arithmetic';
+import { PROJECTION_BATCH } from '../engine/bench/workloads';
 import type { BenchRow, KernelTime } from '../engine/bench/types';
 import { textTable } from './table';
 
@@ -35,12 +37,37 @@ function kernelLine(label: string, kernels: KernelTime[] | null | undefined): st
   return [`${label}: ${kernels.map((k) => `${k.name} ${k.ms.toFixed(k.ms < 10 ? 1 : 0)} ms/${k.calls}`).join(', ')}`];
 }
 
+/**
+ * The steps' convolution arithmetic against the thread's SIMD ceiling: GFLOP/s and the share of
+ * one thread's ceiling each step reaches, and the most that batching the projection could gain
+ * on one thread (the ceiling over the single projection's rate).
+ */
+function arithmeticLine(label: string, r: BenchRow): string[] {
+  const peak = r.simdPeakGflops ?? null;
+  const train = r.trainStepConvFlops ?? null;
+  const one = r.projectionStepConvFlops ?? null;
+  if (peak === null || (train === null && one === null)) return [];
+  const rate = (flops: number | null, ms: number | null) => {
+    const g = gflopsPerSecond(flops, ms);
+    return g === null ? '-' : `${g.toFixed(1)} GFLOP/s (${Math.round((100 * g) / peak)} %)`;
+  };
+  const parts = [`SIMD ceiling ${peak.toFixed(1)} GFLOP/s (one thread, 128-bit multiply + add)`];
+  if (train !== null) parts.push(`train step ${(train / 1e9).toFixed(2)} GFLOP of convolutions, ${rate(train, r.trainStepMs)}`);
+  if (one !== null) {
+    parts.push(`projection ${(one / 1e9).toFixed(3)} GFLOP, batch 1 ${rate(one, r.projectionStepMs)}, batch ${PROJECTION_BATCH} ${rate(PROJECTION_BATCH * one, r.projectionBatchStepMs)}`);
+    const single = gflopsPerSecond(one, r.projectionStepMs);
+    if (single !== null) parts.push(`batching can gain at most ${(peak / single).toFixed(1)} x a thread`);
+  }
+  return [`${label} arithmetic: ${parts.join('; ')}`];
+}
+
 /** Where a training step's and a projection step's time goes, per row that has kernel profiles. */
 export function formatKernelProfiles(rows: BenchRow[]): string {
   return rows
     .flatMap((r) => [
       ...kernelLine(`${r.where} ${r.backend} ${r.size}px train step`, r.topKernels),
       ...kernelLine(`${r.where} ${r.backend} ${r.size}px projection step`, r.topProjectionKernels),
+      ...arithmeticLine(`${r.where} ${r.backend} ${r.size}px`, r),
     ])
     .join('\n');
 }

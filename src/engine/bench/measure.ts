@@ -63,6 +63,9 @@ export function emptyMeasurement(
     samples: {},
     topKernels: null,
     topProjectionKernels: null,
+    trainStepConvFlops: null,
+    projectionStepConvFlops: null,
+    simdPeakGflops: null,
     skipped: [],
     config: { latent: o.latent, width: o.width, channels: o.channels, batch: o.batch },
   };

@@ -5,6 +5,7 @@
  */
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
+import { convFlops, simdPeakGflops } from './arithmetic';
 import { round } from './stats';
 import type { BenchMeasurement, KernelTime } from './types';
 import type { Workloads } from './workloads';
@@ -44,7 +45,8 @@ export async function warmUpTrainStep(w: Workloads, m: BenchMeasurement): Promis
 /**
  * Fills topKernels and topProjectionKernels from one more profiled training step and
  * projection step, on cpu and wasm only (their kernels run synchronously, so wall time per
- * kernel is real), unless it would overrun `deadline`.
+ * kernel is real), unless it would overrun `deadline`; on wasm also the steps' convolution
+ * operations and the thread's SIMD ceiling (arithmetic.ts).
  */
 export async function profileKernels(w: Workloads, m: BenchMeasurement, deadline: number): Promise<void> {
   const backend = tf.getBackend();
@@ -58,6 +60,11 @@ export async function profileKernels(w: Workloads, m: BenchMeasurement, deadline
     w.oneTrainStep()?.dispose();
   });
   m.topKernels = topKernels(info.kernels);
+  // Read now: tf.profile hands back one object, whose kernels the next profile replaces.
+  // Counted where the convolutions are the kernels arithmetic.ts knows (the cpu backend's
+  // im2col route hides them in matrix products).
+  const onWasm = backend === 'wasm';
+  if (onWasm) m.trainStepConvFlops = convFlops(info.kernels);
   // The training steps changed the weights: one step first, so the profile shows the steady
   // state of a projection (on wasm the dense layers pack their weights once per value).
   w.oneProjectionStep().dispose();
@@ -65,4 +72,8 @@ export async function profileKernels(w: Workloads, m: BenchMeasurement, deadline
     w.oneProjectionStep().dispose();
   });
   m.topProjectionKernels = topKernels(projection.kernels);
+  if (onWasm) {
+    m.projectionStepConvFlops = convFlops(projection.kernels);
+    m.simdPeakGflops = simdPeakGflops();
+  }
 }

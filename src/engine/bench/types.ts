@@ -47,6 +47,12 @@ export interface BenchMeasurement {
   topKernels: KernelTime[] | null;
   /** The same for one projection step at batch 1. */
   topProjectionKernels: KernelTime[] | null;
+  /** Floating-point operations of one training step's convolutions as its kernels ran them (wasm only). */
+  trainStepConvFlops: number | null;
+  /** The same for one projection step at batch 1 (a batch of 16 does 16 times as many). */
+  projectionStepConvFlops: number | null;
+  /** GFLOP/s of this thread's 128-bit WebAssembly multiplies and adds: the SIMD kernels' ceiling (wasm only). */
+  simdPeakGflops: number | null;
   /** Why a figure is null (budget, error). */
   skipped: string[];
   config: { latent: number; width: number; channels: number; batch: number };
