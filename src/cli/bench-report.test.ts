@@ -42,8 +42,10 @@ describe('the arithmetic line', () => {
     expect(formatKernelProfiles([row])).toBe(
       'node wasm 64px arithmetic: SIMD ceiling 50.0 GFLOP/s (one thread, 128-bit multiply + add); ' +
         'train step 6.00 GFLOP of convolutions, 30.0 GFLOP/s (60 %); ' +
-        'projection 0.250 GFLOP, batch 1 25.0 GFLOP/s (50 %), batch 16 40.0 GFLOP/s (80 %); batching can gain at most 2.0 x a thread',
+        'projection 0.250 GFLOP, batch 1 25.0 GFLOP/s (50 %), batch 16 40.0 GFLOP/s (80 %); batching can gain at most 2.0 x',
     );
     expect(formatKernelProfiles([{ ...row, simdPeakGflops: null }])).toBe('');
+    // On two threads the ceiling is both threads'.
+    expect(formatKernelProfiles([{ ...row, simdThreads: 2 }])).toContain('SIMD ceiling 100.0 GFLOP/s (2 threads of 50.0, 128-bit multiply + add); train step 6.00 GFLOP of convolutions, 30.0 GFLOP/s (30 %)');
   });
 });

@@ -15,7 +15,7 @@ const cell = (v: number | null | undefined, digits = 1) => (v === null || v === 
 function note(r: BenchRow): string {
   if (r.app) {
     const a = r.app;
-    return `app (${a.backend.split(':')[0]}): train ${(a.trainingMs / 1000).toFixed(1)} s, projection ${(a.projectionMs / 1000).toFixed(1)} s, longest task ${a.longestTaskMs} ms, longest frame gap ${a.longestFrameGapTrainingMs} ms training / ${a.longestFrameGapProjectionMs} ms projecting`;
+    return `app (${a.backend.split(':')[0]}): train ${(a.trainingMs / 1000).toFixed(1)} s, projection ${(a.projectionMs / 1000).toFixed(1)} s, longest task ${a.longestTaskMs} ms, longest frame gap ${a.longestFrameGapTrainingMs} ms training / ${a.longestFrameGapProjectionMs} ms projecting, gaps over 50 ms ${a.frameGapsOver50msTraining ?? '-'} / ${a.frameGapsOver50msProjection ?? '-'}`;
   }
   const first = r.skipped[0];
   if (first === undefined) return '';
@@ -38,25 +38,28 @@ function kernelLine(label: string, kernels: KernelTime[] | null | undefined): st
 }
 
 /**
- * The steps' convolution arithmetic against the thread's SIMD ceiling: GFLOP/s and the share of
- * one thread's ceiling each step reaches, and the most that batching the projection could gain
- * on one thread (the ceiling over the single projection's rate).
+ * The steps' convolution arithmetic against the SIMD ceiling of the threads they ran on: GFLOP/s
+ * and the share of the ceiling each step reaches, and the most that batching the projection
+ * could gain (the ceiling over the single projection's rate).
  */
 function arithmeticLine(label: string, r: BenchRow): string[] {
-  const peak = r.simdPeakGflops ?? null;
+  const perThread = r.simdPeakGflops ?? null;
   const train = r.trainStepConvFlops ?? null;
   const one = r.projectionStepConvFlops ?? null;
-  if (peak === null || (train === null && one === null)) return [];
+  if (perThread === null || (train === null && one === null)) return [];
+  const threads = r.simdThreads ?? 1;
+  const peak = perThread * threads;
   const rate = (flops: number | null, ms: number | null) => {
     const g = gflopsPerSecond(flops, ms);
     return g === null ? '-' : `${g.toFixed(1)} GFLOP/s (${Math.round((100 * g) / peak)} %)`;
   };
-  const parts = [`SIMD ceiling ${peak.toFixed(1)} GFLOP/s (one thread, 128-bit multiply + add)`];
+  const on = threads === 1 ? 'one thread' : `${threads} threads of ${perThread.toFixed(1)}`;
+  const parts = [`SIMD ceiling ${peak.toFixed(1)} GFLOP/s (${on}, 128-bit multiply + add)`];
   if (train !== null) parts.push(`train step ${(train / 1e9).toFixed(2)} GFLOP of convolutions, ${rate(train, r.trainStepMs)}`);
   if (one !== null) {
     parts.push(`projection ${(one / 1e9).toFixed(3)} GFLOP, batch 1 ${rate(one, r.projectionStepMs)}, batch ${PROJECTION_BATCH} ${rate(PROJECTION_BATCH * one, r.projectionBatchStepMs)}`);
     const single = gflopsPerSecond(one, r.projectionStepMs);
-    if (single !== null) parts.push(`batching can gain at most ${(peak / single).toFixed(1)} x a thread`);
+    if (single !== null) parts.push(`batching can gain at most ${(peak / single).toFixed(1)} x`);
   }
   return [`${label} arithmetic: ${parts.join('; ')}`];
 }

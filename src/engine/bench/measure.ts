@@ -66,6 +66,7 @@ export function emptyMeasurement(
     trainStepConvFlops: null,
     projectionStepConvFlops: null,
     simdPeakGflops: null,
+    simdThreads: null,
     skipped: [],
     config: { latent: o.latent, width: o.width, channels: o.channels, batch: o.batch },
   };

@@ -5,6 +5,7 @@
  */
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
+import { simdHelpers } from '../kernels/simd-module';
 import { convFlops, simdPeakGflops } from './arithmetic';
 import { round } from './stats';
 import type { BenchMeasurement, KernelTime } from './types';
@@ -75,5 +76,6 @@ export async function profileKernels(w: Workloads, m: BenchMeasurement, deadline
   if (onWasm) {
     m.projectionStepConvFlops = convFlops(projection.kernels);
     m.simdPeakGflops = simdPeakGflops();
+    m.simdThreads = 1 + simdHelpers();
   }
 }

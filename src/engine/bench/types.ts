@@ -53,6 +53,8 @@ export interface BenchMeasurement {
   projectionStepConvFlops: number | null;
   /** GFLOP/s of this thread's 128-bit WebAssembly multiplies and adds: the SIMD kernels' ceiling (wasm only). */
   simdPeakGflops: number | null;
+  /** Threads the SIMD kernels share their calls over (this one and the helpers; wasm only). */
+  simdThreads: number | null;
   /** Why a figure is null (budget, error). */
   skipped: string[];
   config: { latent: number; width: number; channels: number; batch: number };
@@ -70,6 +72,9 @@ export interface AppFigures {
   /** Longest gap between two animation frames while training / projecting (stutter a person sees; target under 50 ms). */
   longestFrameGapTrainingMs: number;
   longestFrameGapProjectionMs: number;
+  /** Gaps between animation frames over 50 ms while training / projecting: how often, where the longest says how bad. */
+  frameGapsOver50msTraining: number;
+  frameGapsOver50msProjection: number;
   /** Every long task since the page opened (loading the app and the demo included). */
   longTasksWholeSession: number;
   /** The long tasks counted, from the start of their phase. */
