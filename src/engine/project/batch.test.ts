@@ -63,6 +63,31 @@ describe('projectBatch', () => {
     expect(runs.every((r) => r.stopped)).toBe(true);
   });
 
+  it('stops on a cancel that comes as a message, as a worker gets it, within a step', async () => {
+    // The flag is set by a message handler, which runs only when the event loop gets a turn:
+    // the cpu backend's read-backs resolve as microtasks, so without the projection's own
+    // yields the whole run would end before the handler ran.
+    const cancel = () => {
+      const flag = { stop: false };
+      const { port1, port2 } = new MessageChannel();
+      port1.onmessage = () => {
+        flag.stop = true;
+        port1.close();
+      };
+      port2.postMessage('cancel');
+      return () => flag.stop;
+    };
+    const long = { ...S, iterations: 50 };
+    const single = await runProjection(vae, images[0]!, long, { every: long.iterations, shouldStop: cancel() });
+    expect(single.stopped).toBe(true);
+    const batch = await runProjectionBatch(vae, images, long, { shouldStop: cancel() });
+    expect(batch.every((r) => r.stopped)).toBe(true);
+    // Stopped after the first step: the frames are iteration 0 and the last x_t reached.
+    const frames = [];
+    for await (const f of projectBatch(vae, images, long, { every: long.iterations, shouldStop: cancel() })) frames.push(f.iteration);
+    expect(frames).toEqual([0, 1]);
+  });
+
   it('refuses an empty batch and an image that does not fit the model, leaking nothing', async () => {
     const before = tf.memory().numTensors;
     for (const bad of [[], [images[0]!, smoothNormal(8, 3, 1)], [smoothNormal(16, 1, 2)]]) {

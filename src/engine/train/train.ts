@@ -12,6 +12,7 @@ import type { Scalar, Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core
 import { stackImages } from '../data/augment';
 import { mulberry32 } from '../data/random';
 import { EngineError } from '../errors';
+import { yieldToEventLoop } from '../event-loop';
 import type { Vae } from '../model/autoencoder';
 import { vaeLoss } from '../model/loss';
 import { latentDim } from '../model/vae';
@@ -109,23 +110,6 @@ function validateInputs(vae: Vae, images: FloatImage[], cfg: TrainConfig): void 
   if (budget !== undefined && !(budget >= 0 && Number.isFinite(budget))) invalid(`The time budget must be zero or more seconds, got ${budget}.`);
   if (cfg.warmup !== undefined && !(cfg.warmup >= 0 && cfg.warmup <= 0.5)) invalid(`The warm-up must be from 0 to 0.5 of the run, got ${cfg.warmup}.`);
   if (cfg.denoise !== undefined && !(cfg.denoise >= 0 && cfg.denoise <= 1)) invalid(`The denoising noise must be from 0 to 1, got ${cfg.denoise}.`);
-}
-
-/**
- * A macrotask boundary between steps, so a worker sees a cancel message. A MessageChannel round
- * trip rather than setTimeout(0): browsers clamp nested timers to 4 ms or more, measured at 3.9 ms
- * per yield in a Chromium worker against 0.02 ms for a message (a real GPU's step can be shorter).
- */
-function yieldToEventLoop(): Promise<void> {
-  if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
-  return new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      resolve();
-    };
-    port2.postMessage(null);
-  });
 }
 
 function batchTensor(loop: Loop, order: number[], step: number): Tensor4D {
