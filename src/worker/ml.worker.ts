@@ -31,21 +31,31 @@ const slot = new ModelSlot();
 const runtime = new BackendRuntime(slot);
 const evaluator = new Evaluator();
 
-/** Runs on the GPU queue; a job cancelled while it waited never starts. */
+/** A GPU job's failure goes to the runtime (a trapped backend restarts); after it, the weights' copy is brought up to date. */
+function guarded<T>(job: () => Promise<T>): Promise<T> {
+  return job()
+    .catch(async (e: unknown) => {
+      await runtime.afterFailure(e);
+      throw e;
+    })
+    .finally(() => runtime.afterGpuJob());
+}
+
+/** Runs one task on the GPU queue. */
+function gpuTask<T>(task: () => Promise<T>): Promise<T> {
+  return gpu.run(() => guarded(task));
+}
+
+/** A handler on the GPU queue; a job cancelled while it waited never starts. */
 function onGpu<K extends CallName>(h: Handler<K>): Handler<K> {
   return (args, ctx) =>
     gpu.run(() => {
       if (ctx.shouldStop()) throw new EngineError('cancelled', 'Cancelled before it started.');
-      return h(args, ctx)
-        .catch(async (e: unknown) => {
-          await runtime.afterFailure(e);
-          throw e;
-        })
-        .finally(() => runtime.afterGpuJob());
+      return guarded(() => h(args, ctx));
     });
 }
 
-const deps: WorkerDeps = { store: new ImageStore(), slot, onGpu };
+const deps: WorkerDeps = { store: new ImageStore(), slot, onGpu, gpuTask };
 
 const handlers: Partial<{ [K in CallName]: Handler<K> }> = {
   ...runtime.handlers(),

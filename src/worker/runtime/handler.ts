@@ -14,4 +14,6 @@ export interface WorkerDeps {
   slot: ModelSlot;
   /** Wraps a handler to run on the GPU queue, one job at a time. */
   onGpu<K extends CallName>(h: Handler<K>): Handler<K>;
+  /** Runs one part of a handler on the GPU queue (the rest, e.g. a storage write, waits on no kernel and holds no one up). */
+  gpuTask<T>(task: () => Promise<T>): Promise<T>;
 }
