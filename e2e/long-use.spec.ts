@@ -1,6 +1,7 @@
 /**
  * Robustness while the app runs on WASM, one page and one dataset
- * for all (serial): Stop keeps the last finished epoch, a slider dragged fast, 200 projections in a row, and last a reload during training. The worker's heap is
+ * for all (serial): Stop keeps the last finished epoch, a slider dragged fast, a cancel that stops
+ * a projection mid-run, 200 projections in a row, and last a reload during training. The worker's heap is
  * read through the DevTools protocol after a garbage collection (worker-heap.ts).
  */
 import type { Page } from '@playwright/test';
@@ -78,6 +79,15 @@ test('a slider dragged fast for seconds: one projection at a time, ends on the l
   expect(after.maxConcurrentProjections).toBe(1);
   expect(after.projectionsStarted).toBeGreaterThan(before.projectionsStarted);
   expect(await page.evaluate(() => window.__manifoldLens!.numTensors())).toBe(tensors);
+  await datasetIntact();
+});
+
+test('a cancel stops a running projection within steps, not at its end', async () => {
+  const testId = await page.evaluate(() => window.__manifoldLens!.tests().find((t) => t.kind === 'hole')?.id ?? '');
+  // Frames every 2 steps: a run to its end sends 101 (iterations 0, 2, ..., 200 and the last).
+  const r = await page.evaluate((id) => window.__manifoldLens!.cancelAtFirstFrame(id, 200), testId);
+  expect(r.stopped).toBe(true);
+  expect(r.frames).toBeLessThan(50);
   await datasetIntact();
 });
 

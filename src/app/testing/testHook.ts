@@ -32,6 +32,11 @@ export interface ManifoldLensHook {
   /** Frames (energy points) the current inspection has sent: one every FRAME_EVERY steps. */
   projectionSteps(): number;
   heatScale(): { method: string; scaleMax: number; threshold: number | null; colormap: string };
+  /**
+   * Projects a test image for `iterations` steps through the worker, cancelling it as its first
+   * frame comes in: whether it ended stopped, and the frames it sent before it ended.
+   */
+  cancelAtFirstFrame(id: string, iterations: number): Promise<{ stopped: boolean; frames: number }>;
 }
 
 declare global {
@@ -86,6 +91,17 @@ export function installTestHook(store: AppStore, client: MlClientLike): void {
       const method = mainMethod(s);
       const { scaleMax, threshold } = scaleFor(s, method);
       return { method, scaleMax, threshold, colormap: s.view.colormap };
+    },
+    cancelAtFirstFrame: async (id, iterations) => {
+      let frames = 0;
+      const settings = { ...store.getState().settings.projection, iterations };
+      const job = client.call('inspect', { testId: id, settings, every: 2 }, {
+        onEvent: (e) => {
+          if (e.kind === 'frame' && frames++ === 0) job.cancel();
+        },
+      });
+      const result = await job.result;
+      return { stopped: result.stopped, frames };
     },
   };
 }
