@@ -15,9 +15,9 @@ import { splitRange } from './simd-pool';
 
 const KERNEL = 'Conv2DSimd';
 /** The kernel's register block: output channels a multiple of this. */
-const OUT_BLOCK = 8;
+export const OUT_BLOCK = 8;
 /** Chunks of output rows per thread where helpers share the work (more than one balances a busy core). */
-const ROW_CHUNKS_PER_THREAD = 4;
+export const ROW_CHUNKS_PER_THREAD = 4;
 /**
  * Output rows narrower than this are computed from an explicitly padded copy of x: the kernel
  * takes the pixels whose window reaches past the left or right edge one at a time, at about
@@ -53,7 +53,7 @@ registerSimdKernel<Attrs>(
     const rows = n * a.ho;
     const chunks = splitRange(0, rows, simd.parts(rows, ROW_CHUNKS_PER_THREAD, rows * a.wo * a.kh * a.kw * cin * cout)).map(([first, last]) => [
       ...[xp, fp, b, op, first, last, h, w, cin, a.ho, a.wo, cout],
-      ...[a.kh, a.kw, a.stride, a.padTop, a.padLeft, a.leaky, a.alpha],
+      ...[a.kh, a.kw, a.stride, a.padTop, a.padLeft, a.leaky, a.alpha, cout, a.wo * cout, a.ho * a.wo * cout],
     ]);
     simd.call('conv2d', chunks);
   },

@@ -1,13 +1,14 @@
 /**
  * The SIMD kernels against tfjs's own route on the current backend, where they run as the app
- * runs them (on its helper threads where tfjs is threaded): one layer's forward convolution
- * and its filter gradient, on random values, at a shape that gives every thread several chunks.
+ * runs them (on its helper threads where tfjs is threaded): one layer's forward convolution,
+ * its filter gradient, and an encoder layer's input gradient by the four phases written in place
+ * (sub-pixel.ts), on random values, at shapes that give every thread several chunks.
  * For the end-to-end tests, which cannot reach the helper threads otherwise.
  */
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
-import { filterGradConv } from '../model/conv';
+import { filterGradConv, inputGradient } from '../model/conv';
 import { conv2dSimd } from './conv2d';
 import { filterGradientSimd } from './filter-gradient';
 import { currentSimd } from './simd-module';
@@ -16,7 +17,7 @@ export interface SimdCheck {
   /** Whether the kernels run on this backend at all. */
   linked: boolean;
   helpers: number;
-  /** The largest difference from tfjs's result over the largest value, both kernels. */
+  /** The largest difference from tfjs's result over the largest value, every kernel. */
   maxRelativeError: number;
 }
 
@@ -37,8 +38,16 @@ export async function simdSelfCheck(): Promise<SimdCheck> {
   const f = tf.randomNormal([3, 3, 16, 16], 0, 1, 'float32', 2) as Tensor4D;
   const b = tf.randomNormal([16], 0, 1, 'float32', 3) as Tensor1D;
   const dy = tf.randomNormal([4, 32, 32, 16], 0, 1, 'float32', 4) as Tensor4D;
-  const ours = [conv2dSimd(x, f, b, 1, [1, 1, 1, 1], 'leakyrelu', 0.2), filterGradientSimd(x, dy, 3, 3, 1, 1)];
-  const theirs = tf.tidy(() => [tf.leakyRelu(tf.add(tf.conv2d(x, f, 1, 'same'), b), 0.2), filterGradConv(x, dy, 3, 3, 1, 1)]);
+  // An encoder layer's gradient: kernel 4, stride 2, 16 channels in, 32 out, 32 px in.
+  const f4 = tf.randomNormal([4, 4, 16, 32], 0, 1, 'float32', 5) as Tensor4D;
+  const dy4 = tf.randomNormal([4, 16, 16, 32], 0, 1, 'float32', 6) as Tensor4D;
+  const inShape: [number, number, number, number] = [4, 32, 32, 16];
+  const ours = [conv2dSimd(x, f, b, 1, [1, 1, 1, 1], 'leakyrelu', 0.2), filterGradientSimd(x, dy, 3, 3, 1, 1), inputGradient('conv', dy4, f4, inShape, 2, 1)];
+  const theirs = tf.tidy(() => [
+    tf.leakyRelu(tf.add(tf.conv2d(x, f, 1, 'same'), b), 0.2),
+    filterGradConv(x, dy, 3, 3, 1, 1),
+    tf.conv2dTranspose(dy4, f4, inShape, 2, 1),
+  ]);
   try {
     let worst = 0;
     for (let i = 0; i < ours.length; i++) {
@@ -48,6 +57,6 @@ export async function simdSelfCheck(): Promise<SimdCheck> {
     }
     return { linked: true, helpers: simd.helpers, maxRelativeError: worst };
   } finally {
-    tf.dispose([x, f, b, dy, ...theirs, ...ours.filter((t): t is Tensor4D => t !== null)]);
+    tf.dispose([x, f, b, dy, f4, dy4, ...theirs, ...ours.filter((t): t is Tensor4D => t !== null)]);
   }
 }

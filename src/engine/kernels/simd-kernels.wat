@@ -147,7 +147,10 @@
   ;; A 2-D convolution, NHWC, with an optional bias and LeakyReLU:
   ;;   out[img, y, q, o] = act(bias[o] + sum over i, j, c of x[img, y s + i - padTop, q s + j - padLeft, c] f[i, j, c, o])
   ;; (x is zero outside its h x w pixels). x [n, h, w, cin], f [kh, kw, cin, cout],
-  ;; out [n, ho, wo, cout]; cout a multiple of 8; bias 0 for none; leaky 1 for LeakyReLU with
+  ;; out [n, ho, wo, cout] laid out with oPix floats between pixels, oRow between rows and oImg
+  ;; between images (cout, wo cout and ho wo cout for a tensor of its own; others write phases
+  ;; of a larger image in place); padTop and padLeft may be negative (windows start inside x).
+  ;; cout a multiple of 8; bias 0 for none; leaky 1 for LeakyReLU with
   ;; slope alpha (0 < alpha < 1), 0 for none. Blocks of 4 output pixels of a row x 8 output
   ;; channels; for such a block the window's kw x cin values of a filter row are contiguous in
   ;; x and in f, so one loop walks them. Pixels whose window reaches past the left or right
@@ -157,8 +160,8 @@
     (param $first i32) (param $last i32) (param $h i32) (param $w i32) (param $cin i32)
     (param $ho i32) (param $wo i32) (param $cout i32)
     (param $kh i32) (param $kw i32) (param $s i32) (param $padTop i32) (param $padLeft i32)
-    (param $leaky i32) (param $alpha f32)
-    (local $row i32) (local $img i32) (local $y i32) (local $q i32) (local $ob i32) (local $i i32) (local $j i32)
+    (param $leaky i32) (param $alpha f32) (param $oPix i32) (param $oRow i32) (param $oImg i32)
+    (local $oStep i32) (local $row i32) (local $img i32) (local $y i32) (local $q i32) (local $ob i32) (local $i i32) (local $j i32)
     (local $r i32) (local $col i32) (local $xp i32) (local $fp i32) (local $op i32) (local $count i32)
     (local $inner0 i32) (local $inner1 i32) (local $pix1 i32) (local $pix2 i32) (local $pix3 i32)
     (local $fStep i32) (local $window i32) (local $xRow i32) (local $outRow i32)
@@ -172,6 +175,7 @@
     (local.set $pix2 (i32.shl (local.get $pix1) (i32.const 1)))
     (local.set $pix3 (i32.add (local.get $pix2) (local.get $pix1)))
     (local.set $fStep (i32.shl (local.get $cout) (i32.const 2)))
+    (local.set $oStep (i32.shl (local.get $oPix) (i32.const 2)))
     (local.set $window (i32.mul (local.get $kw) (local.get $cin)))
     ;; Output columns inner0 .. inner1 - 1 have their whole window inside x's columns.
     (local.set $inner0 (i32.const 0))
@@ -195,7 +199,7 @@
       (local.set $img (i32.div_u (local.get $row) (local.get $ho)))
       (local.set $y (i32.rem_u (local.get $row) (local.get $ho)))
       (local.set $outRow (i32.add (local.get $out) (i32.shl
-        (i32.mul (i32.mul (i32.add (i32.mul (local.get $img) (local.get $ho)) (local.get $y)) (local.get $wo)) (local.get $cout))
+        (i32.add (i32.mul (local.get $img) (local.get $oImg)) (i32.mul (local.get $y) (local.get $oRow)))
         (i32.const 2))))
       (local.set $ob (i32.const 0))
       (loop $outBlocks
@@ -209,7 +213,7 @@
         (local.set $q (i32.const 0))
         (loop $columns
           (local.set $op (i32.add (local.get $outRow) (i32.shl
-            (i32.add (i32.mul (local.get $q) (local.get $cout)) (local.get $ob))
+            (i32.add (i32.mul (local.get $q) (local.get $oPix)) (local.get $ob))
             (i32.const 2))))
           (if (i32.and (i32.ge_s (local.get $q) (local.get $inner0)) (i32.le_s (i32.add (local.get $q) (i32.const 4)) (local.get $inner1)))
             (then
@@ -266,13 +270,13 @@
                   (local.set $a31 (f32x4.pmax (local.get $a31) (f32x4.mul (local.get $a31) (local.get $slope))))))
               (v128.store (local.get $op) (local.get $a00))
               (v128.store offset=16 (local.get $op) (local.get $a01))
-              (local.set $op (i32.add (local.get $op) (local.get $fStep)))
+              (local.set $op (i32.add (local.get $op) (local.get $oStep)))
               (v128.store (local.get $op) (local.get $a10))
               (v128.store offset=16 (local.get $op) (local.get $a11))
-              (local.set $op (i32.add (local.get $op) (local.get $fStep)))
+              (local.set $op (i32.add (local.get $op) (local.get $oStep)))
               (v128.store (local.get $op) (local.get $a20))
               (v128.store offset=16 (local.get $op) (local.get $a21))
-              (local.set $op (i32.add (local.get $op) (local.get $fStep)))
+              (local.set $op (i32.add (local.get $op) (local.get $oStep)))
               (v128.store (local.get $op) (local.get $a30))
               (v128.store offset=16 (local.get $op) (local.get $a31))
               (local.set $q (i32.add (local.get $q) (i32.const 4))))

@@ -23,7 +23,7 @@ export interface WasmBackendLike {
 export interface SimdExports {
   /** (x, dy, out, h, w, cin, ho, wo, cout, kh, kw, stride, padTop, padLeft, firstRow, lastRow) */
   filterGradient(...args: number[]): void;
-  /** (x, filter, bias, out, firstRow, lastRow, h, w, cin, ho, wo, cout, kh, kw, stride, padTop, padLeft, leaky, alpha) */
+  /** (x, filter, bias, out, firstRow, lastRow, h, w, cin, ho, wo, cout, kh, kw, stride, padTop, padLeft, leaky, alpha, oPix, oRow, oImg) */
   conv2d(...args: number[]): void;
   accumulate(out: number, part: number, floats: number): void;
   /** (w, m, v, g, wOut, mOut, vOut, floats, lr, beta1, beta2, epsilon, 1 - beta1^t, 1 - beta2^t) */

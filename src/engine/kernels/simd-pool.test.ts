@@ -44,7 +44,7 @@ const REF = 262144;
 const OUT = 786432;
 const [N, H, W, CIN, COUT] = [2, 20, 24, 8, 16];
 const ROWS = N * H;
-const convChunk = (out: number, [first, last]: [number, number]) => [X, FILTER, BIAS, out, first, last, H, W, CIN, H, W, COUT, 3, 3, 1, 1, 1, 1, 0.2];
+const convChunk = (out: number, [first, last]: [number, number]) => [X, FILTER, BIAS, out, first, last, H, W, CIN, H, W, COUT, 3, 3, 1, 1, 1, 1, 0.2, COUT, W * COUT, H * W * COUT];
 const filterChunk = (out: number, [first, last]: [number, number]) => [X, DY, out, H, W, CIN, H, W, COUT, 3, 3, 1, 1, 1, first, last];
 const CONV_FLOATS = N * H * W * COUT;
 const FILTER_FLOATS = 9 * CIN * COUT;
