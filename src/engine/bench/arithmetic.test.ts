@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { conv2dSimd } from '../kernels/conv2d';
 import { filterGradientSimd } from '../kernels/filter-gradient';
+import { subPixelGradientSimd } from '../kernels/sub-pixel';
+import { subPixelFilters } from '../model/conv';
 import { setSimdKernelsEnabled } from '../kernels/simd-module';
 import { useWasm } from '../testing/wasm';
 import { convFlops, convMultiplyAdds, gflopsPerSecond, simdPeakGflops } from './arithmetic';
@@ -47,7 +49,11 @@ describe('convFlops', () => {
     expect(await profiledFlops(() => filterGradientSimd(x, dy, 3, 3, 1, 1))).toBe(2 * (3 * 3 * 4 * 8) * (2 * 8 * 8));
     const f = tf.ones([3, 3, 3, 5]) as Tensor4D;
     expect(await profiledFlops(() => tf.conv2dTranspose(dy, f, [2, 8, 8, 3], 1, 'same'))).toBe(2 * (2 * 8 * 8 * 5) * (3 * 3 * 3));
-    tf.dispose([x, dy, f]);
+    // The encoder's input gradient, phases in place: each of the 2 x 16 x 16 x 16 outputs is a 2 x 2 x 5 window.
+    const f4 = tf.ones([4, 4, 16, 5]) as Tensor4D;
+    const quarters = subPixelFilters(f4);
+    expect(await profiledFlops(() => subPixelGradientSimd(dy, quarters))).toBe(2 * (2 * 16 * 16 * 16) * (2 * 2 * 5));
+    tf.dispose([x, dy, f, f4, ...quarters]);
   });
 
   it('ignores every other kernel', async () => {
