@@ -19,10 +19,10 @@ const size = (shape: readonly number[] | null | undefined) => (shape ? shape.red
 
 /**
  * Kernels whose output element costs kh x kw x Cin multiply-adds (filter: their second input,
- * [kh, kw, Cin, Cout]); the sub-pixel gradient's outputs each come from one of its four 2 x 2
+ * [kh, kw, Cin, Cout]); the phase convolution's outputs each come from one of its four 2 x 2
  * quarters, the second input being the first of them.
  */
-const FORWARD = new Set(['Conv2D', 'FusedConv2D', 'Conv2DSimd', 'SubPixelGradientSimd']);
+const FORWARD = new Set(['Conv2D', 'FusedConv2D', 'Conv2DSimd', 'PhaseConvSimd']);
 /** Filter gradients from (x, dy): each of the [kh, kw, Cin, Cout] outputs sums over dy's N x Ho x Wo pixels. */
 const FILTER_GRADIENT = new Set(['Conv2DBackpropFilter', 'Conv2DFilterGradientSimd']);
 

@@ -21,6 +21,7 @@ import { channelSumsSimd } from '../kernels/channel-sums';
 import { conv2dSimd } from '../kernels/conv2d';
 import { convStrategyFor, filterGradient, inputGradient, padSpatial, type ConvStrategy } from './conv';
 import type { KeptWeights } from './kept-weights';
+import { gradientFilter, phaseFilters, upsampledConvForward, upsampledFilterGradient, upsampledInputGradient } from './upsampled';
 
 export type Activation = 'linear' | 'leakyrelu' | 'sigmoid';
 
@@ -32,6 +33,11 @@ export interface ConvLayerSpec {
   /** Symmetric zero padding, pixels on each side. */
   pad: number;
   activation: Activation;
+  /**
+   * x is upsampled 2x (nearest) before the 3 x 3 convolution, computed on x itself
+   * (upsampled.ts); only where upsampledConvApplies said so.
+   */
+  upsampled?: boolean;
 }
 
 /** A layer as the network calls it: x [N, H, W, Cin], filter [k, k, Cin, Cout], bias [Cout]. */
@@ -62,6 +68,14 @@ function fusedForward(x: Tensor4D, filter: Tensor4D, bias: Tensor1D, spec: ConvL
   return tf.engine().runKernel(tf.FusedConv2D, { x: input, filter, bias }, attrs) as Tensor4D;
 }
 
+/** The upsampled layer's forward from its phase filters (LeakyReLU or linear, as the decoder's levels are). */
+function upsampledForward(x: Tensor4D, phases: readonly Tensor4D[], bias: Tensor1D, spec: ConvLayerSpec): Tensor4D {
+  if (spec.activation === 'sigmoid') throw new Error('an upsampled layer is LeakyReLU or linear');
+  const y = upsampledConvForward(x, phases, bias, spec.activation === 'leakyrelu' ? LEAK : null);
+  if (y === null) throw new Error('the upsampled layer ran where the SIMD kernels do not');
+  return y;
+}
+
 /** The gradient before the activation, from the gradient after it and the layer's output y. */
 export function activationGrad(dy: Tensor4D, y: Tensor4D, activation: Activation): Tensor4D {
   switch (activation) {
@@ -81,6 +95,7 @@ const currentStrategy = (): ConvStrategy => convStrategyFor(tf.getBackend());
 
 /** The layer for training: gradients with respect to x, the filter and the bias. */
 export const trainingConvLayer: LayerWithStrategy = (x, filter, bias, spec, strategy = currentStrategy()) => {
+  if (spec.upsampled) return trainingUpsampledLayer(x, filter, bias, spec);
   const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
     const [xi, f, b, save] = args as [Tensor4D, Tensor4D, Tensor1D, tf.GradSaveFunc];
     const value = fusedForward(xi, f, b, spec, strategy);
@@ -95,6 +110,26 @@ export const trainingConvLayer: LayerWithStrategy = (x, filter, bias, spec, stra
   });
   return tf.tidy(() => op(x, filter, bias) as Tensor4D);
 };
+
+/** trainingConvLayer for a decoder level computed on its input before the upsampling (upsampled.ts). */
+function trainingUpsampledLayer(x: Tensor4D, filter: Tensor4D, bias: Tensor1D, spec: ConvLayerSpec): Tensor4D {
+  const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
+    const [xi, f, b, save] = args as [Tensor4D, Tensor4D, Tensor1D, tf.GradSaveFunc];
+    const phases = phaseFilters(f);
+    const value = upsampledForward(xi, phases, b, spec);
+    tf.dispose(phases);
+    save([xi, f, value]);
+    const gradFunc = (dy: Tensor4D, saved: Tensor[]): Tensor[] =>
+      tf.tidy(() => {
+        const [sx, sf, sy] = saved as [Tensor4D, Tensor4D, Tensor4D];
+        const dPre = activationGrad(dy, sy, spec.activation);
+        const bias = channelSumsSimd(dPre) ?? tf.sum(dPre, [0, 1, 2]);
+        return [upsampledInputGradient(dPre, gradientFilter(sf)), upsampledFilterGradient(sx, dPre), bias];
+      });
+    return { value, gradFunc };
+  });
+  return tf.tidy(() => op(x, filter, bias) as Tensor4D);
+}
 
 /** The filter's and the bias's gradients from the gradient before the activation. */
 function weightGradients(x: Tensor4D, filter: Tensor4D, dPre: Tensor4D, spec: ConvLayerSpec, strategy: ConvStrategy): [Tensor4D, Tensor1D] {
@@ -134,13 +169,15 @@ export const trainingInputLayer: LayerWithStrategy = (x, filter, bias, spec, str
  */
 export function projectionConvLayer(kept: KeptWeights): LayerWithStrategy {
   return (x, filter, bias, spec, strategy = currentStrategy()) => {
+    const up = spec.upsampled === true;
     const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
       const [xi, save] = args as [Tensor4D, tf.GradSaveFunc];
-      const value = fusedForward(xi, filter, bias, spec, strategy);
+      const value = up ? upsampledForward(xi, kept.of(filter, 'phases', (f) => phaseFilters(f as Tensor4D)), bias, spec) : fusedForward(xi, filter, bias, spec, strategy);
       save([value]);
       const gradFunc = (dy: Tensor4D, saved: Tensor[]): Tensor =>
         tf.tidy(() => {
           const dPre = activationGrad(dy, saved[0] as Tensor4D, spec.activation);
+          if (up) return upsampledInputGradient(dPre, kept.of(filter, 'upsampled-gradient', (f) => gradientFilter(f as Tensor4D)));
           return inputGradient(strategy, dPre, filter, xi.shape, spec.stride, spec.pad, kept);
         });
       return { value, gradFunc };

@@ -22,6 +22,8 @@ import type { Vae } from './autoencoder';
 import { LEAK, projectionConvLayer, trainingConvLayer, trainingInputLayer, type Activation, type ConvLayerFn } from './layer';
 import { projectionMatMul, trainingMatMul, type MatMulFn } from './dense';
 import { KeptWeights } from './kept-weights';
+import { convStrategyFor } from './conv';
+import { upsampledConvApplies } from './upsampled';
 import { mulberry32 } from '../data/random';
 import { initValues, sizeOf, type WeightSpec } from './init';
 
@@ -130,6 +132,16 @@ function convLayer(layer: ConvLayerFn, w: WeightOf, name: string, x: Tensor4D, s
   return layer(x, kernel, w(`${name}/bias`) as unknown as Tensor1D, { stride, pad: 1, activation });
 }
 
+/** A decoder level: x upsampled 2x, then layer `name` (on x itself where upsampled.ts applies). */
+function upsampledLayer(layer: ConvLayerFn, w: WeightOf, name: string, x: Tensor4D): Tensor4D {
+  const kernel = w(`${name}/kernel`) as unknown as Tensor4D;
+  const bias = w(`${name}/bias`) as unknown as Tensor1D;
+  if (upsampledConvApplies(x, kernel, convStrategyFor(tf.getBackend()) === 'conv')) {
+    return layer(x, kernel, bias, { stride: 1, pad: 1, activation: 'leakyrelu', upsampled: true });
+  }
+  return layer(upsample2x(x), kernel, bias, { stride: 1, pad: 1, activation: 'leakyrelu' });
+}
+
 function dense(mm: MatMulFn, w: WeightOf, name: string, x: Tensor2D): Tensor2D {
   return tf.add(mm(x, w(`${name}/kernel`) as unknown as Tensor2D), w(`${name}/bias`));
 }
@@ -182,7 +194,7 @@ function decodeWith(config: VaeConfig, layer: ConvLayerFn, mm: MatMulFn, w: Weig
         ? convLayer(layer, w, 'dec/in', tf.reshape(z, [z.shape[0], s, s, config.latent]) as Tensor4D, 1, 'leakyrelu')
         : (tf.reshape(tf.leakyRelu(dense(mm, w, 'dec/dense', z), LEAK), [z.shape[0], s, s, top]) as Tensor4D);
     for (let l = depth - 1; l >= 0; l--) {
-      h = convLayer(layer, w, `dec${l}`, upsample2x(h), 1, 'leakyrelu');
+      h = upsampledLayer(layer, w, `dec${l}`, h);
     }
     return convLayer(layer, w, 'dec/out', h, 1, 'sigmoid');
   });
