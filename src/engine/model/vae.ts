@@ -7,8 +7,9 @@
  *   spatial  3x3 convs to `latent` channels on the b x b smallest map (b = size / 2^depth),
  *            flattened to [N, b * b * latent] (latentDim).
  * Decoder: the bottleneck back to [b, b, top filters] (dense + reshape, or a 3x3 conv) with
- * LeakyReLU, then per level a nearest 2x upsampling and a 3x3 conv + LeakyReLU,
- * and a final 3x3 conv to `channels` with a sigmoid.
+ * LeakyReLU, then per level a nearest 2x upsampling and a 3x3 conv + LeakyReLU (on wasm
+ * computed on the map before its upsampling, upsampled.ts: the same function, 4/9 of the
+ * multiply-adds), and a final 3x3 conv to `channels` with a sigmoid.
  * The spatial bottleneck is translation-equivariant: a texture or a grid at any offset costs
  * the same code, which the dense one must learn offset by offset from few images.
  * Only ops with kernels (and gradient kernels) on cpu, wasm, webgl and webgpu.
