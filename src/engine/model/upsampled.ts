@@ -45,24 +45,37 @@ const FOLD_TAPS: TapSets = [
   [0, 1],
 ];
 
+/** src's kh kw taps, each [ci, co], as [co, ci] blocks. */
+function transposedTaps(src: Float32Array, taps: number, ci: number, co: number): Float32Array {
+  const out = new Float32Array(src.length);
+  for (let t = 0, base = 0; t < taps; t++, base += ci * co) {
+    for (let c = 0; c < ci; c++) {
+      for (let o = 0, from = base + c * co; o < co; o++) out[base + o * ci + c] = src[from + o] as number;
+    }
+  }
+  return out;
+}
+
 /**
  * out[u, v] = sum over i in rows[u], j in cols[v] of src[i, j] (src [kh, kw, ci, co] on the host,
- * transposed to [.., co, ci] with `swap`).
+ * transposed to [.., co, ci] with `swap`): whole channel blocks added at a time (per element
+ * with the taps' index sets, these loops took 15 ms of a 64 px training step).
  */
 function summedTaps(src: Float32Array, shape: readonly number[], rows: TapSets, cols: TapSets, swap: boolean): Tensor4D {
-  const [, kw = 0, ci = 0, co = 0] = shape;
-  const out = new Float32Array(rows.length * cols.length * ci * co);
-  let k = 0;
+  const [kh = 0, kw = 0, ci = 0, co = 0] = shape;
+  const block = ci * co;
+  const taps = swap ? transposedTaps(src, kh * kw, ci, co) : src;
+  const out = new Float32Array(rows.length * cols.length * block);
+  let at = 0;
   for (const ri of rows) {
     for (const cj of cols) {
-      for (let a = 0; a < (swap ? co : ci); a++) {
-        for (let b = 0; b < (swap ? ci : co); b++) {
-          const [c, o] = swap ? [b, a] : [a, b];
-          let sum = 0;
-          for (const i of ri) for (const j of cj) sum += src[((i * kw + j) * ci + c) * co + o] ?? 0;
-          out[k++] = sum;
+      for (const i of ri) {
+        for (const j of cj) {
+          const from = (i * kw + j) * block;
+          for (let k = 0; k < block; k++) out[at + k]! += taps[from + k] as number;
         }
       }
+      at += block;
     }
   }
   return tf.tensor4d(out, [rows.length, cols.length, swap ? co : ci, swap ? ci : co]);
