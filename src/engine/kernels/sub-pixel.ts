@@ -23,7 +23,10 @@ const KERNEL = 'PhaseConvSimd';
 const QUARTERS = ['g00', 'g01', 'g10', 'g11'] as const;
 
 interface Attrs {
-  /** 1: phase r is output row 2a + 1 - r, its window from padded row a + r (the encoder's gradient); 0: row 2a + r, from a + r. */
+  /**
+   * 1: phase r is output row 2a + 1 - r, its 2-row window from the padded input's row a + 1 - r
+   * (the encoder's gradient); 0: output row 2a + r, window from padded row a + r (the decoder).
+   */
   mirror: number;
   leaky: number;
   alpha: number;
@@ -43,7 +46,7 @@ registerSimdKernel<Attrs>(
     const chunks = QUARTERS.flatMap((name, k) => {
       const [r, s] = [k >> 1, k & 1];
       const [row, col] = mirror ? [1 - r, 1 - s] : [r, s];
-      // The window starts at padded row a + r either way: a pad of -r, or r - 1 below when mirrored.
+      // The kernel's window starts at padded row a - padTop: a + 1 - r mirrored, a + r not.
       const [padTop, padLeft] = mirror ? [r - 1, s - 1] : [-r, -s];
       const at = op + 4 * (row * 2 * wo + col) * cout;
       const fp = simd.offset(inputs[name]!);

@@ -123,8 +123,8 @@ function trainingUpsampledLayer(x: Tensor4D, filter: Tensor4D, bias: Tensor1D, s
       tf.tidy(() => {
         const [sx, sf, sy] = saved as [Tensor4D, Tensor4D, Tensor4D];
         const dPre = activationGrad(dy, sy, spec.activation);
-        const bias = channelSumsSimd(dPre) ?? tf.sum(dPre, [0, 1, 2]);
-        return [upsampledInputGradient(dPre, gradientFilter(sf)), upsampledFilterGradient(sx, dPre), bias];
+        const dBias = channelSumsSimd(dPre) ?? tf.sum(dPre, [0, 1, 2]);
+        return [upsampledInputGradient(dPre, gradientFilter(sf)), upsampledFilterGradient(sx, dPre), dBias];
       });
     return { value, gradFunc };
   });

@@ -7,7 +7,7 @@
  *  - input gradient: dx[a, b] takes dy's rows 2a - 1 .. 2a + 2, a stride-2 4 x 4 convolution of
  *    dy with taps summed the other way (gradientFilter): rows {2}, {1, 2}, {0, 1}, {0};
  *  - filter gradient: that 4 x 4 convolution's filter gradient (dy as its input, x as its output
- *    gradient), folded back onto W's 3 x 3 taps (foldGradient): rows {2, 3}, {1, 2}, {0, 1}.
+ *    gradient), folded back onto W's 3 x 3 taps (FOLD_TAPS): rows {2, 3}, {1, 2}, {0, 1}.
  * Where the engine's SIMD kernels run (wasm) and the channels fit their blocks; elsewhere the
  * decoder upsamples and convolves as written (vae.ts).
  */
