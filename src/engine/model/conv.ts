@@ -22,6 +22,7 @@ import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { conv2dSimd, type Padding } from '../kernels/conv2d';
 import { filterGradientSimd } from '../kernels/filter-gradient';
 import { subPixelGradientSimd } from '../kernels/sub-pixel';
+import { singleTaps, summedTaps, tapBlocks } from './filter-taps';
 import type { KeptWeights } from './kept-weights';
 
 export type ConvStrategy = 'im2col' | 'conv';
@@ -149,29 +150,8 @@ function onHost(): boolean {
 export function flippedFilter(filter: Tensor4D): Tensor4D {
   if (!onHost()) return tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
   const [kh, kw] = filter.shape;
-  const taps: [number, number][] = [];
-  for (let i = 0; i < kh; i++) {
-    for (let j = 0; j < kw; j++) taps.push([kh - 1 - i, kw - 1 - j]);
-  }
-  return swappedTaps(filter, filter.dataSync(), taps, [kh, kw]);
-}
-
-/**
- * A filter [kh', kw', Cout, Cin] (size `grid`) whose taps, in row-major order, are `filter`'s
- * taps `taps` (row, column) with in and out channels swapped; `src` is `filter`'s values,
- * read back once by the caller. One loop on the host.
- */
-function swappedTaps(filter: Tensor4D, src: ArrayLike<number>, taps: readonly [number, number][], grid: [number, number]): Tensor4D {
-  const [, kw, cin, cout] = filter.shape;
-  const out = new Float32Array(taps.length * cin * cout);
-  let k = 0;
-  for (const [i, j] of taps) {
-    const tap = (i * kw + j) * cin * cout;
-    for (let o = 0; o < cout; o++) {
-      for (let c = 0; c < cin; c++) out[k++] = src[tap + c * cout + o] ?? 0;
-    }
-  }
-  return tf.tensor4d(out, [grid[0], grid[1], cout, cin]);
+  const reversed = (n: number) => singleTaps(Array.from({ length: n }, (_, i) => n - 1 - i));
+  return summedTaps(tapBlocks(filter, true), reversed(kh), reversed(kw));
 }
 
 /**
@@ -221,15 +201,10 @@ export function inputGradConv(dy: Tensor4D, filter: Tensor4D, xShape: readonly n
  * G_10, G_11: G_rs[u, v, o, c] = F[2 (1 - u) + r, 2 (1 - v) + s, c, o].
  */
 function subPixelQuarters(filter: Tensor4D): Tensor4D[] {
-  const src = filter.dataSync();
-  const quarter = (r: number, q: number): Tensor4D => {
-    const taps: [number, number][] = [];
-    for (let u = 0; u < 2; u++) {
-      for (let v = 0; v < 2; v++) taps.push([2 * (1 - u) + r, 2 * (1 - v) + q]);
-    }
-    return swappedTaps(filter, src, taps, [2, 2]);
-  };
-  return [quarter(0, 0), quarter(0, 1), quarter(1, 0), quarter(1, 1)];
+  const blocks = tapBlocks(filter, true);
+  // Phase r takes rows 2 + r and r (u = 0, 1), and so for the columns.
+  const axis = (r: number) => singleTaps([2 + r, r]);
+  return [0, 1].flatMap((r) => [0, 1].map((q) => summedTaps(blocks, axis(r), axis(q))));
 }
 
 /**

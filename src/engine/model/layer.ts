@@ -19,9 +19,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
 import { channelSumsSimd } from '../kernels/channel-sums';
 import { conv2dSimd } from '../kernels/conv2d';
+import { upsampledConvSimd } from '../kernels/sub-pixel';
 import { convStrategyFor, filterGradient, inputGradient, padSpatial, type ConvStrategy } from './conv';
 import type { KeptWeights } from './kept-weights';
-import { gradientFilter, phaseFilters, upsampledConvForward, upsampledFilterGradient, upsampledInputGradient } from './upsampled';
+import { gradientFilter, phaseFilters, upsampledFilterGradient, upsampledInputGradient } from './upsampled';
 
 export type Activation = 'linear' | 'leakyrelu' | 'sigmoid';
 
@@ -71,7 +72,7 @@ function fusedForward(x: Tensor4D, filter: Tensor4D, bias: Tensor1D, spec: ConvL
 /** The upsampled layer's forward from its phase filters (LeakyReLU or linear, as the decoder's levels are). */
 function upsampledForward(x: Tensor4D, phases: readonly Tensor4D[], bias: Tensor1D, spec: ConvLayerSpec): Tensor4D {
   if (spec.activation === 'sigmoid') throw new Error('an upsampled layer is LeakyReLU or linear');
-  const y = upsampledConvForward(x, phases, bias, spec.activation === 'leakyrelu' ? LEAK : null);
+  const y = upsampledConvSimd(x, phases, bias, spec.activation === 'leakyrelu' ? LEAK : null);
   if (y === null) throw new Error('the upsampled layer ran where the SIMD kernels do not');
   return y;
 }

@@ -8,16 +8,15 @@
  *    dy with taps summed the other way (gradientFilter): rows {2}, {1, 2}, {0, 1}, {0};
  *  - filter gradient: that 4 x 4 convolution's filter gradient (dy as its input, x as its output
  *    gradient), folded back onto W's 3 x 3 taps (FOLD_TAPS): rows {2, 3}, {1, 2}, {0, 1}.
- * Where the engine's SIMD kernels run (wasm) and the channels fit their blocks; elsewhere the
- * decoder upsamples and convolves as written (vae.ts).
+ * The forward runs on kernels/sub-pixel.ts's upsampledConvSimd from phaseFilters. Where the
+ * engine's SIMD kernels run (wasm) and the channels fit their blocks; elsewhere the decoder
+ * upsamples and convolves as written (vae.ts).
  */
-import '../tf-setup';
-import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
+import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { conv2dSimd } from '../kernels/conv2d';
 import { filterGradientSimd } from '../kernels/filter-gradient';
 import { currentSimd } from '../kernels/simd-module';
-import { upsampledConvSimd } from '../kernels/sub-pixel';
+import { summedTaps, tapBlocks, type TapSets } from './filter-taps';
 
 /** The kernels' output block: the forward's Cout and the input gradient's Cin a multiple of it. */
 const BLOCK = 8;
@@ -27,9 +26,6 @@ export function upsampledConvApplies(x: Tensor4D, filter: Tensor4D, onWasmConv: 
   const [kh, kw, cin, cout] = filter.shape;
   return onWasmConv && kh === 3 && kw === 3 && cin === x.shape[3] && cin % BLOCK === 0 && cout % BLOCK === 0 && currentSimd() !== null;
 }
-
-/** Which of a 3-tap axis's taps each tap of the derived filter sums. */
-type TapSets = readonly (readonly number[])[];
 
 /** Forward phases: r = 0 rows {0}, {1, 2}; r = 1 rows {0, 1}, {2}. */
 const PHASE_TAPS: readonly TapSets[] = [
@@ -45,56 +41,15 @@ const FOLD_TAPS: TapSets = [
   [0, 1],
 ];
 
-/** src's kh kw taps, each [ci, co], as [co, ci] blocks. */
-function transposedTaps(src: Float32Array, taps: number, ci: number, co: number): Float32Array {
-  const out = new Float32Array(src.length);
-  for (let t = 0, base = 0; t < taps; t++, base += ci * co) {
-    for (let c = 0; c < ci; c++) {
-      for (let o = 0, from = base + c * co; o < co; o++) out[base + o * ci + c] = src[from + o] as number;
-    }
-  }
-  return out;
-}
-
-/**
- * out[u, v] = sum over i in rows[u], j in cols[v] of src[i, j] (src [kh, kw, ci, co] on the host,
- * transposed to [.., co, ci] with `swap`): whole channel blocks added at a time (per element
- * with the taps' index sets, these loops took 15 ms of a 64 px training step).
- */
-function summedTaps(src: Float32Array, shape: readonly number[], rows: TapSets, cols: TapSets, swap: boolean): Tensor4D {
-  const [kh = 0, kw = 0, ci = 0, co = 0] = shape;
-  const block = ci * co;
-  const taps = swap ? transposedTaps(src, kh * kw, ci, co) : src;
-  const out = new Float32Array(rows.length * cols.length * block);
-  let at = 0;
-  for (const ri of rows) {
-    for (const cj of cols) {
-      for (const i of ri) {
-        for (const j of cj) {
-          const from = (i * kw + j) * block;
-          for (let k = 0; k < block; k++) out[at + k]! += taps[from + k] as number;
-        }
-      }
-      at += block;
-    }
-  }
-  return tf.tensor4d(out, [rows.length, cols.length, swap ? co : ci, swap ? ci : co]);
-}
-
 /** The four [2, 2, Cin, Cout] phase filters of W [3, 3, Cin, Cout], in the order (0, 0), (0, 1), (1, 0), (1, 1). */
 export function phaseFilters(filter: Tensor4D): Tensor4D[] {
-  const src = filter.dataSync() as Float32Array;
-  return [0, 1].flatMap((r) => [0, 1].map((s) => summedTaps(src, filter.shape, PHASE_TAPS[r]!, PHASE_TAPS[s]!, false)));
+  const blocks = tapBlocks(filter, false);
+  return [0, 1].flatMap((r) => [0, 1].map((s) => summedTaps(blocks, PHASE_TAPS[r]!, PHASE_TAPS[s]!)));
 }
 
 /** The input gradient's [4, 4, Cout, Cin] filter of W [3, 3, Cin, Cout]. */
 export function gradientFilter(filter: Tensor4D): Tensor4D {
-  return summedTaps(filter.dataSync() as Float32Array, filter.shape, GRADIENT_TAPS, GRADIENT_TAPS, true);
-}
-
-/** act(conv3x3(upsample2x(x), W) + bias), from x; null where the kernel does not run. */
-export function upsampledConvForward(x: Tensor4D, phases: readonly Tensor4D[], bias: Tensor1D, leakyAlpha: number | null): Tensor4D | null {
-  return upsampledConvSimd(x, phases, bias, leakyAlpha);
+  return summedTaps(tapBlocks(filter, true), GRADIENT_TAPS, GRADIENT_TAPS);
 }
 
 /** dx [N, H, W, Cin] from dPre [N, 2H, 2W, Cout] (the gradient before the activation) and gradientFilter(W). */
@@ -109,7 +64,7 @@ export function upsampledFilterGradient(x: Tensor4D, dPre: Tensor4D): Tensor4D {
   const g = filterGradientSimd(dPre, x, 4, 4, 2, 1);
   if (g === null) throw new Error('the upsampled layer ran where the SIMD filter gradient does not');
   try {
-    return summedTaps(g.dataSync() as Float32Array, g.shape, FOLD_TAPS, FOLD_TAPS, true);
+    return summedTaps(tapBlocks(g, true), FOLD_TAPS, FOLD_TAPS);
   } finally {
     g.dispose();
   }
