@@ -1,6 +1,6 @@
 ;; The engine's kernels in WebAssembly SIMD for tfjs-backend-wasm (the convolution, its filter
-;; gradient, Adam's update, channel sums), working in place on its tensors: the module imports
-;; tfjs's own memory, and every pointer is a byte offset into it. Compiled by
+;; gradient, Adam's update, channel sums, derived filters' taps), working in place on its
+;; tensors: the module imports tfjs's own memory, and every pointer is a byte offset into it. Compiled by
 ;; `npm run build:kernels` into simd-kernels.generated.ts (one build for tfjs's single-threaded
 ;; memory, one for the threaded build's shared memory).
 ;;
@@ -424,6 +424,52 @@
           (br_if $vectors (i32.lt_u (local.get $c) (local.get $rowBytes))))
         (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
         (br $pixelRows)))
+  )
+
+  ;; One channel block of a filter derived from another's taps (kernels/tap-sums.ts): with
+  ;; $transpose 0, dst[c, o] = src[c, o]; with 1, dst[o, c] = src[c, o] (in and out channels
+  ;; swapped); src [ci, co], dst as many floats; with $accumulate 1 added to dst instead.
+  ;; Whole vectors where the block is not transposed, then one float at a time; transposed, dst
+  ;; is written in order and src read across (ci co floats: at most a few tens of kilobytes).
+  (func (export "tapBlock") (param $dst i32) (param $src i32) (param $ci i32) (param $co i32) (param $transpose i32) (param $accumulate i32)
+    (local $bytes i32) (local $at i32) (local $tail i32) (local $o i32) (local $c i32) (local $from i32) (local $value f32) (local $rowBytes i32)
+    (local.set $bytes (i32.shl (i32.mul (local.get $ci) (local.get $co)) (i32.const 2)))
+    (if (i32.eqz (local.get $transpose))
+      (then
+        (if (i32.eqz (local.get $accumulate))
+          (then (memory.copy (local.get $dst) (local.get $src) (local.get $bytes)) (return)))
+        (local.set $tail (i32.and (local.get $bytes) (i32.const -16)))
+        (block $vectorsDone
+          (loop $vectors
+            (br_if $vectorsDone (i32.ge_u (local.get $at) (local.get $tail)))
+            (v128.store (i32.add (local.get $dst) (local.get $at))
+              (f32x4.add (v128.load (i32.add (local.get $dst) (local.get $at))) (v128.load (i32.add (local.get $src) (local.get $at)))))
+            (local.set $at (i32.add (local.get $at) (i32.const 16)))
+            (br $vectors)))
+        (block $floatsDone
+          (loop $floats
+            (br_if $floatsDone (i32.ge_u (local.get $at) (local.get $bytes)))
+            (f32.store (i32.add (local.get $dst) (local.get $at))
+              (f32.add (f32.load (i32.add (local.get $dst) (local.get $at))) (f32.load (i32.add (local.get $src) (local.get $at)))))
+            (local.set $at (i32.add (local.get $at) (i32.const 4)))
+            (br $floats)))
+        (return)))
+    ;; Transposed: for each o, the column o of src (stride co floats) into the row o of dst.
+    (if (i32.or (i32.eqz (local.get $ci)) (i32.eqz (local.get $co))) (then (return)))
+    (local.set $rowBytes (i32.shl (local.get $co) (i32.const 2)))
+    (loop $outs
+      (local.set $from (i32.add (local.get $src) (i32.shl (local.get $o) (i32.const 2))))
+      (local.set $c (i32.const 0))
+      (loop $ins
+        (local.set $value (f32.load (local.get $from)))
+        (if (local.get $accumulate) (then (local.set $value (f32.add (local.get $value) (f32.load (local.get $dst))))))
+        (f32.store (local.get $dst) (local.get $value))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+        (local.set $from (i32.add (local.get $from) (local.get $rowBytes)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br_if $ins (i32.lt_u (local.get $c) (local.get $ci))))
+      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+      (br_if $outs (i32.lt_u (local.get $o) (local.get $co))))
   )
 
   ;; This core's rate of 128-bit multiplies and adds, the ceiling of every kernel above (they

@@ -1,27 +1,41 @@
 /**
- * Filters rearranged on the host from a filter's read-back values: each tap of the new filter is
- * one of the old filter's taps, or the sum of several, its channel block ([Cin, Cout], or
- * [Cout, Cin] with the channels swapped) copied or added whole. What the convolutions' gradients
- * and the decoder's upsampled levels derive from their weights (conv.ts, upsampled.ts); on the
- * backends whose tensors the page can read at once (wasm, cpu).
+ * Filters derived from a filter's taps: each tap of the new filter is one of the old filter's
+ * taps, or the sum of several, its channel block ([Cin, Cout], or [Cout, Cin] with the channels
+ * swapped) copied or added whole. What the convolutions' gradients and the decoder's upsampled
+ * levels derive from their weights (conv.ts, upsampled.ts), on the backends whose tensors the
+ * page can read at once (wasm, cpu): on wasm in one kernel over tfjs's memory
+ * (kernels/tap-sums.ts), elsewhere from the read-back values.
  */
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
+import { tapSumsSimd, type TapSets } from '../kernels/tap-sums';
+
+export type { TapSets };
 
 /** A filter's values, one [ci, co] channel block per tap, taps in row-major order. */
-export interface TapBlocks {
+interface TapBlocks {
   data: Float32Array;
   kw: number;
   ci: number;
   co: number;
 }
 
-/** For each tap of the new filter along one axis, the old filter's taps it sums. */
-export type TapSets = readonly (readonly number[])[];
+/** The filter derived filters are made from, its channels swapped ([kh, kw, Cout, Cin]) with `swap`. */
+export interface TapSource {
+  filter: Tensor4D;
+  swap: boolean;
+  /** Its values as tap blocks: read back once, on first use (only where the kernel does not run). */
+  blocks(): TapBlocks;
+}
 
-/** `filter`'s values as tap blocks, its channels swapped ([kh, kw, Cout, Cin]) with `swap`: read back once. */
-export function tapBlocks(filter: Tensor4D, swap: boolean): TapBlocks {
+/** `filter` as a source of derived filters, its channels swapped with `swap`. */
+export function tapBlocks(filter: Tensor4D, swap: boolean): TapSource {
+  let blocks: TapBlocks | null = null;
+  return { filter, swap, blocks: () => (blocks ??= readBlocks(filter, swap)) };
+}
+
+function readBlocks(filter: Tensor4D, swap: boolean): TapBlocks {
   const src = filter.dataSync() as Float32Array;
   const [kh, kw, ci, co] = filter.shape;
   if (!swap) return { data: src, kw, ci, co };
@@ -36,11 +50,16 @@ export function tapBlocks(filter: Tensor4D, swap: boolean): TapBlocks {
 }
 
 /**
- * A [rows.length, cols.length, ci, co] filter whose tap (u, v) is the sum of the blocks' taps
- * (i, j), i in rows[u], j in cols[v]: whole channel blocks at a time (per element, with the index
- * sets in the inner loop, the upsampled levels' filters took 15 ms of a 64 px training step).
+ * A [rows.length, cols.length, ci, co] filter (ci, co the source's, swapped with its `swap`) whose
+ * tap (u, v) is the sum of the source's taps (i, j), i in rows[u], j in cols[v].
  */
-export function summedTaps({ data, kw, ci, co }: TapBlocks, rows: TapSets, cols: TapSets): Tensor4D {
+export function summedTaps(source: TapSource, rows: TapSets, cols: TapSets): Tensor4D {
+  return tapSumsSimd(source.filter, source.swap, rows, cols) ?? summedOnHost(source.blocks(), rows, cols);
+}
+
+/** summedTaps from read-back values: whole channel blocks at a time (per element, with the
+ * index sets in the inner loop, the upsampled levels' filters took 15 ms of a 64 px step). */
+function summedOnHost({ data, kw, ci, co }: TapBlocks, rows: TapSets, cols: TapSets): Tensor4D {
   const block = ci * co;
   const out = new Float32Array(rows.length * cols.length * block);
   let at = 0;
