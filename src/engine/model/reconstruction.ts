@@ -20,6 +20,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
 import type { ReconstructionTerm } from '../types';
+import { perImageSum, sumOver } from './sum';
 
 export const DEFAULT_RECONSTRUCTION: ReconstructionTerm = { kind: 'l2' };
 export const SSIM_SIGMA = 1.5;
@@ -105,7 +106,7 @@ export function blur(t: Tensor4D, window: number): Tensor4D {
 
 function toLuma(x: Tensor4D): Tensor4D {
   if (x.shape[3] === 1) return x;
-  return tf.sum(tf.mul(x, tf.tensor4d(LUMA, [1, 1, 1, 3])), 3, true);
+  return sumOver<Tensor4D>(tf.mul(x, tf.tensor4d(LUMA, [1, 1, 1, 3])), [3], true);
 }
 
 /**
@@ -128,8 +129,6 @@ export function ssimMap(x: Tensor4D, y: Tensor4D, window = 11, on: 'channels' | 
   const den = tf.mul(tf.add(tf.add(muA2, muB2), C1), tf.add(tf.add(varA, varB), C2));
   return tf.div(num, den);
 }
-
-const perImageSum = (t: Tensor): Tensor1D => tf.sum(t, [1, 2, 3]);
 
 /** The SSIM term per image: sum over the values of (1 - SSIM) / 2 (luma: times C, so it weighs like the per-channel sum). */
 function ssimTerm(x: Tensor4D, y: Tensor4D, t: Required<ReconstructionTerm>): Tensor1D {

@@ -28,6 +28,7 @@ import { EngineError } from '../errors';
 import { yieldToEventLoop } from '../event-loop';
 import type { Autoencoder } from '../model/autoencoder';
 import { reconstructionError } from '../model/reconstruction';
+import { perImageSum } from '../model/sum';
 import type { FloatImage, ProjectionFrame, ProjectionSettings } from '../types';
 import { imagesToTensor, tensorToImages, validateEvery, validateSettings } from './validate';
 
@@ -50,9 +51,6 @@ export interface EnergyAndGrad {
   /** x - f(x) from the same forward pass that gave the gradient. */
   residual: Tensor4D;
 }
-
-/** Per-image sums over H, W and C of a [N, H, W, C] tensor: [N]. */
-const perImageSum = (t: Tensor4D): Tensor1D => tf.sum(t, [1, 2, 3]);
 
 /**
  * E(x), its gradient and the residual x - f(x) with ONE forward and one backward pass through
