@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIMD_KERNELS_SHARED } from './simd-kernels.generated';
+import { adamChunks } from './adam';
 import { CONTROL_BYTES, SimdPool, splitRange, type SimdFunction } from './simd-pool';
 
 const memory = new WebAssembly.Memory({ initial: 64, maximum: 64, shared: true });
@@ -47,6 +48,13 @@ const ROWS = N * H;
 const convChunk = (out: number, [first, last]: [number, number]) => [X, FILTER, BIAS, out, first, last, H, W, CIN, H, W, COUT, 3, 3, 1, 1, 1, 1, 0.2, COUT, W * COUT, H * W * COUT];
 const filterChunk = (out: number, [first, last]: [number, number]) => [X, DY, out, H, W, CIN, H, W, COUT, 3, 3, 1, 1, 1, first, last];
 const CONV_FLOATS = N * H * W * COUT;
+// Adam: w, m, v, g from 1.5 M, 4 K floats apart; the reference's outputs after them, the pooled ones after those.
+const ADAM = 1572864;
+const ADAM_FLOATS = 1001;
+const ADAM_STRIDE = 16384;
+const adamAt = (first: number) => [0, 1, 2].map((k) => ADAM + ADAM_STRIDE * (first + k));
+const ADAM_INPUTS = [0, 1, 2, 3].map((k) => ADAM + ADAM_STRIDE * k);
+const ADAM_SETTINGS = [0.01, 0.9, 0.999, 1e-7, 0.19, 0.002];
 const FILTER_FLOATS = 9 * CIN * COUT;
 const PARTS = 5;
 
@@ -55,6 +63,9 @@ beforeAll(() => {
   for (let i = 0; i < 9 * CIN * COUT; i++) f32[FILTER / 4 + i] = Math.cos(i * 0.11);
   for (let i = 0; i < COUT; i++) f32[BIAS / 4 + i] = i / 10 - 0.5;
   for (let i = 0; i < N * H * W * COUT; i++) f32[DY / 4 + i] = Math.sin(i * 0.23 + 1);
+  for (let k = 0; k < 4; k++) {
+    for (let i = 0; i < ADAM_FLOATS; i++) f32[(ADAM + ADAM_STRIDE * k) / 4 + i] = k === 2 ? 0.01 + Math.cos(i) ** 2 : Math.sin(i * (k + 1) * 0.7);
+  }
 });
 afterAll(async () => {
   await Promise.all(helpers.map((h) => h.terminate()));
@@ -97,6 +108,20 @@ describe('SIMD kernel chunks', () => {
       pool.call('filterGradient', splitRange(0, ROWS, PARTS).map((rows, k) => filterChunk(part(OUT, k), rows)));
       for (let k = 1; k < PARTS; k++) exports.accumulate(part(OUT, 0), part(OUT, k), FILTER_FLOATS);
       expect(same(OUT, REF, CONV_FLOATS + FILTER_FLOATS)).toBe(true);
+    }
+  });
+
+  it('update Adam\'s weights in ranges, the tail included, as one call does', async () => {
+    const control = new SharedArrayBuffer(CONTROL_BYTES);
+    await startHelpers(1, control);
+    run('adam', [...ADAM_INPUTS, ...adamAt(4), ADAM_FLOATS, ...ADAM_SETTINGS]);
+    const pool = new SimdPool(control, 1, run);
+    for (const parts of [1, 3, 7]) {
+      const chunks = adamChunks([...ADAM_INPUTS, ...adamAt(7)], ADAM_FLOATS, ADAM_SETTINGS, parts);
+      expect(chunks).toHaveLength(parts);
+      for (let k = 7; k < 10; k++) f32.fill(NaN, (ADAM + ADAM_STRIDE * k) / 4, (ADAM + ADAM_STRIDE * k) / 4 + ADAM_FLOATS);
+      pool.call('adam', chunks);
+      for (let k = 0; k < 3; k++) expect(same(ADAM + ADAM_STRIDE * (7 + k), ADAM + ADAM_STRIDE * (4 + k), ADAM_FLOATS)).toBe(true);
     }
   });
 
