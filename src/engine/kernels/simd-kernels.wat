@@ -1,8 +1,8 @@
 ;; The engine's kernels in WebAssembly SIMD for tfjs-backend-wasm (the convolution, its filter
-;; gradient, Adam's update, channel sums, derived filters' taps), working in place on its
-;; tensors: the module imports tfjs's own memory, and every pointer is a byte offset into it. Compiled by
-;; `npm run build:kernels` into simd-kernels.generated.ts (one build for tfjs's single-threaded
-;; memory, one for the threaded build's shared memory).
+;; gradient, Adam's update, channel sums, derived filters' taps, the dense layers' products),
+;; working in place on its tensors: the module imports tfjs's own memory, and every pointer is a
+;; byte offset into it. Compiled by `npm run build:kernels` into simd-kernels.generated.ts (one
+;; build for tfjs's single-threaded memory, one for the threaded build's shared memory).
 ;;
 ;; The convolutions' register blocking: a block of 4 x 8 outputs in eight f32x4 accumulators,
 ;; so each pixel costs 2 vector loads, 4 splat loads and 16 multiply-or-add instructions for 64
@@ -424,6 +424,152 @@
           (br_if $vectors (i32.lt_u (local.get $c) (local.get $rowBytes))))
         (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
         (br $pixelRows)))
+  )
+
+  ;; The dense layers' products for training (kernels/dense.ts), streaming the large matrix once.
+  ;; out[r, j] = sum over s < sCount of a[r ars + s acs] b[s, j], for rows first <= r < last and
+  ;; columns jFirst <= j < jLast (a multiple of 4 apart), rows of b and out n floats long. Rows
+  ;; in tiles of TILE (16): a tile's rows of out stay in the cache while each row of b passes
+  ;; once. x W is this with r the image and s the input (b = W, its columns shared out over
+  ;; threads); the filter gradient x^T dy with r the input and s the image (b = dy).
+  (func (export "denseCombine")
+    (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $out i32)
+    (param $sCount i32) (param $n i32) (param $first i32) (param $last i32) (param $jFirst i32) (param $jLast i32)
+    (local $tile i32) (local $tileEnd i32) (local $r i32) (local $s i32) (local $step i32) (local $j i32) (local $jEnd i32)
+    (local $rowBytes i32) (local $o i32) (local $b0 i32) (local $ca i32) (local $acsBytes i32)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $acsBytes (i32.shl (local.get $acs) (i32.const 2)))
+    (local.set $jEnd (i32.shl (local.get $jLast) (i32.const 2)))
+    (local.set $tile (local.get $first))
+    (block $tilesDone
+      (loop $tiles
+        (br_if $tilesDone (i32.ge_s (local.get $tile) (local.get $last)))
+        (local.set $tileEnd (select (i32.add (local.get $tile) (i32.const 16)) (local.get $last)
+          (i32.lt_s (i32.add (local.get $tile) (i32.const 16)) (local.get $last))))
+        (local.set $r (local.get $tile))
+        (loop $zero
+          (memory.fill
+            (i32.add (i32.add (local.get $out) (i32.mul (local.get $r) (local.get $rowBytes))) (i32.shl (local.get $jFirst) (i32.const 2)))
+            (i32.const 0) (i32.shl (i32.sub (local.get $jLast) (local.get $jFirst)) (i32.const 2)))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br_if $zero (i32.lt_s (local.get $r) (local.get $tileEnd))))
+        ;; Four rows of b at a time (one load and store of out for four multiply-adds), then one.
+        (local.set $s (i32.const 0))
+        (block $sDone
+          (loop $sums
+            (br_if $sDone (i32.ge_s (local.get $s) (local.get $sCount)))
+            (local.set $step (select (i32.const 4) (i32.const 1) (i32.le_s (i32.add (local.get $s) (i32.const 4)) (local.get $sCount))))
+            (local.set $b0 (i32.add (local.get $b) (i32.mul (local.get $s) (local.get $rowBytes))))
+            (local.set $r (local.get $tile))
+            (loop $rows
+              ;; a[r ars + s acs] and the next three along s.
+              (local.set $ca (i32.add (local.get $a)
+                (i32.shl (i32.add (i32.mul (local.get $r) (local.get $ars)) (i32.mul (local.get $s) (local.get $acs))) (i32.const 2))))
+              (local.set $c0 (f32x4.splat (f32.load (local.get $ca))))
+              (local.set $o (i32.add (local.get $out) (i32.mul (local.get $r) (local.get $rowBytes))))
+              (local.set $j (i32.shl (local.get $jFirst) (i32.const 2)))
+              (if (i32.eq (local.get $step) (i32.const 4))
+                (then
+                  (local.set $c1 (f32x4.splat (f32.load (i32.add (local.get $ca) (local.get $acsBytes)))))
+                  (local.set $c2 (f32x4.splat (f32.load (i32.add (local.get $ca) (i32.shl (local.get $acsBytes) (i32.const 1))))))
+                  (local.set $c3 (f32x4.splat (f32.load (i32.add (local.get $ca) (i32.mul (local.get $acsBytes) (i32.const 3))))))
+                  (block $quadDone
+                    (loop $quad
+                      (br_if $quadDone (i32.ge_u (local.get $j) (local.get $jEnd)))
+                      (v128.store (i32.add (local.get $o) (local.get $j))
+                        (f32x4.add (v128.load (i32.add (local.get $o) (local.get $j)))
+                          (f32x4.add
+                            (f32x4.add
+                              (f32x4.mul (local.get $c0) (v128.load (i32.add (local.get $b0) (local.get $j))))
+                              (f32x4.mul (local.get $c1) (v128.load (i32.add (i32.add (local.get $b0) (local.get $rowBytes)) (local.get $j)))))
+                            (f32x4.add
+                              (f32x4.mul (local.get $c2) (v128.load (i32.add (i32.add (local.get $b0) (i32.shl (local.get $rowBytes) (i32.const 1))) (local.get $j))))
+                              (f32x4.mul (local.get $c3) (v128.load (i32.add (i32.add (local.get $b0) (i32.mul (local.get $rowBytes) (i32.const 3))) (local.get $j))))))))
+                      (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                      (br $quad))))
+                (else
+                  (block $oneDone
+                    (loop $one
+                      (br_if $oneDone (i32.ge_u (local.get $j) (local.get $jEnd)))
+                      (v128.store (i32.add (local.get $o) (local.get $j))
+                        (f32x4.add (v128.load (i32.add (local.get $o) (local.get $j)))
+                          (f32x4.mul (local.get $c0) (v128.load (i32.add (local.get $b0) (local.get $j))))))
+                      (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                      (br $one)))))
+              (local.set $r (i32.add (local.get $r) (i32.const 1)))
+              (br_if $rows (i32.lt_s (local.get $r) (local.get $tileEnd))))
+            (local.set $s (i32.add (local.get $s) (local.get $step)))
+            (br $sums)))
+        (local.set $tile (local.get $tileEnd))
+        (br $tiles)))
+  )
+
+  ;; dx[m, k] = sum over j < n of dy[m, j] w[k, j] (dy W^T): dx [rows, kCount], dy [rows, n],
+  ;; w [kCount, n], for first <= k < last; n a multiple of 4. Each row of w is read once, for
+  ;; four images at a time (four independent sums), the rest one at a time.
+  (func (export "denseDots")
+    (param $dy i32) (param $w i32) (param $dx i32) (param $rows i32) (param $kCount i32) (param $n i32) (param $first i32) (param $last i32)
+    (local $k i32) (local $m i32) (local $j i32) (local $rowBytes i32) (local $wrow i32) (local $d0 i32)
+    (local $wv v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $k (local.get $first))
+    (block $kDone
+      (loop $ks
+        (br_if $kDone (i32.ge_s (local.get $k) (local.get $last)))
+        (local.set $wrow (i32.add (local.get $w) (i32.mul (local.get $k) (local.get $rowBytes))))
+        (local.set $m (i32.const 0))
+        (block $quadsDone
+          (loop $quads
+            (br_if $quadsDone (i32.gt_s (i32.add (local.get $m) (i32.const 4)) (local.get $rows)))
+            (local.set $d0 (i32.add (local.get $dy) (i32.mul (local.get $m) (local.get $rowBytes))))
+            (local.set $s0 (v128.const i32x4 0 0 0 0))
+            (local.set $s1 (v128.const i32x4 0 0 0 0))
+            (local.set $s2 (v128.const i32x4 0 0 0 0))
+            (local.set $s3 (v128.const i32x4 0 0 0 0))
+            (local.set $j (i32.const 0))
+            (loop $js
+              (local.set $wv (v128.load (i32.add (local.get $wrow) (local.get $j))))
+              (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (local.get $wv) (v128.load (i32.add (local.get $d0) (local.get $j))))))
+              (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (local.get $wv) (v128.load (i32.add (i32.add (local.get $d0) (local.get $rowBytes)) (local.get $j))))))
+              (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $wv) (v128.load (i32.add (i32.add (local.get $d0) (i32.shl (local.get $rowBytes) (i32.const 1))) (local.get $j))))))
+              (local.set $s3 (f32x4.add (local.get $s3) (f32x4.mul (local.get $wv) (v128.load (i32.add (i32.add (local.get $d0) (i32.mul (local.get $rowBytes) (i32.const 3))) (local.get $j))))))
+              (local.set $j (i32.add (local.get $j) (i32.const 16)))
+              (br_if $js (i32.lt_u (local.get $j) (local.get $rowBytes))))
+            (f32.store (i32.add (local.get $dx) (i32.shl (i32.add (i32.mul (local.get $m) (local.get $kCount)) (local.get $k)) (i32.const 2)))
+              (call $laneSum (local.get $s0)))
+            (f32.store (i32.add (local.get $dx) (i32.shl (i32.add (i32.mul (i32.add (local.get $m) (i32.const 1)) (local.get $kCount)) (local.get $k)) (i32.const 2)))
+              (call $laneSum (local.get $s1)))
+            (f32.store (i32.add (local.get $dx) (i32.shl (i32.add (i32.mul (i32.add (local.get $m) (i32.const 2)) (local.get $kCount)) (local.get $k)) (i32.const 2)))
+              (call $laneSum (local.get $s2)))
+            (f32.store (i32.add (local.get $dx) (i32.shl (i32.add (i32.mul (i32.add (local.get $m) (i32.const 3)) (local.get $kCount)) (local.get $k)) (i32.const 2)))
+              (call $laneSum (local.get $s3)))
+            (local.set $m (i32.add (local.get $m) (i32.const 4)))
+            (br $quads)))
+        (block $restDone
+          (loop $rest
+            (br_if $restDone (i32.ge_s (local.get $m) (local.get $rows)))
+            (local.set $d0 (i32.add (local.get $dy) (i32.mul (local.get $m) (local.get $rowBytes))))
+            (local.set $s0 (v128.const i32x4 0 0 0 0))
+            (local.set $j (i32.const 0))
+            (loop $js1
+              (local.set $s0 (f32x4.add (local.get $s0)
+                (f32x4.mul (v128.load (i32.add (local.get $wrow) (local.get $j))) (v128.load (i32.add (local.get $d0) (local.get $j))))))
+              (local.set $j (i32.add (local.get $j) (i32.const 16)))
+              (br_if $js1 (i32.lt_u (local.get $j) (local.get $rowBytes))))
+            (f32.store (i32.add (local.get $dx) (i32.shl (i32.add (i32.mul (local.get $m) (local.get $kCount)) (local.get $k)) (i32.const 2)))
+              (call $laneSum (local.get $s0)))
+            (local.set $m (i32.add (local.get $m) (i32.const 1)))
+            (br $rest)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $ks)))
+  )
+
+  ;; The sum of a vector's four lanes.
+  (func $laneSum (param $v v128) (result f32)
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
+      (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v))))
   )
 
   ;; One channel block of a filter derived from another's taps (kernels/tap-sums.ts): with

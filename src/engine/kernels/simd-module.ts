@@ -29,6 +29,10 @@ export interface SimdExports {
   /** (w, m, v, g, wOut, mOut, vOut, floats, lr, beta1, beta2, epsilon, 1 - beta1^t, 1 - beta2^t) */
   adam(...args: number[]): void;
   channelSums(x: number, out: number, pixels: number, channels: number): void;
+  /** (a, ars, acs, b, out, sCount, n, first, last, jFirst, jLast): out[r, j] = sum over s of a[r ars + s acs] b[s, j]. */
+  denseCombine(...args: number[]): void;
+  /** (dy, w, dx, rows, kCount, n, first, last): dx[m, k] = sum over j of dy[m, j] w[k, j]. */
+  denseDots(...args: number[]): void;
   /** dst [ci, co] = src [ci, co], or dst [co, ci] its transpose; added to dst with accumulate 1. */
   tapBlock(dst: number, src: number, ci: number, co: number, transpose: 0 | 1, accumulate: 0 | 1): void;
   /** 96 floating-point operations an iteration at the core's 128-bit multiply and add rate; returns a value to keep. */

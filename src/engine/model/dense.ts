@@ -18,6 +18,7 @@
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import { denseFilterGradientSimd, denseForwardSimd, denseInputGradientSimd } from '../kernels/dense';
 import { convStrategyFor } from './conv';
 import type { KeptWeights } from './kept-weights';
 
@@ -31,14 +32,21 @@ function matMulByWeightRows(x: Tensor2D, w: Tensor2D): Tensor2D {
 /** From this batch on, the training forward packs W rather than taking the scalar loop (see above). */
 export const PACK_FROM_BATCH = 4;
 
-/** x W for training: both gradients always wanted, dx = (W dy^T)^T, dW = transpose(x) dy. */
+/**
+ * x W for training: both gradients always wanted. With the engine's SIMD kernels
+ * (kernels/dense.ts) each product streams W or dW once; else on XNNPACK dx = (W dy^T)^T and
+ * dW = transpose(x) dy.
+ */
 const matMulWithGrads = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
   const [x, w, save] = args as [Tensor2D, Tensor2D, tf.GradSaveFunc];
   save([x, w]);
-  const value = x.shape[0] >= PACK_FROM_BATCH ? (tf.matMul(x, w) as Tensor2D) : matMulByWeightRows(x, w);
+  const value = denseForwardSimd(x, w) ?? (x.shape[0] >= PACK_FROM_BATCH ? (tf.matMul(x, w) as Tensor2D) : matMulByWeightRows(x, w));
   const gradFunc = (dy: Tensor2D, saved: Tensor[]): Tensor[] => {
     const [sx, sw] = saved as [Tensor2D, Tensor2D];
-    return [tf.transpose(tf.matMul(sw, tf.transpose(dy))), tf.matMul(tf.transpose(sx), dy)];
+    return [
+      denseInputGradientSimd(dy, sw) ?? tf.transpose(tf.matMul(sw, tf.transpose(dy))),
+      denseFilterGradientSimd(sx, dy) ?? tf.matMul(tf.transpose(sx), dy),
+    ];
   };
   return { value, gradFunc };
 });
