@@ -1,15 +1,17 @@
 /**
  * The SIMD kernels against tfjs's own route on the current backend, where they run as the app
  * runs them (on its helper threads where tfjs is threaded): one layer's forward convolution,
- * its filter gradient, and an encoder layer's input gradient by the four phases written in place
- * (sub-pixel.ts), on random values, at shapes that give every thread several chunks.
+ * its filter gradient, an encoder layer's input gradient by the four phases written in place
+ * (sub-pixel.ts) and a dense layer's three products (dense.ts), on random values, at shapes
+ * that give every thread several chunks.
  * For the end-to-end tests, which cannot reach the helper threads otherwise.
  */
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
 import { filterGradConv, inputGradient } from '../model/conv';
 import { conv2dSimd } from './conv2d';
+import { denseFilterGradientSimd, denseForwardSimd, denseInputGradientSimd } from './dense';
 import { filterGradientSimd } from './filter-gradient';
 import { currentSimd } from './simd-module';
 
@@ -42,11 +44,25 @@ export async function simdSelfCheck(): Promise<SimdCheck> {
   const f4 = tf.randomNormal([4, 4, 16, 32], 0, 1, 'float32', 5) as Tensor4D;
   const dy4 = tf.randomNormal([4, 16, 16, 32], 0, 1, 'float32', 6) as Tensor4D;
   const inShape: [number, number, number, number] = [4, 32, 32, 16];
-  const ours = [conv2dSimd(x, f, b, 1, [1, 1, 1, 1], 'leakyrelu', 0.2), filterGradientSimd(x, dy, 3, 3, 1, 1), inputGradient('conv', dy4, f4, inShape, 2, 1)];
+  // A dense layer: 4 images, 4096 inputs, 256 outputs.
+  const xd = tf.randomNormal([4, 4096], 0, 1, 'float32', 7) as Tensor2D;
+  const wd = tf.randomNormal([4096, 256], 0, 1, 'float32', 8) as Tensor2D;
+  const dyd = tf.randomNormal([4, 256], 0, 1, 'float32', 9) as Tensor2D;
+  const ours: (Tensor | null)[] = [
+    conv2dSimd(x, f, b, 1, [1, 1, 1, 1], 'leakyrelu', 0.2),
+    filterGradientSimd(x, dy, 3, 3, 1, 1),
+    inputGradient('conv', dy4, f4, inShape, 2, 1),
+    denseForwardSimd(xd, wd),
+    denseInputGradientSimd(dyd, wd),
+    denseFilterGradientSimd(xd, dyd),
+  ];
   const theirs = tf.tidy(() => [
     tf.leakyRelu(tf.add(tf.conv2d(x, f, 1, 'same'), b), 0.2),
     filterGradConv(x, dy, 3, 3, 1, 1),
     tf.conv2dTranspose(dy4, f4, inShape, 2, 1),
+    tf.matMul(xd, wd),
+    tf.matMul(dyd, wd, false, true),
+    tf.matMul(xd, dyd, true, false),
   ]);
   try {
     let worst = 0;
@@ -57,6 +73,6 @@ export async function simdSelfCheck(): Promise<SimdCheck> {
     }
     return { linked: true, helpers: simd.helpers, maxRelativeError: worst };
   } finally {
-    tf.dispose([x, f, b, dy, f4, dy4, ...theirs, ...ours.filter((t): t is Tensor4D => t !== null)]);
+    tf.dispose([x, f, b, dy, f4, dy4, xd, wd, dyd, ...theirs, ...ours.filter((t): t is Tensor => t !== null)]);
   }
 }
