@@ -83,6 +83,22 @@ describe('augmentInto', () => {
     for (let i = 0; i < 5; i++) expect(pixelMultiset(data, i)).toEqual(pixelMultiset(batch(5), i));
   });
 
+  it('equals the single-image operations applied in turn with the same draws', () => {
+    const n = 12;
+    const data = batch(n);
+    augmentInto(data, n, SIZE, C, { flips: true, rot90: true, maxShift: 0 }, mulberry32(5));
+    const want = batch(n);
+    const rng = mulberry32(5);
+    for (let i = 0; i < n; i++) {
+      const v = batchView(want, i, SIZE, C);
+      if (rng() < 0.5) flipH(v);
+      if (rng() < 0.5) flipV(v);
+      const k = Math.floor(rng() * 4);
+      for (let r = 0; r < k; r++) rot90(v);
+    }
+    expect(Array.from(data)).toEqual(Array.from(want));
+  });
+
   it('is reproducible for a seed and differs between seeds', () => {
     const a = batch(4);
     const b = batch(4);

@@ -53,6 +53,42 @@ export function shiftWrap(v: ImageView, dx: number, dy: number): void {
   remap(v, (x, y) => mod(y - dy) * n + mod(x - dx));
 }
 
+/**
+ * For each pixel of a size x size image, the pixel it takes after flipH (if `h`), flipV (if `v`)
+ * and k rotations by 90 degrees, in that order: one of the square's 8 symmetries as one table,
+ * so an image is rewritten in one pass instead of one per operation. Kept per size and symmetry.
+ */
+const symmetryTables = new Map<string, Int32Array>();
+function symmetrySource(size: number, h: boolean, v: boolean, k: number): Int32Array {
+  const key = `${size} ${h ? 1 : 0}${v ? 1 : 0}${k}`;
+  let table = symmetryTables.get(key);
+  if (table !== undefined) return table;
+  // Composed in the operations' order: after an operation whose source is s, the pixel p takes
+  // what the pixel s(p) took before it.
+  const ops: ((x: number, y: number) => number)[] = [];
+  if (h) ops.push((x, y) => y * size + (size - 1 - x));
+  if (v) ops.push((x, y) => (size - 1 - y) * size + x);
+  for (let r = 0; r < k; r++) ops.push((x, y) => x * size + (size - 1 - y));
+  table = Int32Array.from({ length: size * size }, (_, p) => p);
+  for (const op of ops) {
+    const before = table;
+    table = Int32Array.from({ length: size * size }, (_, p) => before[op(p % size, Math.floor(p / size))] as number);
+  }
+  symmetryTables.set(key, table);
+  return table;
+}
+
+/** Rewrites the image by a table of source pixels (symmetrySource). */
+function gather(v: ImageView, source: Int32Array): void {
+  const { data, offset, size, channels: c, scratch } = v;
+  const len = size * size * c;
+  scratch.set(data.subarray(offset, offset + len));
+  for (let p = 0, d = offset; p < source.length; p++) {
+    const s = (source[p] as number) * c;
+    for (let ch = 0; ch < c; ch++) data[d++] = scratch[s + ch] as number;
+  }
+}
+
 /** A view on image i of a stacked batch, for the single-image operations above. */
 export function batchView(batch: Float32Array, i: number, size: number, channels: Channels, scratch?: Float32Array): ImageView {
   const len = size * size * channels;
@@ -80,14 +116,11 @@ export function augmentInto(
   const scratch = new Float32Array(len);
   for (let i = 0; i < n; i++) {
     const v = batchView(batch, i, size, channels, scratch);
-    if (cfg.flips) {
-      if (rng() < 0.5) flipH(v);
-      if (rng() < 0.5) flipV(v);
-    }
-    if (cfg.rot90) {
-      const k = randInt(rng, 0, 4);
-      for (let r = 0; r < k; r++) rot90(v);
-    }
+    // Drawn in this order whatever is on, so that a seed gives the same batches.
+    const h = cfg.flips && rng() < 0.5;
+    const vertical = cfg.flips && rng() < 0.5;
+    const k = cfg.rot90 ? randInt(rng, 0, 4) : 0;
+    if (h || vertical || k > 0) gather(v, symmetrySource(size, h, vertical, k));
     const m = Math.max(0, Math.floor(cfg.maxShift));
     if (m > 0) shiftWrap(v, randInt(rng, -m, m + 1), randInt(rng, -m, m + 1));
   }
