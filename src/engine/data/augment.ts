@@ -71,7 +71,7 @@ function symmetrySource(size: number, h: boolean, v: boolean, k: number): Int32A
   for (let r = 0; r < k; r++) ops.push((x, y) => x * size + (size - 1 - y));
   table = Int32Array.from({ length: size * size }, (_, p) => p);
   for (const op of ops) {
-    const before = table;
+    const before: Int32Array = table;
     table = Int32Array.from({ length: size * size }, (_, p) => before[op(p % size, Math.floor(p / size))] as number);
   }
   symmetryTables.set(key, table);
