@@ -10,6 +10,7 @@
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
+import { padSpatialSimd } from './pad';
 import { currentSimd, registerSimdKernel, runSimdKernel } from './simd-module';
 import { splitRange } from './simd-pool';
 
@@ -86,12 +87,7 @@ export function conv2dSimd(
     return runSimdKernel<Tensor4D>(KERNEL, bias === null ? { x: input, filter } : { x: input, filter, bias }, attrs);
   };
   if (wo >= PAD_BELOW_WIDTH || left + right === 0) return run(x, top, left);
-  const padded = tf.pad(x, [
-    [0, 0],
-    [top, bottom],
-    [left, right],
-    [0, 0],
-  ]);
+  const padded = padSpatialSimd(x, top, bottom, left, right) ?? tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]);
   try {
     return run(padded, 0, 0);
   } finally {

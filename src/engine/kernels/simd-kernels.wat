@@ -1,7 +1,7 @@
 ;; The engine's kernels in WebAssembly SIMD for tfjs-backend-wasm (the convolution, its filter
-;; gradient, Adam's update, channel sums, derived filters' taps, the dense layers' products),
-;; working in place on its tensors: the module imports tfjs's own memory, and every pointer is a
-;; byte offset into it. Compiled by `npm run build:kernels` into simd-kernels.generated.ts (one
+;; gradient, Adam's update, channel sums, derived filters' taps, the dense layers' products,
+;; zero padding), working in place on its tensors: the module imports tfjs's own memory, and
+;; every pointer is a byte offset into it. Compiled by `npm run build:kernels` into simd-kernels.generated.ts (one
 ;; build for tfjs's single-threaded memory, one for the threaded build's shared memory).
 ;;
 ;; The convolutions' register blocking: a block of 4 x 8 outputs in eight f32x4 accumulators,
@@ -424,6 +424,77 @@
           (br_if $vectors (i32.lt_u (local.get $c) (local.get $rowBytes))))
         (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
         (br $pixelRows)))
+  )
+
+  ;; Zero padding of an NHWC tensor's rows and columns: x [n, h, w, c] -> out [n, h + top +
+  ;; bottom, w + left + right, c], for the output rows first <= row < last (row img hp + y):
+  ;; a row of x is one copy (w c floats in a row), the padding zeros around it.
+  (func (export "padSpatial")
+    (param $x i32) (param $out i32) (param $h i32) (param $w i32) (param $c i32)
+    (param $top i32) (param $left i32) (param $hp i32) (param $wp i32) (param $first i32) (param $last i32)
+    (local $row i32) (local $y i32) (local $img i32) (local $o i32) (local $outRowBytes i32) (local $inRowBytes i32)
+    (local $leftBytes i32) (local $rightBytes i32)
+    (local.set $outRowBytes (i32.shl (i32.mul (local.get $wp) (local.get $c)) (i32.const 2)))
+    (local.set $inRowBytes (i32.shl (i32.mul (local.get $w) (local.get $c)) (i32.const 2)))
+    (local.set $leftBytes (i32.shl (i32.mul (local.get $left) (local.get $c)) (i32.const 2)))
+    (local.set $rightBytes (i32.sub (i32.sub (local.get $outRowBytes) (local.get $inRowBytes)) (local.get $leftBytes)))
+    (local.set $row (local.get $first))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_s (local.get $row) (local.get $last)))
+        (local.set $img (i32.div_u (local.get $row) (local.get $hp)))
+        (local.set $y (i32.sub (i32.rem_u (local.get $row) (local.get $hp)) (local.get $top)))
+        (local.set $o (i32.add (local.get $out) (i32.mul (local.get $row) (local.get $outRowBytes))))
+        (if (i32.or (i32.lt_s (local.get $y) (i32.const 0)) (i32.ge_s (local.get $y) (local.get $h)))
+          (then (memory.fill (local.get $o) (i32.const 0) (local.get $outRowBytes)))
+          (else
+            (memory.fill (local.get $o) (i32.const 0) (local.get $leftBytes))
+            (memory.copy (i32.add (local.get $o) (local.get $leftBytes))
+              (i32.add (local.get $x) (i32.mul (i32.add (i32.mul (local.get $img) (local.get $h)) (local.get $y)) (local.get $inRowBytes)))
+              (local.get $inRowBytes))
+            (memory.fill (i32.add (i32.add (local.get $o) (local.get $leftBytes)) (local.get $inRowBytes)) (i32.const 0) (local.get $rightBytes))))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $rows)))
+  )
+
+  ;; Zero channels after each pixel's c values: x [pixels, c] -> out [pixels, cp], cp > c, for
+  ;; pixels first <= p < last of `pixels` in all. With c < 4 <= cp a pixel is one vector load
+  ;; (reading past the pixel, so not for the tensor's last one), its extra lanes masked to zero,
+  ;; and one store; otherwise one value at a time.
+  (func (export "padChannels")
+    (param $x i32) (param $out i32) (param $c i32) (param $cp i32) (param $pixels i32) (param $first i32) (param $last i32)
+    (local $p i32) (local $xp i32) (local $op i32) (local $k i32) (local $mask v128) (local $xStep i32) (local $oStep i32)
+    (local.set $xStep (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $oStep (i32.shl (local.get $cp) (i32.const 2)))
+    (local.set $p (local.get $first))
+    (local.set $xp (i32.add (local.get $x) (i32.mul (local.get $p) (local.get $xStep))))
+    (local.set $op (i32.add (local.get $out) (i32.mul (local.get $p) (local.get $oStep))))
+    (local.set $mask (i32x4.lt_s (v128.const i32x4 0 1 2 3) (i32x4.splat (local.get $c))))
+    (block $done
+      (loop $pixelsLoop
+        (br_if $done (i32.ge_s (local.get $p) (local.get $last)))
+        (if (i32.and (i32.and (i32.lt_s (local.get $c) (i32.const 4)) (i32.ge_s (local.get $cp) (i32.const 4)))
+              (i32.lt_s (i32.add (local.get $p) (i32.const 1)) (local.get $pixels)))
+          (then
+            (v128.store (local.get $op) (v128.and (v128.load (local.get $xp)) (local.get $mask)))
+            (local.set $k (i32.const 4)))
+          (else
+            (local.set $k (i32.const 0))
+            (loop $copy
+              (f32.store (i32.add (local.get $op) (i32.shl (local.get $k) (i32.const 2)))
+                (f32.load (i32.add (local.get $xp) (i32.shl (local.get $k) (i32.const 2)))))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br_if $copy (i32.lt_s (local.get $k) (local.get $c))))))
+        (block $zeroed
+          (loop $zero
+            (br_if $zeroed (i32.ge_s (local.get $k) (local.get $cp)))
+            (f32.store (i32.add (local.get $op) (i32.shl (local.get $k) (i32.const 2))) (f32.const 0))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $zero)))
+        (local.set $xp (i32.add (local.get $xp) (local.get $xStep)))
+        (local.set $op (i32.add (local.get $op) (local.get $oStep)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $pixelsLoop)))
   )
 
   ;; The dense layers' products for training (kernels/dense.ts), streaming the large matrix once.

@@ -33,6 +33,10 @@ export interface SimdExports {
   denseCombine(...args: number[]): void;
   /** (dy, w, dx, rows, kCount, n, first, last): dx[m, k] = sum over j of dy[m, j] w[k, j]. */
   denseDots(...args: number[]): void;
+  /** (x, out, h, w, c, top, left, hp, wp, first, last): output rows first .. last - 1 of x zero-padded. */
+  padSpatial(...args: number[]): void;
+  /** (x, out, c, cp, pixels, first, last): pixels first .. last - 1 with zero channels after their c values, cp in all. */
+  padChannels(...args: number[]): void;
   /** dst [ci, co] = src [ci, co], or dst [co, ci] its transpose; added to dst with accumulate 1. */
   tapBlock(dst: number, src: number, ci: number, co: number, transpose: 0 | 1, accumulate: 0 | 1): void;
   /** 96 floating-point operations an iteration at the core's 128-bit multiply and add rate; returns a value to keep. */
