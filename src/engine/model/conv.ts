@@ -22,7 +22,7 @@ import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { conv2dSimd, type Padding } from '../kernels/conv2d';
 import { filterGradientSimd } from '../kernels/filter-gradient';
 import { subPixelGradientSimd } from '../kernels/sub-pixel';
-import { singleTaps, summedTaps, tapBlocks } from './filter-taps';
+import { singleTaps, summedTaps, tapSource } from './filter-taps';
 import type { KeptWeights } from './kept-weights';
 
 export type ConvStrategy = 'im2col' | 'conv';
@@ -151,7 +151,7 @@ export function flippedFilter(filter: Tensor4D): Tensor4D {
   if (!onHost()) return tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
   const [kh, kw] = filter.shape;
   const reversed = (n: number) => singleTaps(Array.from({ length: n }, (_, i) => n - 1 - i));
-  return summedTaps(tapBlocks(filter, true), reversed(kh), reversed(kw));
+  return summedTaps(tapSource(filter, true), reversed(kh), reversed(kw));
 }
 
 /**
@@ -201,10 +201,10 @@ export function inputGradConv(dy: Tensor4D, filter: Tensor4D, xShape: readonly n
  * G_10, G_11: G_rs[u, v, o, c] = F[2 (1 - u) + r, 2 (1 - v) + s, c, o].
  */
 function subPixelQuarters(filter: Tensor4D): Tensor4D[] {
-  const blocks = tapBlocks(filter, true);
+  const source = tapSource(filter, true);
   // Phase r takes rows 2 + r and r (u = 0, 1), and so for the columns.
   const axis = (r: number) => singleTaps([2 + r, r]);
-  return [0, 1].flatMap((r) => [0, 1].map((q) => summedTaps(blocks, axis(r), axis(q))));
+  return [0, 1].flatMap((r) => [0, 1].map((q) => summedTaps(source, axis(r), axis(q))));
 }
 
 /**

@@ -30,7 +30,7 @@ export interface TapSource {
 }
 
 /** `filter` as a source of derived filters, its channels swapped with `swap`. */
-export function tapBlocks(filter: Tensor4D, swap: boolean): TapSource {
+export function tapSource(filter: Tensor4D, swap: boolean): TapSource {
   let blocks: TapBlocks | null = null;
   return { filter, swap, blocks: () => (blocks ??= readBlocks(filter, swap)) };
 }

@@ -16,7 +16,7 @@ import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { conv2dSimd } from '../kernels/conv2d';
 import { filterGradientSimd } from '../kernels/filter-gradient';
 import { currentSimd } from '../kernels/simd-module';
-import { summedTaps, tapBlocks, type TapSets } from './filter-taps';
+import { summedTaps, tapSource, type TapSets } from './filter-taps';
 
 /** The kernels' output block: the forward's Cout and the input gradient's Cin a multiple of it. */
 const BLOCK = 8;
@@ -43,13 +43,13 @@ const FOLD_TAPS: TapSets = [
 
 /** The four [2, 2, Cin, Cout] phase filters of W [3, 3, Cin, Cout], in the order (0, 0), (0, 1), (1, 0), (1, 1). */
 export function phaseFilters(filter: Tensor4D): Tensor4D[] {
-  const blocks = tapBlocks(filter, false);
-  return [0, 1].flatMap((r) => [0, 1].map((s) => summedTaps(blocks, PHASE_TAPS[r]!, PHASE_TAPS[s]!)));
+  const source = tapSource(filter, false);
+  return [0, 1].flatMap((r) => [0, 1].map((s) => summedTaps(source, PHASE_TAPS[r]!, PHASE_TAPS[s]!)));
 }
 
 /** The input gradient's [4, 4, Cout, Cin] filter of W [3, 3, Cin, Cout]. */
 export function gradientFilter(filter: Tensor4D): Tensor4D {
-  return summedTaps(tapBlocks(filter, true), GRADIENT_TAPS, GRADIENT_TAPS);
+  return summedTaps(tapSource(filter, true), GRADIENT_TAPS, GRADIENT_TAPS);
 }
 
 /** dx [N, H, W, Cin] from dPre [N, 2H, 2W, Cout] (the gradient before the activation) and gradientFilter(W). */
@@ -64,7 +64,7 @@ export function upsampledFilterGradient(x: Tensor4D, dPre: Tensor4D): Tensor4D {
   const g = filterGradientSimd(dPre, x, 4, 4, 2, 1);
   if (g === null) throw new Error('the upsampled layer ran where the SIMD filter gradient does not');
   try {
-    return summedTaps(tapBlocks(g, true), FOLD_TAPS, FOLD_TAPS);
+    return summedTaps(tapSource(g, true), FOLD_TAPS, FOLD_TAPS);
   } finally {
     g.dispose();
   }
