@@ -95,6 +95,33 @@ export class AppPage {
     await this.expectState('done', timeout);
   }
 
+  /**
+   * From now on, every text the element `testId` shows, however briefly (a progress line that a
+   * fast run shows for less than a poll's interval); the returned function reads them.
+   */
+  async watchTexts(testId: string): Promise<() => Promise<string[]>> {
+    const key = `__texts_${testId}`;
+    await this.page.evaluate(
+      ({ testId, key }) => {
+        const seen: string[] = [];
+        (window as unknown as Record<string, string[]>)[key] = seen;
+        const note = () => {
+          const text = document.querySelector(`[data-testid="${testId}"]`)?.textContent;
+          if (text && seen[seen.length - 1] !== text) seen.push(text);
+        };
+        new MutationObserver(note).observe(document.body, { subtree: true, childList: true, characterData: true });
+        note();
+      },
+      { testId, key },
+    );
+    return () => this.page.evaluate((k) => (window as unknown as Record<string, string[]>)[k] ?? [], key);
+  }
+
+  /** Waits until the element `testId` watched by watchTexts has shown a text matching `pattern`. */
+  async expectShown(texts: () => Promise<string[]>, pattern: RegExp, timeout = 60_000): Promise<void> {
+    await expect.poll(async () => (await texts()).some((t) => pattern.test(t)), { timeout }).toBe(true);
+  }
+
   lastMap(): Promise<Field | null> {
     return this.page.evaluate(() => window.__manifoldLens?.lastMap() ?? null);
   }

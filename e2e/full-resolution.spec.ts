@@ -63,8 +63,9 @@ test('a 1600 x 1200 photo trained in patch mode: the overlay is drawn at full re
   await app.train();
   await expect(page.getByTestId('model-info')).toContainText('patches of 32 px at 1/16');
   const item = page.getByTestId('test-item').filter({ hasText: 'board_defect.jpg' });
+  const tileProgress = await app.watchTexts('tile-progress');
   await item.click();
-  await expect(page.getByTestId('tile-progress')).toContainText('Projecting 24 tiles together');
+  await app.expectShown(tileProgress, /Projecting 24 tiles together/);
   await app.expectState('done', 180_000);
   // The whole image's x_t and map came every other step: the projection animated.
   expect(await page.evaluate(() => window.__manifoldLens?.projectionSteps())).toBeGreaterThanOrEqual(3);
@@ -94,8 +95,9 @@ test('a 1600 x 1200 photo trained in patch mode: the overlay is drawn at full re
   // 12 megapixels: decoded in the worker, kept small, tiled at the model's scale (250 x 188).
   await page.getByLabel('Test images', { exact: true }).setInputFiles([jpegFile('big_4000x3000.jpg', 4000, 3000, withDisc(grain(5, 4000), 1000, 2000, 200))]);
   const big = page.getByTestId('test-item').filter({ hasText: 'big_4000x3000.jpg' });
+  const bigProgress = await app.watchTexts('tile-progress');
   await big.click();
-  await expect(page.getByTestId('tile-progress')).toContainText(/Projecting \d+ tiles together/);
+  await app.expectShown(bigProgress, /Projecting \d+ tiles together/);
   await app.expectState('done', 300_000);
   const bigMap = await app.lastMap();
   expect([bigMap?.width, bigMap?.height]).toEqual([250, 188]);
