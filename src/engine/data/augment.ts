@@ -20,7 +20,7 @@ export interface ImageView {
  * Rewrites the image so that dest (x, y) takes the value at src(x, y). Goes through the scratch
  * buffer because the source pixels are overwritten.
  */
-function remap(v: ImageView, src: (x: number, y: number) => number): void {
+function remap(v: ImageView, src: Source): void {
   const { data, offset, size, channels: c, scratch } = v;
   const len = size * size * c;
   scratch.set(data.subarray(offset, offset + len));
@@ -33,17 +33,24 @@ function remap(v: ImageView, src: (x: number, y: number) => number): void {
   }
 }
 
+type Source = (x: number, y: number) => number;
+
+/** The source pixel of each pixel (x, y) of a size x size image, per operation. */
+const flipHSource = (size: number): Source => (x, y) => y * size + (size - 1 - x);
+const flipVSource = (size: number): Source => (x, y) => (size - 1 - y) * size + x;
+const rot90Source = (size: number): Source => (x, y) => x * size + (size - 1 - y);
+
 export function flipH(v: ImageView): void {
-  remap(v, (x, y) => y * v.size + (v.size - 1 - x));
+  remap(v, flipHSource(v.size));
 }
 
 export function flipV(v: ImageView): void {
-  remap(v, (x, y) => (v.size - 1 - y) * v.size + x);
+  remap(v, flipVSource(v.size));
 }
 
 /** Rotation by 90 degrees counter-clockwise (the image is square, so the shape is unchanged). */
 export function rot90(v: ImageView): void {
-  remap(v, (x, y) => x * v.size + (v.size - 1 - y));
+  remap(v, rot90Source(v.size));
 }
 
 /** Circular shift by (dx, dy): what leaves one edge comes back at the other. */
@@ -65,10 +72,10 @@ function symmetrySource(size: number, h: boolean, v: boolean, k: number): Int32A
   if (table !== undefined) return table;
   // Composed in the operations' order: after an operation whose source is s, the pixel p takes
   // what the pixel s(p) took before it.
-  const ops: ((x: number, y: number) => number)[] = [];
-  if (h) ops.push((x, y) => y * size + (size - 1 - x));
-  if (v) ops.push((x, y) => (size - 1 - y) * size + x);
-  for (let r = 0; r < k; r++) ops.push((x, y) => x * size + (size - 1 - y));
+  const ops: Source[] = [];
+  if (h) ops.push(flipHSource(size));
+  if (v) ops.push(flipVSource(size));
+  for (let r = 0; r < k; r++) ops.push(rot90Source(size));
   table = Int32Array.from({ length: size * size }, (_, p) => p);
   for (const op of ops) {
     const before: Int32Array = table;

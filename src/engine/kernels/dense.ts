@@ -29,13 +29,8 @@ registerSimdKernel<Record<string, never>>(
     const [m, k] = shape2(x!);
     const n = shape2(w!)[1];
     const [xp, wp, op] = [simd.offset(x!), simd.offset(w!), simd.offset(out)];
-    const parts = ranges(simd, k, m * k * n);
-    simd.withScratch(m * n, parts.length - 1, (scratch) => {
-      const outs = [op, ...scratch];
-      const chunks = parts.map(([first, last], i) => [xp + 4 * first, k, 1, wp + 4 * first * n, outs[i]!, last - first, n, 0, m, 0, n]);
-      simd.call('denseCombine', chunks);
-      for (const part of scratch) simd.exports.accumulate(op, part, m * n);
-    });
+    const chunks = ranges(simd, k, m * k * n).map(([first, last]) => (target: number) => [xp + 4 * first, k, 1, wp + 4 * first * n, target, last - first, n, 0, m, 0, n]);
+    simd.callSummed('denseCombine', op, m * n, chunks);
   },
 );
 

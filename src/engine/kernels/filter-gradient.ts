@@ -41,13 +41,9 @@ registerSimdKernel<Attrs>(
     const parts = simd.parts(rows, PARTS_PER_THREAD, rows * wo * kh * kw * cin * cout);
     const floats = kh * kw * cin * cout;
     // Each part sums its rows of dy into a buffer of its own; the first is the output.
-    simd.withScratch(floats, parts - 1, (scratch) => {
-      const outs = [simd.offset(out), ...scratch];
-      const [xp, dp] = [simd.offset(x!), simd.offset(dy!)];
-      const chunks = splitRange(0, rows, parts).map(([first, last], k) => [xp, dp, outs[k]!, h, w, cin, ho, wo, cout, kh, kw, stride, padTop, padLeft, first, last]);
-      simd.call('filterGradient', chunks);
-      for (const part of scratch) simd.exports.accumulate(outs[0]!, part, floats);
-    });
+    const [xp, dp] = [simd.offset(x!), simd.offset(dy!)];
+    const chunks = splitRange(0, rows, parts).map(([first, last]) => (target: number) => [xp, dp, target, h, w, cin, ho, wo, cout, kh, kw, stride, padTop, padLeft, first, last]);
+    simd.callSummed('filterGradient', simd.offset(out), floats, chunks);
   },
 );
 

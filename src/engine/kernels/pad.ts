@@ -12,7 +12,8 @@ import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { currentSimd, registerSimdKernel, runSimdKernel } from './simd-module';
 import { splitRange } from './simd-pool';
 
-const KERNEL = 'PadSpatialSimd';
+const SPATIAL = 'PadSpatialSimd';
+const CHANNELS = 'PadChannelsSimd';
 /** Row chunks per thread where helpers share a call. */
 const CHUNKS_PER_THREAD = 2;
 
@@ -24,7 +25,7 @@ interface Attrs {
 }
 
 registerSimdKernel<Attrs>(
-  KERNEL,
+  SPATIAL,
   ({ x }, { top, bottom, left, right }) => {
     const [n = 0, h = 0, w = 0, c = 0] = x!.shape;
     return [n, h + top + bottom, w + left + right, c];
@@ -41,7 +42,7 @@ registerSimdKernel<Attrs>(
 );
 
 registerSimdKernel<{ channels: number }>(
-  'PadChannelsSimd',
+  CHANNELS,
   ({ x }, { channels }) => [...x!.shape.slice(0, -1), channels],
   (simd, { x }, out, { channels }) => {
     const c = x!.shape[x!.shape.length - 1] ?? 0;
@@ -55,11 +56,11 @@ registerSimdKernel<{ channels: number }>(
 /** x [N, H, W, C] with zero channels after its C, `channels` in all; null where the kernel does not run. */
 export function padChannelsSimd(x: Tensor4D, channels: number): Tensor4D | null {
   if (x.dtype !== 'float32' || channels <= x.shape[3] || currentSimd() === null) return null;
-  return runSimdKernel<Tensor4D>('PadChannelsSimd', { x }, { channels });
+  return runSimdKernel<Tensor4D>(CHANNELS, { x }, { channels });
 }
 
 /** x [N, H, W, C] zero-padded by top, bottom, left, right pixels; null where the kernel does not run (not wasm, no SIMD). */
 export function padSpatialSimd(x: Tensor4D, top: number, bottom: number, left: number, right: number): Tensor4D | null {
   if (x.dtype !== 'float32' || [top, bottom, left, right].some((p) => p < 0) || currentSimd() === null) return null;
-  return runSimdKernel<Tensor4D>(KERNEL, { x }, { top, bottom, left, right });
+  return runSimdKernel<Tensor4D>(SPATIAL, { x }, { top, bottom, left, right });
 }

@@ -53,8 +53,12 @@ export interface SimdKernels {
    * a thread.
    */
   parts(units: number, perThread: number, macs: number): number;
-  /** Runs `use` with `count` buffers of `floats` floats in tfjs's memory (byte offsets), freed after. */
-  withScratch(floats: number, count: number, use: (offsets: number[]) => void): void;
+  /**
+   * Runs `fn` once per chunk, each summing its part into a buffer of its own, and adds the parts
+   * up in `out` (`floats` of them, a multiple of 4): `chunks[k]` gives chunk k's arguments for the
+   * byte offset of its buffer (the first chunk's is `out`, the others scratch freed after).
+   */
+  callSummed(fn: SimdFunction, out: number, floats: number, chunks: readonly ((target: number) => number[])[]): void;
   /** Helper threads sharing the calls (0 with tfjs's single-threaded build). */
   helpers: number;
   /** Resolves once the helpers serve chunks (at once where there are none). */
@@ -155,17 +159,20 @@ function instantiate(backend: WasmBackendLike): SimdKernels | null {
       if (data === undefined) throw new Error('a tensor the wasm backend does not hold');
       return data.memoryOffset;
     };
+    const call: SimdKernels['call'] = (fn, chunks) => (pool ? pool.call(fn, chunks) : chunks.forEach((a) => run(fn, [...a])));
     return {
       exports,
-      call: (fn, chunks) => (pool ? pool.call(fn, chunks) : chunks.forEach((a) => run(fn, [...a]))),
+      call,
       parts: (units, perThread, macs) =>
         helpers === 0 || macs < MIN_SHARED_MACS ? 1 : Math.max(1, Math.min(units, (helpers + 1) * perThread, MAX_CHUNKS)),
-      withScratch: (floats, count, use) => {
-        const buffers = Array.from({ length: count }, () => backend.makeOutput([floats], 'float32'));
+      callSummed: (fn, out, floats, chunks) => {
+        const scratch = Array.from({ length: chunks.length - 1 }, () => backend.makeOutput([floats], 'float32'));
         try {
-          use(buffers.map(offset));
+          const targets = [out, ...scratch.map(offset)];
+          call(fn, chunks.map((args, k) => args(targets[k]!)));
+          for (const part of targets.slice(1)) exports.accumulate(out, part, floats);
         } finally {
-          for (const b of buffers) backend.disposeData(b.dataId);
+          for (const b of scratch) backend.disposeData(b.dataId);
         }
       },
       helpers,
