@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { colormapLut } from './colormap';
 import { formatValue, legendBar, legendTicks } from './legend';
-import { colorizeField, composeOverlay, contourMask } from './overlay';
+import { contourMask } from './contour';
+import { colorizeField, composeOverlay, heatLayer } from './overlay';
 
 const gray = (w: number, h: number, v: number) => ({ width: w, height: h, data: new Uint8ClampedArray(w * h * 4).fill(v) });
 
@@ -45,6 +46,35 @@ describe('composeOverlay', () => {
     const out = composeOverlay(gray(5, 5, 50), { width: 5, height: 5, data }, { ...opts, contour: { width: 5, height: 5, data: contour } });
     expect(Array.from(out.data.slice(6 * 4, 6 * 4 + 3))).toEqual([1, 2, 3]);
     expect(Array.from(out.data.slice(12 * 4, 12 * 4 + 3))).toEqual([50, 50, 50]);
+  });
+});
+
+describe('heatLayer', () => {
+  const lut = colormapLut('turbo');
+
+  it('is see-through where the map is cold and reaches the opacity from half the scale', () => {
+    const map = { width: 4, height: 1, data: Float32Array.from([0, 0.25, 0.5, 3]) };
+    const heat = heatLayer(map, { lut, scaleMax: 1, opacity: 0.8 });
+    expect([3, 7, 11, 15].map((i) => heat.data[i])).toEqual([0, Math.round(0.4 * 255), 204, 204]);
+    // The hottest colour where the value passes the scale.
+    expect(Array.from(heat.data.slice(12, 15))).toEqual([lut[765], lut[766], lut[767]]);
+  });
+
+  it('blended over the image as a canvas does, gives the composed overlay to within rounding', () => {
+    let s = 3;
+    const rand = () => ((s = (s * 1664525 + 1013904223) % 4294967296) / 4294967296);
+    const map = { width: 6, height: 5, data: Float32Array.from({ length: 30 }, () => rand() * 0.1) };
+    const base = { width: 6, height: 5, data: Uint8ClampedArray.from({ length: 120 }, () => Math.floor(rand() * 256)) };
+    const opts = { lut, scaleMax: 0.07, opacity: 0.7 };
+    const heat = heatLayer(map, opts);
+    const composed = composeOverlay(base, map, opts);
+    for (let p = 0; p < 30; p++) {
+      const a = heat.data[p * 4 + 3]! / 255;
+      for (let ch = 0; ch < 3; ch++) {
+        const blended = base.data[p * 4 + ch]! * (1 - a) + heat.data[p * 4 + ch]! * a;
+        expect(Math.abs(blended - composed.data[p * 4 + ch]!)).toBeLessThanOrEqual(1);
+      }
+    }
   });
 });
 

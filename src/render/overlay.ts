@@ -1,4 +1,5 @@
 import { lutIndex, type Lut } from './colormap';
+import { contourMask } from './contour';
 import { resampleField } from './image';
 import { createRgba, type Rgba, type ScalarField } from './types';
 
@@ -21,9 +22,40 @@ function fieldAt(f: ScalarField, width: number, height: number): ArrayLike<numbe
 }
 
 /**
- * The heat map over the base image, at the base image's resolution (the map is upsampled).
- * Cold pixels stay see-through so the part under them can be read: the heat's alpha ramps
- * up over the lower half of the scale and reaches `opacity` from half the scale upwards.
+ * How much heat covers the image at value v (0..opacity): cold pixels stay see-through so the
+ * part under them can be read; the alpha ramps up over the lower half of the scale and
+ * reaches `opacity` from half the scale upwards.
+ */
+export function heatAlpha(v: number, scaleMax: number, opacity: number): number {
+  return opacity * Math.min(1, (2 * v) / (scaleMax || 1));
+}
+
+/**
+ * The heat alone at the map's own resolution, its see-through-ness in the alpha channel: what
+ * the screen draws over the image, scaled by the canvas (ui/common/drawOverlay.ts), where
+ * composeOverlay blends the two in JavaScript at the image's resolution.
+ */
+export function heatLayer(map: ScalarField, opts: Pick<OverlayOptions, 'lut' | 'scaleMax' | 'opacity'>): Rgba {
+  const { width, height, data } = map;
+  const out = createRgba(width, height);
+  const { lut, scaleMax, opacity } = opts;
+  const dst = out.data;
+  for (let p = 0; p < width * height; p++) {
+    const v = data[p]!;
+    const li = lutIndex(v, scaleMax) * 3;
+    const o = p * 4;
+    dst[o] = lut[li]!;
+    dst[o + 1] = lut[li + 1]!;
+    dst[o + 2] = lut[li + 2]!;
+    dst[o + 3] = heatAlpha(v, scaleMax, opacity) * 255;
+  }
+  return out;
+}
+
+/**
+ * The heat map over the base image, at the base image's resolution (the map is upsampled), as
+ * one image: the command line's pictures (no canvas there). The app draws the same layers on a
+ * canvas instead.
  */
 export function composeOverlay(base: Rgba, map: ScalarField, opts: OverlayOptions): Rgba {
   const { width, height } = base;
@@ -32,13 +64,10 @@ export function composeOverlay(base: Rgba, map: ScalarField, opts: OverlayOption
   const { lut, scaleMax, opacity } = opts;
   const src = base.data;
   const dst = out.data;
-  const alphaDivisor = scaleMax || 1;
   for (let p = 0; p < width * height; p++) {
     const v = field[p]!;
-    // lutIndex(v, scaleMax), inlined: this loop runs for every pixel of every frame shown.
-    const level = scaleMax > 0 && v > 0 ? Math.min(255, Math.floor((v / scaleMax) * 255.999)) : 0;
-    const li = level * 3;
-    const a = opacity * Math.min(1, (2 * v) / alphaDivisor);
+    const li = lutIndex(v, scaleMax) * 3;
+    const a = heatAlpha(v, scaleMax, opacity);
     const o = p * 4;
     dst[o] = src[o]! * (1 - a) + lut[li]! * a;
     dst[o + 1] = src[o + 1]! * (1 - a) + lut[li + 1]! * a;
@@ -63,24 +92,6 @@ export function colorizeField(map: ScalarField, lut: Lut, scaleMax: number): Rgb
     out.data[p * 4 + 3] = 255;
   }
   return out;
-}
-
-/**
- * Marks the boundary of the region above `threshold`: a pixel above it with a 4-neighbour
- * at or below it (or on the image border). Returns 1 for contour pixels, 0 elsewhere.
- */
-export function contourMask(field: ArrayLike<number>, width: number, height: number, threshold: number): Uint8Array {
-  const edge = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      const p = row + x;
-      if (!(field[p]! > threshold)) continue;
-      const border = x === 0 || y === 0 || x === width - 1 || y === height - 1;
-      if (border || !(field[p - 1]! > threshold) || !(field[p + 1]! > threshold) || !(field[p - width]! > threshold) || !(field[p + width]! > threshold)) edge[p] = 1;
-    }
-  }
-  return edge;
 }
 
 function drawContour(img: Rgba, field: ArrayLike<number>, threshold: number, color: readonly [number, number, number]): void {

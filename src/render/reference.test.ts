@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { colormapLut, lutIndex } from './colormap';
 import { resampleField, resampleRgba } from './image';
-import { composeOverlay, contourMask } from './overlay';
+import { contourMask } from './contour';
+import { composeOverlay } from './overlay';
 import { createRgba, type Rgba, type ScalarField } from './types';
 
 function random(seed: number): () => number {

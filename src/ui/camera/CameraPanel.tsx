@@ -5,10 +5,9 @@
  */
 import { useCallback, useId, useRef, useState } from 'react';
 import { colormapLut } from '../../render/colormap';
-import { floatToRgba, resampleRgba } from '../../render/image';
-import { composeOverlay } from '../../render/overlay';
-import type { Rgba } from '../../render/types';
+import { floatToRgba } from '../../render/image';
 import type { AppState } from '../../store';
+import { drawOverlay, overlayFrame } from '../common/drawOverlay';
 import { useLiveCanvas } from '../common/useLiveCanvas';
 import { useApp, useServices } from '../context';
 import { scaleFor } from '../inspect/maps';
@@ -19,18 +18,24 @@ const VIEW = 280;
 function LiveOverlay() {
   const ref = useRef<HTMLCanvasElement>(null);
   const inputs = useCallback((s: AppState) => [s.live, s.view, s.model] as const, []);
-  const render = useCallback((s: AppState): Rgba | null => {
+  const paint = useCallback((canvas: HTMLCanvasElement, s: AppState) => {
     const live = s.live;
-    if (!live) return null;
+    if (!live) {
+      canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+      return;
+    }
     const base = floatToRgba(live.x0);
-    const k = Math.max(1, Math.floor(VIEW / base.width));
-    const big = resampleRgba(base, base.width * k, base.height * k, false);
     const { width, height, map: data, scoreMap } = live.projection;
-    const contour = scoreMap ? { width, height, data: scoreMap } : null;
     const scale = scaleFor(s, 'projection');
-    return composeOverlay(big, { width, height, data }, { lut: colormapLut(s.view.colormap), scaleMax: scale.scaleMax, opacity: s.view.opacity, threshold: scale.threshold, contour });
+    drawOverlay(canvas, base, overlayFrame(base, VIEW, true), { width, height, data }, {
+      lut: colormapLut(s.view.colormap),
+      scaleMax: scale.scaleMax,
+      opacity: s.view.opacity,
+      threshold: scale.threshold,
+      contour: scoreMap ? { width, height, data: scoreMap } : null,
+    });
   }, []);
-  useLiveCanvas(ref, inputs, render);
+  useLiveCanvas(ref, inputs, paint);
   return <canvas ref={ref} className="overlay" role="img" aria-label="Live anomaly overlay" style={{ width: VIEW, height: VIEW }} width={1} height={1} />;
 }
 

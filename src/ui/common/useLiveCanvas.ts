@@ -8,28 +8,33 @@ import type { AppState } from '../../store';
 import { useServices } from '../context';
 import { drawRgba } from './draw';
 
-export function useLiveCanvas(
-  ref: RefObject<HTMLCanvasElement | null>,
-  inputs: (s: AppState) => readonly unknown[],
-  render: (s: AppState) => Rgba | null,
-): void {
+/** Draws the picture of state `s` on `canvas`. */
+export type Paint = (canvas: HTMLCanvasElement, s: AppState) => void;
+
+/** A Paint that shows the image `render` picks, or clears the canvas where there is none. */
+export function paintRgba(render: (s: AppState) => Rgba | null): Paint {
+  return (canvas, s) => {
+    const img = render(s);
+    if (img) drawRgba(canvas, img);
+    else canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+  };
+}
+
+export function useLiveCanvas(ref: RefObject<HTMLCanvasElement | null>, inputs: (s: AppState) => readonly unknown[], paint: Paint): void {
   const { store } = useServices();
   useEffect(() => {
     let raf = 0;
     let last: readonly unknown[] | null = null;
-    const paint = () => {
+    const frame = () => {
       raf = 0;
       const canvas = ref.current;
-      if (!canvas) return;
-      const img = render(store.getState());
-      if (img) drawRgba(canvas, img);
-      else canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+      if (canvas) paint(canvas, store.getState());
     };
     const check = (s: AppState) => {
       const now = inputs(s);
       if (last && now.length === last.length && now.every((v, i) => v === last?.[i])) return;
       last = now;
-      if (raf === 0) raf = requestAnimationFrame(paint);
+      if (raf === 0) raf = requestAnimationFrame(frame);
     };
     check(store.getState());
     const unsubscribe = store.subscribe(check);
@@ -37,5 +42,5 @@ export function useLiveCanvas(
       unsubscribe();
       cancelAnimationFrame(raf);
     };
-  }, [store, ref, inputs, render]);
+  }, [store, ref, inputs, paint]);
 }

@@ -1,17 +1,18 @@
 /** The small pictures beside the overlay: f(x0), the projected x_T (animated) and the map alone. */
-import { useCallback, useRef } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import type { FloatImage } from '../../engine/types';
 import { colormapLut } from '../../render/colormap';
 import { floatToRgba } from '../../render/image';
 import { colorizeField } from '../../render/overlay';
 import type { Rgba } from '../../render/types';
 import type { AppState } from '../../store';
-import { useLiveCanvas } from '../common/useLiveCanvas';
+import { paintRgba, useLiveCanvas } from '../common/useLiveCanvas';
 import { currentMap, currentProjected, currentRecon, mainMethod, scaleFor } from './maps';
 
 function LivePanel(props: { title: string; label: string; inputs: (s: AppState) => readonly unknown[]; render: (s: AppState) => Rgba | null }) {
   const ref = useRef<HTMLCanvasElement>(null);
-  useLiveCanvas(ref, props.inputs, props.render);
+  const paint = useMemo(() => paintRgba(props.render), [props.render]);
+  useLiveCanvas(ref, props.inputs, paint);
   return (
     <figure className="panel-img">
       <canvas ref={ref} className="pixelated" role="img" aria-label={props.label} width={1} height={1} />
