@@ -33,51 +33,53 @@ export function contourMask(field: ArrayLike<number>, width: number, height: num
  */
 export function contourSegments(field: ScalarField, threshold: number): Float32Array {
   const { width: w, height: h, data } = field;
+  // The values on a grid one node wider on every side: the pixel centres, and a ring below
+  // any threshold whose nodes sit on the image's border.
+  const [gw, gh] = [w + 2, h + 2];
+  const grid = new Float64Array(gw * gh).fill(-Infinity);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) grid[(y + 1) * gw + x + 1] = data[y * w + x]!;
+  const ring = (i: number, j: number) => i === 0 || j === 0 || i === gw - 1 || j === gh - 1;
+  const posX = (i: number) => (i === 0 ? 0 : i === gw - 1 ? w : i - 0.5);
+  const posY = (j: number) => (j === 0 ? 0 : j === gh - 1 ? h : j - 0.5);
   const out: number[] = [];
-  // Grid nodes gi in -1..w, gj in -1..h: pixel centres, and a ring outside at the border.
-  const ring = (gi: number, gj: number) => gi < 0 || gj < 0 || gi >= w || gj >= h;
-  const value = (gi: number, gj: number) => (ring(gi, gj) ? -Infinity : data[gj * w + gi]!);
-  const posX = (gi: number) => (gi < 0 ? 0 : gi >= w ? w : gi + 0.5);
-  const posY = (gj: number) => (gj < 0 ? 0 : gj >= h ? h : gj + 0.5);
-  /** Where the threshold falls between nodes a and b (one above, one not): at a ring node itself. */
-  const cross = (ai: number, aj: number, bi: number, bj: number): [number, number] => {
-    if (ring(ai, aj)) return [posX(ai), posY(aj)];
-    if (ring(bi, bj)) return [posX(bi), posY(bj)];
-    const va = value(ai, aj);
-    const along = (threshold - va) / (value(bi, bj) - va);
+  /** Adds where the threshold falls between nodes a and b (one above, one not); at a ring node, the node itself. */
+  const cross = (ai: number, aj: number, bi: number, bj: number) => {
+    if (ring(ai, aj) || ring(bi, bj)) {
+      const [i, j] = ring(ai, aj) ? [ai, aj] : [bi, bj];
+      out.push(posX(i), posY(j));
+      return;
+    }
+    const va = grid[aj * gw + ai]!;
+    const along = (threshold - va) / (grid[bj * gw + bi]! - va);
     // NaN or infinite values: halfway.
     const t = Number.isFinite(along) ? Math.min(1, Math.max(0, along)) : 0.5;
-    return [posX(ai) + t * (posX(bi) - posX(ai)), posY(aj) + t * (posY(bj) - posY(aj))];
+    out.push(posX(ai) + t * (posX(bi) - posX(ai)), posY(aj) + t * (posY(bj) - posY(aj)));
   };
-  for (let gj = -1; gj < h; gj++) {
-    for (let gi = -1; gi < w; gi++) {
-      const tl = value(gi, gj);
-      const tr = value(gi + 1, gj);
-      const br = value(gi + 1, gj + 1);
-      const bl = value(gi, gj + 1);
+  /** A crossing on edge e of the cell whose top-left node is (i, j): 0 top, 1 right, 2 bottom, 3 left. */
+  const onEdge = (e: number, i: number, j: number) => {
+    if (e === 0) cross(i, j, i + 1, j);
+    else if (e === 1) cross(i + 1, j, i + 1, j + 1);
+    else if (e === 2) cross(i, j + 1, i + 1, j + 1);
+    else cross(i, j, i, j + 1);
+  };
+  for (let j = 0; j < gh - 1; j++) {
+    for (let i = 0; i < gw - 1; i++) {
+      const p = j * gw + i;
+      const [tl, tr, bl, br] = [grid[p]!, grid[p + 1]!, grid[p + gw]!, grid[p + gw + 1]!];
       const index = (tl > threshold ? 8 : 0) | (tr > threshold ? 4 : 0) | (br > threshold ? 2 : 0) | (bl > threshold ? 1 : 0);
       if (index === 0 || index === 15) continue;
-      const top = () => cross(gi, gj, gi + 1, gj);
-      const right = () => cross(gi + 1, gj, gi + 1, gj + 1);
-      const bottom = () => cross(gi, gj + 1, gi + 1, gj + 1);
-      const left = () => cross(gi, gj, gi, gj + 1);
-      const line = (a: [number, number], b: [number, number]) => out.push(a[0], a[1], b[0], b[1]);
-      const centreAbove = (tl + tr + br + bl) / 4 > threshold;
-      switch (index) {
-        case 1: case 14: line(left(), bottom()); break;
-        case 2: case 13: line(bottom(), right()); break;
-        case 3: case 12: line(left(), right()); break;
-        case 4: case 11: line(top(), right()); break;
-        case 6: case 9: line(top(), bottom()); break;
-        case 7: case 8: line(top(), left()); break;
-        case 5: // tr and bl above
-          if (centreAbove) { line(top(), left()); line(bottom(), right()); } else { line(top(), right()); line(left(), bottom()); }
-          break;
-        case 10: // tl and br above
-          if (centreAbove) { line(top(), right()); line(left(), bottom()); } else { line(top(), left()); line(bottom(), right()); }
-          break;
-      }
+      let edges = EDGE_PAIRS[index]!;
+      // The ambiguous cells: the two corners above joined through the cell when its mean is.
+      if (index === 5 || index === 10) edges = ((tl + tr + br + bl) / 4 > threshold) === (index === 5) ? SADDLE_CUTS_TL_BR : SADDLE_CUTS_TR_BL;
+      for (const e of edges) onEdge(e, i, j);
     }
   }
   return Float32Array.from(out);
 }
+
+/** The edges (0 top, 1 right, 2 bottom, 3 left) each corner pattern's line joins, in pairs; bits tl 8, tr 4, br 2, bl 1. */
+const EDGE_PAIRS: readonly (readonly number[])[] = [[], [3, 2], [2, 1], [3, 1], [0, 1], [], [0, 2], [0, 3], [0, 3], [0, 2], [], [0, 1], [3, 1], [2, 1], [3, 2], []];
+/** Two lines cutting off the top-left and bottom-right corners of a cell. */
+const SADDLE_CUTS_TL_BR = [0, 3, 2, 1];
+/** Two lines cutting off the top-right and bottom-left corners. */
+const SADDLE_CUTS_TR_BL = [0, 1, 3, 2];
