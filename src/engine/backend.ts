@@ -6,7 +6,7 @@
 import './tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { shareIdentityOnWasm } from './kernels/identity';
+import { replaceWasmKernels } from './kernels/wasm-kernels';
 import { prepareSimdKernels, simdHelpers } from './kernels/simd-module';
 import { trainingConvLayer } from './model/layer';
 
@@ -145,7 +145,7 @@ async function prepare(name: BackendName, wasmPaths: WasmPaths | undefined, wasm
     case 'wasm': {
       if (typeof WebAssembly === 'undefined') return { ok: false, reason: 'no WebAssembly' };
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      shareIdentityOnWasm();
+      replaceWasmKernels();
       const threads = wasmThreadsPossible() ? Math.max(1, Math.floor(wasmThreads)) : 1;
       // Threads take tfjs's threaded build, for its shared memory: the engine's SIMD kernels run
       // on helper threads sharing it (kernels/simd-module.ts), while tfjs's own kernels stay on

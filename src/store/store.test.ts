@@ -149,10 +149,13 @@ describe('training and inspection', () => {
     call.emit({ kind: 'progress', progress: { epoch: 1, epochs: 2, step: 2, stepsPerEpoch: 4, loss: 5, recon: 5, kl: 0, valLoss: null, imagesPerSec: 10, etaMs: 1000 } });
     expect(status()).toEqual({ state: 'training', text: `Training: epoch 1 of ${store.getState().settings.train.epochs}` });
     expect(store.getState().steps).toEqual([{ x: 0.5, loss: 5 }]);
-    call.emit({ kind: 'epoch', epoch: 1, loss: 4, valLoss: 3, grid: [] });
+    call.emit({ kind: 'epoch', epoch: 1, loss: 4, valLoss: 3 });
+    const pair = { input: { width: 1, height: 1, channels: 1 as const, data: new Float32Array(1) }, output: { width: 1, height: 1, channels: 1 as const, data: new Float32Array(1) } };
+    call.emit({ kind: 'grid', epoch: 1, grid: [pair] });
     call.resolve({ model, history: [] });
     await training;
     expect(store.getState().history).toEqual([{ epoch: 1, loss: 4, valLoss: 3 }]);
+    expect(store.getState()).toMatchObject({ grid: [pair], gridEpoch: 1 });
     expect(status().state).toBe('trained');
     const scoring = client.last('score');
     expect((scoring.args as { testIds: string[] }).testIds).toEqual(['t1', 't2']);

@@ -7,7 +7,7 @@ import { toFailure } from './errors';
 import { NO_INSPECTION } from './inspection';
 import type { AppState, StoreDeps } from './types';
 
-type TrainSlice = Pick<AppState, 'settings' | 'settingsFrom' | 'training' | 'model' | 'history' | 'steps' | 'progress' | 'grid' | 'setSettings' | 'train' | 'stopTraining'>;
+type TrainSlice = Pick<AppState, 'settings' | 'settingsFrom' | 'training' | 'model' | 'history' | 'steps' | 'progress' | 'grid' | 'gridEpoch' | 'setSettings' | 'train' | 'stopTraining'>;
 
 /** Keeps the live loss curve light: beyond this many points, every other one is dropped. */
 const MAX_STEP_POINTS = 2000;
@@ -29,8 +29,10 @@ export const createTrainingSlice =
         const p = e.progress;
         const x = p.epoch - 1 + p.step / Math.max(1, p.stepsPerEpoch);
         set({ progress: p, steps: thin([...get().steps, { x, loss: p.loss }]), training: { ...t, epoch: p.epoch } });
+      } else if (e.kind === 'epoch') {
+        set({ history: [...get().history, { epoch: e.epoch, loss: e.loss, valLoss: e.valLoss }] });
       } else {
-        set({ history: [...get().history, { epoch: e.epoch, loss: e.loss, valLoss: e.valLoss }], grid: e.grid });
+        set({ grid: e.grid, gridEpoch: e.epoch });
       }
     }
 
@@ -43,6 +45,7 @@ export const createTrainingSlice =
       steps: [],
       progress: null,
       grid: [],
+      gridEpoch: null,
 
       setSettings(patch) {
         const s = get().settings;
@@ -59,6 +62,7 @@ export const createTrainingSlice =
           steps: [],
           progress: null,
           grid: [],
+          gridEpoch: null,
           failure: null,
         });
         const input = layoutFor(model, get().normal.map(({ width, height }) => ({ width, height })));

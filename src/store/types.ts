@@ -101,6 +101,8 @@ export interface AppState extends KeepState, NoticeState, CameraSlice {
   steps: StepPoint[];
   progress: TrainProgress | null;
   grid: ReconPair[];
+  /** The epoch whose weights made the grid's reconstructions. */
+  gridEpoch: number | null;
   setSettings(patch: { model?: Partial<Settings['model']>; train?: Partial<Settings['train']> }): void;
   train(): Promise<void>;
   stopTraining(): void;

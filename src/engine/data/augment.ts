@@ -115,12 +115,14 @@ export function augmentInto(
   channels: Channels,
   cfg: AugmentConfig,
   rng: () => number,
+  /** Room for one image, reused from call to call where given. */
+  scratch: Float32Array = new Float32Array(size * size * channels),
 ): void {
   const len = size * size * channels;
   if (batch.length < n * len) {
     throw new EngineError('invalid-argument', `Batch holds ${batch.length} values, expected at least ${n} x ${len}.`);
   }
-  const scratch = new Float32Array(len);
+  if (scratch.length < len) throw new EngineError('invalid-argument', `The scratch holds ${scratch.length} values, expected at least ${len}.`);
   for (let i = 0; i < n; i++) {
     const v = batchView(batch, i, size, channels, scratch);
     // Drawn in this order whatever is on, so that a seed gives the same batches.
@@ -133,12 +135,16 @@ export function augmentInto(
   }
 }
 
-/** Stacks images of one shape into an NHWC Float32Array; throws 'invalid-argument' on mixed shapes. */
-export function stackImages(imgs: FloatImage[]): Float32Array {
+/**
+ * Stacks images of one shape into an NHWC Float32Array: `into` where it has exactly their size
+ * (a training loop's batch, reused: a large allocation costs a millisecond or more in a browser),
+ * else a new one; throws 'invalid-argument' on mixed shapes.
+ */
+export function stackImages(imgs: FloatImage[], into?: Float32Array): Float32Array {
   const first = imgs[0];
   if (first === undefined) return new Float32Array(0);
   const len = first.width * first.height * first.channels;
-  const out = new Float32Array(imgs.length * len);
+  const out = into?.length === imgs.length * len ? into : new Float32Array(imgs.length * len);
   imgs.forEach((img, i) => {
     if (img.width !== first.width || img.height !== first.height || img.channels !== first.channels) {
       throw new EngineError(

@@ -7,28 +7,19 @@
  * engine's own write only their outputs), so a shared copy reads the same.
  */
 import '../tf-setup';
-import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 
 interface RefCounting {
   incRef(dataId: object): void;
 }
 
-let tfjsIdentity: KernelFunc | null = null;
-
-const sharedIdentity: KernelFunc = (args) => {
-  const x = args.inputs.x as TensorInfo;
-  // Strings live in JavaScript, not tfjs's memory: tfjs's own kernel.
-  if (x.dtype === 'string') return (tfjsIdentity as KernelFunc)(args);
-  (args.backend as unknown as RefCounting).incRef(x.dataId);
-  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-};
-
-/** Puts the sharing Identity in place of tfjs-wasm's (once tfjs-backend-wasm has registered its kernels). */
-export function shareIdentityOnWasm(): void {
-  const current = tf.getKernel('Identity', 'wasm');
-  if (current === undefined || current.kernelFunc === sharedIdentity) return;
-  tfjsIdentity = current.kernelFunc;
-  tf.unregisterKernel('Identity', 'wasm');
-  tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc: sharedIdentity });
+/** The Identity kernel: a reference more to the input's memory; `theirs` (tfjs-wasm's) for strings. */
+export function sharedIdentity(theirs: KernelFunc): KernelFunc {
+  return (args) => {
+    const x = args.inputs.x as TensorInfo;
+    // Strings live in JavaScript, not tfjs's memory: tfjs's own kernel.
+    if (x.dtype === 'string') return theirs(args);
+    (args.backend as unknown as RefCounting).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
 }

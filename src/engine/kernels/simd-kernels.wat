@@ -497,7 +497,65 @@
         (br $pixelsLoop)))
   )
 
-  ;; The dense layers' products for training (kernels/dense.ts), streaming the large matrix once.
+;; A block of a 4-byte-valued NHWC tensor (tf.slice): out [n, ho, wo, co] = x [n0 + i, h0 + y,
+  ;; w0 + x, c0 + k] of x [., h, w, c], for the output rows first <= row < last (row i ho + y).
+  ;; Whole pixels (co = c) are one copy a row; otherwise each pixel's co values are copied four
+  ;; at a time, then one at a time.
+  (func (export "crop")
+    (param $x i32) (param $out i32) (param $h i32) (param $w i32) (param $c i32)
+    (param $n0 i32) (param $h0 i32) (param $w0 i32) (param $c0 i32) (param $ho i32) (param $wo i32) (param $co i32)
+    (param $first i32) (param $last i32)
+    (local $row i32) (local $src i32) (local $dst i32) (local $px i32) (local $k i32) (local $rowBytes i32)
+    (local $inPix i32) (local $outPix i32)
+    (local.set $rowBytes (i32.shl (i32.mul (local.get $wo) (local.get $co)) (i32.const 2)))
+    (local.set $inPix (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $outPix (i32.shl (local.get $co) (i32.const 2)))
+    (local.set $row (local.get $first))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_s (local.get $row) (local.get $last)))
+        (local.set $src (i32.add (local.get $x) (i32.shl
+          (i32.add
+            (i32.mul
+              (i32.add
+                (i32.mul
+                  (i32.add (i32.mul (i32.add (local.get $n0) (i32.div_u (local.get $row) (local.get $ho))) (local.get $h))
+                    (i32.add (local.get $h0) (i32.rem_u (local.get $row) (local.get $ho))))
+                  (local.get $w))
+                (local.get $w0))
+              (local.get $c))
+            (local.get $c0))
+          (i32.const 2))))
+        (local.set $dst (i32.add (local.get $out) (i32.mul (local.get $row) (local.get $rowBytes))))
+        (if (i32.eq (local.get $co) (local.get $c))
+          (then (memory.copy (local.get $dst) (local.get $src) (local.get $rowBytes)))
+          (else
+            (local.set $px (local.get $wo))
+            (block $pixelsDone
+              (loop $pixels
+                (br_if $pixelsDone (i32.eqz (local.get $px)))
+                (local.set $k (i32.const 0))
+                (block $vectorsDone
+                  (loop $vectors
+                    (br_if $vectorsDone (i32.gt_s (i32.add (local.get $k) (i32.const 16)) (local.get $outPix)))
+                    (v128.store (i32.add (local.get $dst) (local.get $k)) (v128.load (i32.add (local.get $src) (local.get $k))))
+                    (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                    (br $vectors)))
+                (block $valuesDone
+                  (loop $values
+                    (br_if $valuesDone (i32.ge_s (local.get $k) (local.get $outPix)))
+                    (i32.store (i32.add (local.get $dst) (local.get $k)) (i32.load (i32.add (local.get $src) (local.get $k))))
+                    (local.set $k (i32.add (local.get $k) (i32.const 4)))
+                    (br $values)))
+                (local.set $src (i32.add (local.get $src) (local.get $inPix)))
+                (local.set $dst (i32.add (local.get $dst) (local.get $outPix)))
+                (local.set $px (i32.sub (local.get $px) (i32.const 1)))
+                (br $pixels)))))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $rows)))
+  )
+
+    ;; The dense layers' products for training (kernels/dense.ts), streaming the large matrix once.
   ;; out[r, j] = sum over s < sCount of a[r ars + s acs] b[s, j], for rows first <= r < last and
   ;; columns jFirst <= j < jLast (a multiple of 4 apart), rows of b and out n floats long. Rows
   ;; in tiles of TILE (16): a tile's rows of out stay in the cache while each row of b passes

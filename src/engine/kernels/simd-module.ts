@@ -37,6 +37,8 @@ export interface SimdExports {
   padSpatial(...args: number[]): void;
   /** (x, out, c, cp, pixels, first, last): pixels first .. last - 1 with zero channels after their c values, cp in all. */
   padChannels(...args: number[]): void;
+  /** (x, out, h, w, c, n0, h0, w0, c0, ho, wo, co, first, last): output rows first .. last - 1 of the block of x from (n0, h0, w0, c0). */
+  crop(...args: number[]): void;
   /** dst [ci, co] = src [ci, co], or dst [co, ci] its transpose; added to dst with accumulate 1. */
   tapBlock(dst: number, src: number, ci: number, co: number, transpose: 0 | 1, accumulate: 0 | 1): void;
   /** 96 floating-point operations an iteration at the core's 128-bit multiply and add rate; returns a value to keep. */

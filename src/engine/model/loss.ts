@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
 import type { Vae } from './autoencoder';
 import { reconstructionError } from './reconstruction';
+import { sumAll } from './sum';
 
 /**
  * Bounds on log-variance: exp(logVar) stays finite and the KL term cannot
@@ -39,8 +40,8 @@ export function vaeLoss(vae: Vae, x: Tensor4D, beta: number, noise?: Tensor2D, t
     const logVar = tf.clipByValue(enc.logVar, LOG_VAR_MIN, LOG_VAR_MAX);
     const z = noise === undefined ? mu : sampleLatent(mu, logVar, noise);
     const xHat = vae.decode(z);
-    const recon = tf.div(tf.sum(reconstructionError(target, xHat, vae.config.reconstruction)), n) as Scalar;
-    const klSum = tf.sum(tf.sub(tf.sub(tf.add(logVar, 1), tf.square(mu)), tf.exp(logVar)));
+    const recon = tf.div(sumAll(reconstructionError(target, xHat, vae.config.reconstruction)), n) as Scalar;
+    const klSum = sumAll(tf.sub(tf.sub(tf.add(logVar, 1), tf.square(mu)), tf.exp(logVar)));
     const kl = tf.mul(klSum, -0.5 / n) as Scalar;
     const loss = tf.add(recon, tf.mul(kl, beta)) as Scalar;
     return { loss, recon, kl };

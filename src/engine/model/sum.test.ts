@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { useWasm } from '../testing/wasm';
-import { perImageSum, sumOver } from './sum';
+import { perImageSum, sumAll, sumOver } from './sum';
 
 beforeAll(async () => {
   expect(await useWasm()).toBe(true);
@@ -29,6 +29,13 @@ describe('sums with a kernel-made gradient', () => {
 
   it('equal them over the channels, dimensions kept', async () => {
     await compare(tf.randomNormal([2, 3, 3, 3], 0, 1, 'float32', 2), [3], true);
+  });
+
+  it('over every axis: a scalar, of a batch of images and of a matrix', async () => {
+    await compare(tf.randomNormal([2, 3, 3, 2], 0, 1, 'float32', 3), [0, 1, 2, 3], false);
+    const m = tf.randomNormal([4, 6], 0, 1, 'float32', 4);
+    expect(sumAll(m).shape).toEqual([]);
+    expect(await sumAll(m).data()).toEqual(await tf.sum(m).data());
   });
 
   it('per image: one sum for each image of the batch', async () => {

@@ -6,7 +6,7 @@
  */
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
 
 /** tf.sum(x, axes, keepDims), the same value, with that gradient. */
 export function sumOver<T extends Tensor>(x: Tensor, axes: readonly number[], keepDims = false): T {
@@ -22,3 +22,6 @@ export function sumOver<T extends Tensor>(x: Tensor, axes: readonly number[], ke
 
 /** Per-image sums over H, W and C of a [N, H, W, C] tensor: [N]. */
 export const perImageSum = (t: Tensor4D | Tensor): Tensor1D => sumOver<Tensor1D>(t, [1, 2, 3]);
+
+/** The sum of all of a tensor's values, a scalar. */
+export const sumAll = (t: Tensor): Scalar => sumOver<Scalar>(t, t.shape.map((_, i) => i));

@@ -4,14 +4,14 @@ import path from 'node:path';
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { shareIdentityOnWasm } from '../kernels/identity';
+import { replaceWasmKernels } from '../kernels/wasm-kernels';
 
 const require = createRequire(import.meta.url);
 
 /** Points tfjs-backend-wasm at its binaries; call before the first tf.setBackend('wasm'). */
 export function prepareWasm(): void {
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  shareIdentityOnWasm();
+  replaceWasmKernels();
   setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep);
 }
 

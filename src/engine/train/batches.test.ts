@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../data/random';
 import type { FloatImage } from '../types';
-import { epochOrder, makeBatch, planBatches, splitValidation } from './batches';
+import { emptyBatchBuffers, epochOrder, makeBatch, planBatches, splitValidation } from './batches';
 
 function images(n: number): FloatImage[] {
   return Array.from({ length: n }, (_, i) => ({ width: 2, height: 2, channels: 1, data: new Float32Array([i, i, i, i]) }));
@@ -44,5 +44,19 @@ describe('batches', () => {
   it('stacks the chosen images in order', () => {
     const batch = makeBatch(images(4), [2, 0], { flips: false, rot90: false, maxShift: 0 }, mulberry32(1));
     expect(Array.from(batch)).toEqual([2, 2, 2, 2, 0, 0, 0, 0]);
+  });
+
+  it('assembles into the same buffers step after step, with the values of fresh ones', () => {
+    const set = Array.from({ length: 5 }, (_, i) => ({ width: 3, height: 3, channels: 1 as const, data: Float32Array.from({ length: 9 }, (_, k) => i * 10 + k) }));
+    const augment = { flips: true, rot90: true, maxShift: 1 };
+    const [fresh, reused] = [mulberry32(4), mulberry32(4)];
+    const buffers = emptyBatchBuffers();
+    const first = makeBatch(set, [0, 3], augment, reused, buffers);
+    expect(Array.from(first)).toEqual(Array.from(makeBatch(set, [0, 3], augment, fresh)));
+    const second = makeBatch(set, [4, 1], augment, reused, buffers);
+    expect(second).toBe(first);
+    expect(Array.from(second)).toEqual(Array.from(makeBatch(set, [4, 1], augment, fresh)));
+    // A batch of another size gets a buffer of its own.
+    expect(makeBatch(set, [2], augment, reused, buffers).length).toBe(9);
   });
 });

@@ -55,11 +55,29 @@ export function epochOrder(nTrain: number, plan: BatchPlan, rng: () => number): 
   return order;
 }
 
-/** Stacked NHWC batch of the given images, augmented in place with `rng`. */
-export function makeBatch(images: FloatImage[], indices: number[], augment: AugmentConfig, rng: () => number): Float32Array {
+/** Buffers a training loop assembles its batches in, step after step; makeBatch sizes them. */
+export interface BatchBuffers {
+  batch: Float32Array;
+  /** One image, for augmentation. */
+  scratch: Float32Array;
+}
+
+export const emptyBatchBuffers = (): BatchBuffers => ({ batch: new Float32Array(0), scratch: new Float32Array(0) });
+
+/**
+ * Stacked NHWC batch of the given images, augmented in place with `rng`; in `buffers` where given
+ * (the batch returned is then overwritten by the next call: a tensor made from it copies it).
+ */
+export function makeBatch(images: FloatImage[], indices: number[], augment: AugmentConfig, rng: () => number, buffers?: BatchBuffers): Float32Array {
   const picked = indices.map((i) => images[i] as FloatImage);
-  const batch = stackImages(picked);
+  const batch = stackImages(picked, buffers?.batch);
   const first = picked[0];
-  if (first !== undefined) augmentInto(batch, picked.length, first.width, first.channels, augment, rng);
+  if (first === undefined) return batch;
+  const len = first.width * first.height * first.channels;
+  if (buffers) {
+    buffers.batch = batch;
+    if (buffers.scratch.length !== len) buffers.scratch = new Float32Array(len);
+  }
+  augmentInto(batch, picked.length, first.width, first.channels, augment, rng, buffers?.scratch);
   return batch;
 }

@@ -21,7 +21,7 @@ import type { FloatImage, TrainConfig, TrainEnd, TrainProgress } from '../types'
 
 export type { TrainEnd };
 import { Adam } from './adam';
-import { epochOrder, makeBatch, planBatches, splitValidation, type BatchPlan } from './batches';
+import { emptyBatchBuffers, epochOrder, makeBatch, planBatches, splitValidation, type BatchBuffers, type BatchPlan } from './batches';
 import { LossWindow, type Losses } from './losses';
 import { BestEpoch, budgetReached, etaMs, learningRateAt, runProgress } from './schedule';
 
@@ -84,6 +84,8 @@ interface Loop {
   totalSteps: number;
   valLoss: number | null;
   learningRate: number;
+  /** The batches' buffers, reused from step to step. */
+  buffers: BatchBuffers;
 }
 
 function invalid(message: string): never {
@@ -112,10 +114,15 @@ function validateInputs(vae: Vae, images: FloatImage[], cfg: TrainConfig): void 
   if (cfg.denoise !== undefined && !(cfg.denoise >= 0 && cfg.denoise <= 1)) invalid(`The denoising noise must be from 0 to 1, got ${cfg.denoise}.`);
 }
 
+/**
+ * The batch of a step as a tensor. Its values come from the loop's reused buffers: the next call
+ * overwrites them, so the tensor must have been used (uploaded, on GPU backends) or disposed by
+ * then; runEpoch makes the next batch after the step that uses this one.
+ */
 function batchTensor(loop: Loop, order: number[], step: number): Tensor4D {
   const { batchSize } = loop.plan;
   const { size, channels } = loop.vae.config;
-  const data = makeBatch(loop.train, order.slice(step * batchSize, (step + 1) * batchSize), loop.cfg.augment, loop.rng);
+  const data = makeBatch(loop.train, order.slice(step * batchSize, (step + 1) * batchSize), loop.cfg.augment, loop.rng, loop.buffers);
   return tf.tensor4d(data, [batchSize, size, size, channels]);
 }
 
@@ -204,13 +211,14 @@ async function runEpoch(loop: Loop, epoch: number): Promise<EpochOutcome> {
 }
 
 /** Mean loss per image on the held-out set, decoding mu (no sampling). */
-async function validationLoss(vae: Vae, images: FloatImage[], cfg: TrainConfig): Promise<number> {
+async function validationLoss(vae: Vae, images: FloatImage[], cfg: TrainConfig, buffers: BatchBuffers): Promise<number> {
   const { size, channels } = vae.config;
   let total = 0;
   for (let start = 0; start < images.length; start += cfg.batchSize) {
     const chunk = images.slice(start, start + cfg.batchSize);
     const sum = tf.tidy(() => {
-      const x = tf.tensor4d(stackImages(chunk), [chunk.length, size, size, channels]);
+      // In the training batch's buffer where the chunk is a full batch: none waits in it between epochs.
+      const x = tf.tensor4d(stackImages(chunk, buffers.batch), [chunk.length, size, size, channels]);
       return tf.mul(vaeLoss(vae, x, cfg.beta).loss, chunk.length);
     });
     try {
@@ -262,7 +270,7 @@ export async function trainVae(vae: Vae, images: FloatImage[], cfg: TrainConfig,
   const now = hooks.now ?? (() => performance.now());
   const budgetMs = cfg.timeBudgetSec ? cfg.timeBudgetSec * 1000 : null;
   const loop: Loop = {
-    vae, cfg, hooks, rng, train, plan, optimizer, now, startMs: now(), budgetMs, stepsDone: 0, totalSteps, valLoss: null, learningRate: cfg.learningRate,
+    vae, cfg, hooks, rng, train, plan, optimizer, now, startMs: now(), budgetMs, stepsDone: 0, totalSteps, valLoss: null, learningRate: cfg.learningRate, buffers: emptyBatchBuffers(),
   };
   const history: EpochSummary[] = [];
   const best = new BestEpoch(validation.length > 0 ? (cfg.patience ?? 0) : 0);
@@ -279,7 +287,7 @@ export async function trainVae(vae: Vae, images: FloatImage[], cfg: TrainConfig,
       const stats = await runEpoch(loop, epoch);
       if (stats.kind === 'stopped') return end('stop');
       if (stats.kind === 'diverged' || !Number.isFinite(stats.mean)) return end('diverged', { epoch, where: 'training' });
-      loop.valLoss = validation.length > 0 ? await validationLoss(vae, validation, cfg) : null;
+      loop.valLoss = validation.length > 0 ? await validationLoss(vae, validation, cfg, loop.buffers) : null;
       if (loop.valLoss !== null && !Number.isFinite(loop.valLoss)) return end('diverged', { epoch, where: 'validation' });
       lastDone = epoch;
       if (loop.valLoss === null || best.record(epoch, loop.valLoss)) saved.save();

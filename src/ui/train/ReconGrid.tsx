@@ -1,4 +1,4 @@
-/** Inputs (top) and their reconstructions (bottom), refreshed at the end of each epoch. */
+/** Inputs (top) and their reconstructions (bottom), refreshed as training goes (at most once a second) and at its end. */
 import { useMemo } from 'react';
 import { floatToRgba } from '../../render/image';
 import { useApp } from '../context';
@@ -6,7 +6,7 @@ import { PixelCanvas } from '../common/PixelCanvas';
 
 export function ReconGrid() {
   const grid = useApp((s) => s.grid);
-  const epoch = useApp((s) => s.history.length);
+  const epoch = useApp((s) => s.gridEpoch);
   const tiles = useMemo(() => grid.map((p) => ({ input: floatToRgba(p.input), output: floatToRgba(p.output) })), [grid]);
   if (tiles.length === 0) return null;
   return (

@@ -23,7 +23,9 @@ export type TrainPhase = 'preparing' | 'training' | 'calibrating';
 export type TrainEvent =
   | { kind: 'phase'; phase: TrainPhase }
   | { kind: 'progress'; progress: TrainProgress }
-  | { kind: 'epoch'; epoch: number; loss: number; valLoss: number | null; grid: ReconPair[] };
+  | { kind: 'epoch'; epoch: number; loss: number; valLoss: number | null }
+  /** The training grid's reconstructions, made with the weights of the end of `epoch`. */
+  | { kind: 'grid'; epoch: number; grid: ReconPair[] };
 
 export interface EpochRecord {
   epoch: number;

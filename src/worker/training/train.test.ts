@@ -6,6 +6,7 @@ import type { TrainConfig } from '../../engine/types';
 import type { JobContext } from '../runtime/context';
 import { ImageStore } from '../dataset/images';
 import type { TrainArgs, TrainEvent } from '../protocol';
+import { reconstructImages } from '../../engine/score/score';
 import { trainConfigFor, trainJob } from './train';
 
 beforeAll(() => useCpu());
@@ -65,6 +66,25 @@ describe('trainJob', () => {
     expect(kept).toEqual(reference);
     stopped.model?.vae.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('sends the grid after the first epoch and at the end, made with the weights kept', async () => {
+    const events: TrainEvent[] = [];
+    const r = await trainJob(store, args(3), { id: 3, shouldStop: () => false, emit: (e) => void events.push(e) });
+    const grids = events.filter((e) => e.kind === 'grid');
+    const epochs = events.filter((e) => e.kind === 'epoch');
+    expect(epochs).toHaveLength(3);
+    // The first epoch's, at most one a second after it, and the kept weights' at the end.
+    expect(grids[0]).toMatchObject({ epoch: 1 });
+    expect(grids.length).toBeGreaterThanOrEqual(2);
+    expect(grids.length).toBeLessThanOrEqual(4);
+    const last = grids[grids.length - 1]!;
+    expect(last.epoch).toBe(r.info.bestEpoch);
+    expect(last.grid).toHaveLength(1);
+    const pair = last.grid[0]!;
+    const [again] = await reconstructImages(r.model?.vae as Vae, [pair.input]);
+    expect(Array.from(pair.output.data)).toEqual(Array.from(again!.data));
+    r.model?.vae.dispose();
   });
 
   it('a stop before the first epoch ends keeps no model', async () => {
