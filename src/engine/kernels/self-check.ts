@@ -48,8 +48,11 @@ export async function simdSelfCheck(): Promise<SimdCheck> {
   const xd = tf.randomNormal([4, 4096], 0, 1, 'float32', 7) as Tensor2D;
   const wd = tf.randomNormal([4096, 256], 0, 1, 'float32', 8) as Tensor2D;
   const dyd = tf.randomNormal([4, 256], 0, 1, 'float32', 9) as Tensor2D;
+  // The last layer: 16 channels in, the 3 colours out, sigmoid (the narrow kernel).
+  const f3 = tf.randomNormal([3, 3, 16, 3], 0, 1, 'float32', 10) as Tensor4D;
   const ours: (Tensor | null)[] = [
     conv2dSimd(x, f, b, 1, [1, 1, 1, 1], 'leakyrelu', 0.2),
+    conv2dSimd(x, f3, null, 1, [1, 1, 1, 1], 'sigmoid'),
     filterGradientSimd(x, dy, 3, 3, 1, 1),
     inputGradient('conv', dy4, f4, inShape, 2, 1),
     denseForwardSimd(xd, wd),
@@ -58,6 +61,7 @@ export async function simdSelfCheck(): Promise<SimdCheck> {
   ];
   const theirs = tf.tidy(() => [
     tf.leakyRelu(tf.add(tf.conv2d(x, f, 1, 'same'), b), 0.2),
+    tf.sigmoid(tf.conv2d(x, f3, 1, 'same')),
     filterGradConv(x, dy, 3, 3, 1, 1),
     tf.conv2dTranspose(dy4, f4, inShape, 2, 1),
     tf.matMul(xd, wd),
@@ -73,6 +77,6 @@ export async function simdSelfCheck(): Promise<SimdCheck> {
     }
     return { linked: true, helpers: simd.helpers, maxRelativeError: worst };
   } finally {
-    tf.dispose([x, f, b, dy, f4, dy4, xd, wd, dyd, ...theirs, ...ours.filter((t): t is Tensor => t !== null)]);
+    tf.dispose([x, f, b, dy, f4, dy4, xd, wd, dyd, f3, ...theirs, ...ours.filter((t): t is Tensor => t !== null)]);
   }
 }

@@ -1,5 +1,5 @@
-;; The engine's kernels in WebAssembly SIMD for tfjs-backend-wasm (the convolution, its filter
-;; gradient, Adam's update, channel sums, derived filters' taps, the dense layers' products,
+;; The engine's kernels in WebAssembly SIMD for tfjs-backend-wasm (the convolution, its narrow
+;; form for four output channels, its filter gradient, Adam's update, channel sums, derived filters' taps, the dense layers' products,
 ;; zero padding), working in place on its tensors: the module imports tfjs's own memory, and
 ;; every pointer is a byte offset into it. Compiled by `npm run build:kernels` into simd-kernels.generated.ts (one
 ;; build for tfjs's single-threaded memory, one for the threaded build's shared memory).
@@ -327,6 +327,104 @@
         (br_if $outBlocks (i32.lt_s (local.get $ob) (local.get $cout))))
       (local.set $row (i32.add (local.get $row) (i32.const 1)))
       (br_if $rows (i32.lt_s (local.get $row) (local.get $last))))
+  )
+
+;; A convolution with four output channels (narrower layers padded to four), as dot products
+  ;; over the window: out[img, y, q, o] = act(bias[o] + sum over i and k < kw cin of
+  ;; x[img, y s + i, q s kin + k] ft[i, o, k]), x [n, h, w, cin] already padded (every window
+  ;; inside it), ft [kh, 4, kw cin] the filter with its taps and outputs swapped, bias [4] or 0,
+  ;; out [n, ho, wo, 4]; kw cin a multiple of 4. Two output pixels at a time, each output's
+  ;; four lanes summed at the end: the window is read as vectors, never one value spread over
+  ;; a vector (eight spreads a tap made conv2d's narrow blocks wait on the shuffle unit).
+  (func (export "conv2dNarrow")
+    (param $x i32) (param $ft i32) (param $bias i32) (param $out i32)
+    (param $first i32) (param $last i32) (param $h i32) (param $w i32) (param $cin i32)
+    (param $ho i32) (param $wo i32) (param $kh i32) (param $kw i32) (param $s i32)
+    (param $leaky i32) (param $alpha f32)
+    (local $row i32) (local $img i32) (local $y i32) (local $q i32) (local $i i32) (local $k i32)
+    (local $xp0 i32) (local $xp1 i32) (local $fp i32) (local $op i32) (local $windowBytes i32) (local $pix i32)
+    (local $b0 v128) (local $slope v128) (local $xv0 v128) (local $xv1 v128) (local $fv v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local.set $slope (f32x4.splat (local.get $alpha)))
+    (if (local.get $bias)
+      (then (local.set $b0 (v128.load (local.get $bias))))
+      (else (local.set $b0 (v128.const f32x4 0 0 0 0))))
+    (local.set $windowBytes (i32.shl (i32.mul (local.get $kw) (local.get $cin)) (i32.const 2)))
+    (local.set $pix (i32.shl (i32.mul (local.get $s) (local.get $cin)) (i32.const 2)))
+    (if (i32.ge_s (local.get $first) (local.get $last)) (then (return)))
+    (local.set $row (local.get $first))
+    (loop $rows
+      (local.set $img (i32.div_u (local.get $row) (local.get $ho)))
+      (local.set $y (i32.rem_u (local.get $row) (local.get $ho)))
+      (local.set $q (i32.const 0))
+      (loop $columns
+        ;; Pixels q and q + 1 (the last pixel of an odd row twice: its second copy is not stored).
+        (local.set $a0 (v128.const f32x4 0 0 0 0)) (local.set $a1 (v128.const f32x4 0 0 0 0))
+        (local.set $a2 (v128.const f32x4 0 0 0 0)) (local.set $a3 (v128.const f32x4 0 0 0 0))
+        (local.set $c0 (v128.const f32x4 0 0 0 0)) (local.set $c1 (v128.const f32x4 0 0 0 0))
+        (local.set $c2 (v128.const f32x4 0 0 0 0)) (local.set $c3 (v128.const f32x4 0 0 0 0))
+        (local.set $i (i32.const 0))
+        (loop $tapRows
+          (local.set $xp0 (i32.add (local.get $x) (i32.shl
+            (i32.mul
+              (i32.add
+                (i32.mul (i32.add (i32.mul (local.get $img) (local.get $h)) (i32.add (i32.mul (local.get $y) (local.get $s)) (local.get $i))) (local.get $w))
+                (i32.mul (local.get $q) (local.get $s)))
+              (local.get $cin))
+            (i32.const 2))))
+          (local.set $xp1 (select (i32.add (local.get $xp0) (local.get $pix)) (local.get $xp0)
+            (i32.lt_s (i32.add (local.get $q) (i32.const 1)) (local.get $wo))))
+          (local.set $fp (i32.add (local.get $ft) (i32.shl (i32.mul (local.get $i) (local.get $windowBytes)) (i32.const 2))))
+          (local.set $k (i32.const 0))
+          (loop $window
+            (local.set $xv0 (v128.load (i32.add (local.get $xp0) (local.get $k))))
+            (local.set $xv1 (v128.load (i32.add (local.get $xp1) (local.get $k))))
+            (local.set $fv (v128.load (i32.add (local.get $fp) (local.get $k))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $xv0) (local.get $fv))))
+            (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (local.get $xv1) (local.get $fv))))
+            (local.set $fv (v128.load (i32.add (i32.add (local.get $fp) (local.get $windowBytes)) (local.get $k))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $xv0) (local.get $fv))))
+            (local.set $c1 (f32x4.add (local.get $c1) (f32x4.mul (local.get $xv1) (local.get $fv))))
+            (local.set $fv (v128.load (i32.add (i32.add (local.get $fp) (i32.shl (local.get $windowBytes) (i32.const 1))) (local.get $k))))
+            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $xv0) (local.get $fv))))
+            (local.set $c2 (f32x4.add (local.get $c2) (f32x4.mul (local.get $xv1) (local.get $fv))))
+            (local.set $fv (v128.load (i32.add (i32.add (local.get $fp) (i32.mul (local.get $windowBytes) (i32.const 3))) (local.get $k))))
+            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $xv0) (local.get $fv))))
+            (local.set $c3 (f32x4.add (local.get $c3) (f32x4.mul (local.get $xv1) (local.get $fv))))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br_if $window (i32.lt_u (local.get $k) (local.get $windowBytes))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $tapRows (i32.lt_s (local.get $i) (local.get $kh))))
+        (local.set $op (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $row) (local.get $wo)) (local.get $q)) (i32.const 4))))
+        (local.set $a0 (f32x4.add (local.get $b0) (call $sum4 (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3))))
+        (if (local.get $leaky)
+          (then (local.set $a0 (f32x4.pmax (local.get $a0) (f32x4.mul (local.get $a0) (local.get $slope))))))
+        (v128.store (local.get $op) (local.get $a0))
+        (if (i32.lt_s (i32.add (local.get $q) (i32.const 1)) (local.get $wo))
+          (then
+            (local.set $c0 (f32x4.add (local.get $b0) (call $sum4 (local.get $c0) (local.get $c1) (local.get $c2) (local.get $c3))))
+            (if (local.get $leaky)
+              (then (local.set $c0 (f32x4.pmax (local.get $c0) (f32x4.mul (local.get $c0) (local.get $slope))))))
+            (v128.store offset=16 (local.get $op) (local.get $c0))))
+        (local.set $q (i32.add (local.get $q) (i32.const 2)))
+        (br_if $columns (i32.lt_s (local.get $q) (local.get $wo))))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (br_if $rows (i32.lt_s (local.get $row) (local.get $last))))
+  )
+
+  ;; [sum of a's lanes, of b's, of c's, of d's].
+  (func $sum4 (param $a v128) (param $b v128) (param $c v128) (param $d v128) (result v128)
+    (local $ab v128) (local $cd v128)
+    (local.set $ab (f32x4.add
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a) (local.get $b))
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a) (local.get $b))))
+    (local.set $cd (f32x4.add
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $c) (local.get $d))
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $c) (local.get $d))))
+    (f32x4.add
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $ab) (local.get $cd))
+      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $ab) (local.get $cd)))
   )
 
   ;; out[k] += part[k] for k < floats (a multiple of 4).

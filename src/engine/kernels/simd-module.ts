@@ -25,6 +25,8 @@ export interface SimdExports {
   filterGradient(...args: number[]): void;
   /** (x, filter, bias, out, firstRow, lastRow, h, w, cin, ho, wo, cout, kh, kw, stride, padTop, padLeft, leaky, alpha, oPix, oRow, oImg) */
   conv2d(...args: number[]): void;
+  /** (x padded, ft [kh, 4, kw cin], bias, out, firstRow, lastRow, h, w, cin, ho, wo, kh, kw, stride, leaky, alpha): a convolution to 4 channels as dot products. */
+  conv2dNarrow(...args: number[]): void;
   accumulate(out: number, part: number, floats: number): void;
   /** (w, m, v, g, wOut, mOut, vOut, floats, lr, beta1, beta2, epsilon, 1 - beta1^t, 1 - beta2^t) */
   adam(...args: number[]): void;
