@@ -130,8 +130,7 @@ export class AppPage {
     return this.page.evaluate(() => window.__manifoldLens?.mask() ?? null);
   }
 
-  /** Distinct colours on the overlay canvas: 1 means blank. */
-  /** Distinct colours on an overlay canvas (up to 1000), found by its accessible name. */
+  /** Distinct colours on an overlay canvas (up to 1000), found by its accessible name: 1 means blank. */
   overlayColours(name = 'Anomaly overlay'): Promise<number> {
     return this.page.getByRole('img', { name, exact: true }).evaluate((c) => {
       const canvas = c as HTMLCanvasElement;
@@ -139,6 +138,27 @@ export class AppPage {
       const seen = new Set<number>();
       for (let i = 0; data && i < data.length && seen.size < 1000; i += 4) seen.add(((data[i] ?? 0) << 16) | ((data[i + 1] ?? 0) << 8) | (data[i + 2] ?? 0));
       return seen.size;
+    });
+  }
+
+  /**
+   * The threshold's contour on an overlay canvas (its colour, cyan, drawn over the heat and the
+   * image): how many pixels show it and their centre, as fractions of the canvas's width and height.
+   */
+  contourPixels(name = 'Anomaly overlay'): Promise<{ count: number; x: number; y: number }> {
+    return this.page.getByRole('img', { name, exact: true }).evaluate((c) => {
+      const canvas = c as HTMLCanvasElement;
+      const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+      let [count, sx, sy] = [0, 0, 0];
+      for (let p = 0; data && p < canvas.width * canvas.height; p++) {
+        const [r, g, b] = [data[p * 4] ?? 0, data[p * 4 + 1] ?? 0, data[p * 4 + 2] ?? 0];
+        if (r < 100 && g > 150 && b > 180) {
+          count++;
+          sx += ((p % canvas.width) + 0.5) / canvas.width;
+          sy += (Math.floor(p / canvas.width) + 0.5) / canvas.height;
+        }
+      }
+      return { count, x: count ? sx / count : NaN, y: count ? sy / count : NaN };
     });
   }
 

@@ -48,7 +48,7 @@ test('demo, then training: status trained and the loss fell', async () => {
   await app.shot('04-trained');
 });
 
-test('a defective demo image: its map is hot inside the mask, and the overlay is drawn', async () => {
+test('a defective demo image: its map is hot inside the mask, and the overlay is drawn with the contour around it', async () => {
   const item = page.locator('[data-testid="test-item"][data-kind="hole"]');
   await app.inspect(item);
   const map = await app.lastMap();
@@ -59,6 +59,15 @@ test('a defective demo image: its map is hot inside the mask, and the overlay is
   const { inside, outside } = meanInsideOutside(map, mask);
   expect(inside).toBeGreaterThan(2 * outside);
   expect(await app.overlayColours()).toBeGreaterThan(16);
+  // An anomalous verdict: the threshold's contour is drawn, around the hole.
+  await expect(page.getByTestId('verdict')).toHaveText('anomalous');
+  const contour = await app.contourPixels();
+  expect(contour.count).toBeGreaterThan(0);
+  let [mx, my, mn] = [0, 0, 0];
+  mask.data.forEach((v, i) => {
+    if (v > 0) [mx, my, mn] = [mx + ((i % mask.width) + 0.5) / mask.width, my + (Math.floor(i / mask.width) + 0.5) / mask.height, mn + 1];
+  });
+  expect(Math.hypot(contour.x - mx / mn, contour.y - my / mn)).toBeLessThan(0.2);
   await expect(page.getByTestId('score')).toHaveText(/^\d/);
   firstMap = map;
   await app.shot('05-inspected');
