@@ -28,7 +28,7 @@ async function reconGrid(vae: Vae, images: FloatImage[]): Promise<ReconPair[]> {
   return images.map((input, i) => ({ input: copyImage(input), output: outputs[i]! }));
 }
 
-export const GRID_EVERY_MS = 1000;
+const GRID_EVERY_MS = 1000;
 
 /** The training settings used: with very few images, flips and rotations make more of them. */
 export function trainConfigFor(train: TrainConfig, count: number): TrainConfig {
