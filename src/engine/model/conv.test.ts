@@ -6,11 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
-import { useCpu } from '../testing/cpu';
+import { onCpu, useCpu } from '../testing/cpu';
 import { useWasm } from '../testing/wasm';
 import {
   convStrategyFor,
   filterGradConv,
+  filterGradient,
   filterGradIm2col,
   flippedFilter,
   inputGradient,
@@ -84,6 +85,30 @@ describe('conv gradients on wasm', () => {
   });
   afterAll(() => useCpu());
   suite('wasm');
+});
+
+describe('the filter gradient of a convolution to a few channels on wasm', () => {
+  beforeAll(async () => {
+    expect(await useWasm()).toBe(true);
+  });
+  afterAll(() => useCpu());
+
+  // The last layer (16 channels to 3, 3 x 3, pad 1), 'valid', and a 4 x 4 kernel padded by 2, on 8 and 24 input channels.
+  it.each([
+    [[2, 9, 7, 16], 3, 3, 1],
+    [[1, 6, 8, 8], 1, 3, 0],
+    [[2, 7, 5, 24], 4, 4, 2],
+  ] as const)('x %j to %i channels, kernel %i, pad %i: equals tfjs\'s', async (xShape, cout, k, pad) => {
+    const x = tf.randomNormal([...xShape], 0, 1, 'float32', 21) as Tensor4D;
+    const [n, h, w, cin] = xShape;
+    const dy = tf.randomNormal([n, h + 2 * pad - k + 1, w + 2 * pad - k + 1, cout], 0, 1, 'float32', 22) as Tensor4D;
+    const ref = await onCpu([x, dy], (xc, dyc) =>
+      tf.grad((f) => tf.sum(tf.mul(tf.conv2d(xc as Tensor4D, f as Tensor4D, 1, [[0, 0], [pad, pad], [pad, pad], [0, 0]]), dyc!)))(tf.zeros([k, k, cin, cout])),
+    );
+    const ours = filterGradient('conv', x, dy, k, k, 1, pad);
+    expect(await maxAbsDiff(ours, ref)).toBeLessThan(1e-3);
+    tf.dispose([x, dy, ref, ours]);
+  });
 });
 
 describe('convStrategyFor', () => {
