@@ -33,7 +33,7 @@ function LiveOverlay() {
       opacity: s.view.opacity,
       threshold: scale.threshold,
       contour: scoreMap ? { width, height, data: scoreMap } : null,
-    });
+    }, true);
   }, []);
   useLiveCanvas(ref, inputs, paint);
   return <canvas ref={ref} className="overlay" role="img" aria-label="Live anomaly overlay" style={{ width: VIEW, height: VIEW }} width={1} height={1} />;

@@ -44,6 +44,8 @@ const DEFAULT_CONTOUR: readonly [number, number, number] = [0, 229, 255];
 
 /** Each image's pixels on a canvas of their own, made once, for drawImage to scale. */
 const sources = new WeakMap<Rgba, HTMLCanvasElement>();
+/** For images that change every frame (a camera's): one canvas per overlay, drawn again each time. */
+const liveSources = new WeakMap<HTMLCanvasElement, HTMLCanvasElement>();
 
 function sourceOf(img: Rgba): HTMLCanvasElement {
   let canvas = sources.get(img);
@@ -52,6 +54,16 @@ function sourceOf(img: Rgba): HTMLCanvasElement {
     drawRgba(canvas, img);
     sources.set(img, canvas);
   }
+  return canvas;
+}
+
+function liveSourceFor(overlay: HTMLCanvasElement, img: Rgba): HTMLCanvasElement {
+  let canvas = liveSources.get(overlay);
+  if (!canvas) {
+    canvas = document.createElement('canvas');
+    liveSources.set(overlay, canvas);
+  }
+  drawRgba(canvas, img);
   return canvas;
 }
 
@@ -64,8 +76,12 @@ function heatSource(heat: Rgba): HTMLCanvasElement {
   return heatCanvas;
 }
 
-/** Draws `base` with the heat of `map` and its threshold contour (opts) over it, `frame` sized. */
-export function drawOverlay(canvas: HTMLCanvasElement, base: Rgba, frame: OverlayFrame, map: ScalarField | null, opts: OverlayOptions): void {
+/**
+ * Draws `base` with the heat of `map` and its threshold contour (opts) over it, `frame` sized.
+ * `baseChanges`: a new image every frame (a camera's), drawn through one canvas kept for this
+ * overlay rather than one made and kept per image.
+ */
+export function drawOverlay(canvas: HTMLCanvasElement, base: Rgba, frame: OverlayFrame, map: ScalarField | null, opts: OverlayOptions, baseChanges = false): void {
   const { width, height } = frame;
   if (canvas.width !== width) canvas.width = width;
   if (canvas.height !== height) canvas.height = height;
@@ -73,7 +89,7 @@ export function drawOverlay(canvas: HTMLCanvasElement, base: Rgba, frame: Overla
   if (!ctx) return;
   ctx.imageSmoothingEnabled = !frame.pixelated;
   ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(sourceOf(base), 0, 0, width, height);
+  ctx.drawImage(baseChanges ? liveSourceFor(canvas, base) : sourceOf(base), 0, 0, width, height);
   if (!map) return;
   // Bilinear, as composeOverlay upsamples the map: 'low' is the plain linear filter.
   ctx.imageSmoothingEnabled = true;
