@@ -36,7 +36,7 @@ export function contourSegments(field: ScalarField, threshold: number): Float32A
   // The values on a grid one node wider on every side: the pixel centres, and a ring below
   // any threshold whose nodes sit on the image's border.
   const [gw, gh] = [w + 2, h + 2];
-  const grid = new Float64Array(gw * gh).fill(-Infinity);
+  const grid = new Float32Array(gw * gh).fill(-Infinity);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) grid[(y + 1) * gw + x + 1] = data[y * w + x]!;
   const ring = (i: number, j: number) => i === 0 || j === 0 || i === gw - 1 || j === gh - 1;
   const posX = (i: number) => (i === 0 ? 0 : i === gw - 1 ? w : i - 0.5);
