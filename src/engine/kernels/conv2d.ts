@@ -11,7 +11,7 @@
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
-import { padChannelsSimd, padSpatialSimd } from './pad';
+import { padChannelsTo, padSides } from './pad';
 import { currentSimd, registerSimdKernel, runSimdKernel } from './simd-module';
 import { splitRange } from './simd-pool';
 
@@ -85,16 +85,14 @@ registerSimdKernel<Attrs>(
  * swapped, [kh, 4, kw Cin]: each output's window a row the kernel reads as vectors.
  */
 function narrowFilter(filter: Tensor4D): Tensor3D {
-  const [kh, kw, cin, cout] = filter.shape;
-  const padded = cout < NARROW_OUT ? (padChannelsSimd(filter, NARROW_OUT) ?? tf.pad(filter, [[0, 0], [0, 0], [0, 0], [0, NARROW_OUT - cout]])) : filter;
-  return tf.transpose(tf.reshape(padded, [kh, kw * cin, NARROW_OUT]), [0, 2, 1]);
+  const [kh, kw, cin] = filter.shape;
+  return tf.transpose(tf.reshape(padChannelsTo(filter, NARROW_OUT), [kh, kw * cin, NARROW_OUT]), [0, 2, 1]);
 }
 
 /** act(conv(x, filter) + bias) by the narrow kernel, x explicitly padded first; Cout <= 4. */
 function narrowConv(x: Tensor4D, filter: Tensor4D, bias: Tensor1D | null, stride: number, padding: Padding, a: Omit<Attrs, 'padTop' | 'padLeft'>): Tensor4D {
   const cout = filter.shape[3];
-  const [top, bottom, left, right] = padding;
-  const padded = top + bottom + left + right === 0 ? x : (padSpatialSimd(x, top, bottom, left, right) ?? tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]));
+  const padded = padSides(x, ...padding);
   const b = bias === null ? null : cout < NARROW_OUT ? tf.pad(bias, [[0, NARROW_OUT - cout]]) : bias;
   const attrs: Attrs = { ...a, stride, padTop: 0, padLeft: 0 };
   const filterT = narrowFilter(filter);
@@ -140,7 +138,7 @@ export function conv2dSimd(
         return runSimdKernel<Tensor4D>(KERNEL, bias === null ? { x: input, filter } : { x: input, filter, bias }, attrs);
       };
       const wide = wo >= PAD_BELOW_WIDTH || left + right === 0;
-      y = wide ? run(x, top, left) : run(padSpatialSimd(x, top, bottom, left, right) ?? tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]), 0, 0);
+      y = wide ? run(x, top, left) : run(padSides(x, ...padding), 0, 0);
     }
     return activation === 'sigmoid' ? tf.sigmoid(y) : y;
   });

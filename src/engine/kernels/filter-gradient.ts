@@ -9,7 +9,7 @@
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
-import { padChannelsSimd } from './pad';
+import { padChannelsTo } from './pad';
 import { currentSimd, registerSimdKernel, runSimdKernel } from './simd-module';
 import { splitRange } from './simd-pool';
 
@@ -49,8 +49,7 @@ registerSimdKernel<Attrs>(
 
 /** `t` [N, H, W, C] with zero channels after its C up to a multiple of `block` (itself when C is one). */
 function channelsPadded(t: Tensor4D, block: number): Tensor4D {
-  const extra = (block - (t.shape[3] % block)) % block;
-  return extra === 0 ? t : (padChannelsSimd(t, t.shape[3] + extra) ?? tf.pad(t, [[0, 0], [0, 0], [0, 0], [0, extra]]));
+  return padChannelsTo(t, Math.ceil(t.shape[3] / block) * block);
 }
 
 /**

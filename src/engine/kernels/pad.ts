@@ -8,6 +8,7 @@
  * gradients' channels in blocks).
  */
 import '../tf-setup';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { currentSimd, registerSimdKernel, runSimdKernel } from './simd-module';
 import { splitRange } from './simd-pool';
@@ -63,4 +64,17 @@ export function padChannelsSimd(x: Tensor4D, channels: number): Tensor4D | null 
 export function padSpatialSimd(x: Tensor4D, top: number, bottom: number, left: number, right: number): Tensor4D | null {
   if (x.dtype !== 'float32' || [top, bottom, left, right].some((p) => p < 0) || currentSimd() === null) return null;
   return runSimdKernel<Tensor4D>(SPATIAL, { x }, { top, bottom, left, right });
+}
+
+/** x with zero channels after its C, `channels` in all: the kernel where it runs, else tfjs's Pad; x itself when it has as many. */
+export function padChannelsTo(x: Tensor4D, channels: number): Tensor4D {
+  const extra = channels - x.shape[3];
+  if (extra <= 0) return x;
+  return padChannelsSimd(x, channels) ?? tf.pad(x, [[0, 0], [0, 0], [0, 0], [0, extra]]);
+}
+
+/** x zero-padded by top, bottom, left, right pixels: the kernel where it runs, else tfjs's Pad; x itself when there is none. */
+export function padSides(x: Tensor4D, top: number, bottom: number, left: number, right: number): Tensor4D {
+  if (top + bottom + left + right === 0) return x;
+  return padSpatialSimd(x, top, bottom, left, right) ?? tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]);
 }

@@ -12,10 +12,9 @@
  *    output where the 3 x 3 convolution of the upsampled map has 9 (model/upsampled.ts).
  */
 import '../tf-setup';
-import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
 import { OUT_BLOCK, ROW_CHUNKS_PER_THREAD } from './conv2d';
-import { padSpatialSimd } from './pad';
+import { padSides } from './pad';
 import { currentSimd, registerSimdKernel, runSimdKernel } from './simd-module';
 import { splitRange } from './simd-pool';
 
@@ -63,7 +62,7 @@ registerSimdKernel<Attrs>(
 function phaseConv(x: Tensor4D, quarters: readonly Tensor4D[], bias: Tensor1D | null, attrs: Attrs): Tensor4D | null {
   const [g00, g01, g10, g11] = quarters;
   if (!g00 || !g01 || !g10 || !g11 || g00.shape[3] % OUT_BLOCK !== 0 || currentSimd() === null) return null;
-  const padded = padSpatialSimd(x, 1, 1, 1, 1) ?? tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]);
+  const padded = padSides(x, 1, 1, 1, 1);
   try {
     return runSimdKernel<Tensor4D>(KERNEL, bias ? { x: padded, g00, g01, g10, g11, bias } : { x: padded, g00, g01, g10, g11 }, attrs);
   } finally {

@@ -21,6 +21,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { conv2dSimd, type Padding } from '../kernels/conv2d';
 import { filterGradientSimd } from '../kernels/filter-gradient';
+import { padSides } from '../kernels/pad';
 import { subPixelGradientSimd } from '../kernels/sub-pixel';
 import { singleTaps, summedTaps, tapSource } from './filter-taps';
 import type { KeptWeights } from './kept-weights';
@@ -51,13 +52,7 @@ export function convStrategyFor(backend: string): ConvStrategy {
  * x [N, H, W, C] -> [N, H + 2 pad, W + 2 pad, C].
  */
 export function padSpatial(x: Tensor4D, pad: number): Tensor4D {
-  if (pad === 0) return x;
-  return tf.pad(x, [
-    [0, 0],
-    [pad, pad],
-    [pad, pad],
-    [0, 0],
-  ]);
+  return padSides(x, pad, pad, pad, pad);
 }
 
 /**

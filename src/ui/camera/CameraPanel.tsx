@@ -7,6 +7,7 @@ import { useCallback, useId, useRef, useState } from 'react';
 import { colormapLut } from '../../render/colormap';
 import { floatToRgba } from '../../render/image';
 import type { AppState } from '../../store';
+import { clearCanvas } from '../common/draw';
 import { drawOverlay, overlayFrame } from '../common/drawOverlay';
 import { useLiveCanvas } from '../common/useLiveCanvas';
 import { useApp, useServices } from '../context';
@@ -21,7 +22,7 @@ function LiveOverlay() {
   const paint = useCallback((canvas: HTMLCanvasElement, s: AppState) => {
     const live = s.live;
     if (!live) {
-      canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+      clearCanvas(canvas);
       return;
     }
     const base = floatToRgba(live.x0);

@@ -10,6 +10,11 @@ export function drawRgba(canvas: HTMLCanvasElement, img: Rgba): void {
   ctx.putImageData(data, 0, 0);
 }
 
+/** Leaves a canvas blank (nothing to show yet). */
+export function clearCanvas(canvas: HTMLCanvasElement): void {
+  canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+}
+
 /** Pixels a canvas needs to look sharp at a CSS size on this screen. */
 export function devicePixels(cssPx: number): number {
   return Math.round(cssPx * (window.devicePixelRatio || 1));

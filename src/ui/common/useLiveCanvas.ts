@@ -6,7 +6,7 @@ import { useEffect, type RefObject } from 'react';
 import type { Rgba } from '../../render/types';
 import type { AppState } from '../../store';
 import { useServices } from '../context';
-import { drawRgba } from './draw';
+import { clearCanvas, drawRgba } from './draw';
 
 /** Draws the picture of state `s` on `canvas`. */
 export type Paint = (canvas: HTMLCanvasElement, s: AppState) => void;
@@ -16,7 +16,7 @@ export function paintRgba(render: (s: AppState) => Rgba | null): Paint {
   return (canvas, s) => {
     const img = render(s);
     if (img) drawRgba(canvas, img);
-    else canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+    else clearCanvas(canvas);
   };
 }
 

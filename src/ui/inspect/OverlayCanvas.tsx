@@ -10,6 +10,7 @@ import type { AnomalyMethod } from '../../engine/types';
 import { colormapLut } from '../../render/colormap';
 import type { Rgba } from '../../render/types';
 import type { AppState } from '../../store';
+import { clearCanvas } from '../common/draw';
 import { drawOverlay, overlayFrame } from '../common/drawOverlay';
 import { useLiveCanvas } from '../common/useLiveCanvas';
 import { currentMap, currentScoreMap, scaleFor } from './maps';
@@ -28,7 +29,7 @@ export function OverlayCanvas({ base, method, label, box }: Props) {
   const paint = useCallback(
     (canvas: HTMLCanvasElement, s: AppState) => {
       if (!base) {
-        canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+        clearCanvas(canvas);
         return;
       }
       const frame = overlayFrame(base, box, s.inspection.kind === 'running');
