@@ -13,6 +13,7 @@ import { vaeLoss } from '../model/loss';
 import { createVae, latentDim } from '../model/vae';
 import { projectionStep } from '../project/project';
 import { Adam } from '../train/adam';
+import { takeAdamStep } from '../train/step';
 import type { ProjectionSettings, VaeConfig } from '../types';
 
 /** The app's default projection settings (store/defaults.ts); they do not change the cost. */
@@ -111,7 +112,7 @@ export function createWorkloads(config: VaeConfig, batch: number, seed = 1): Wor
       x.dispose();
     }
   };
-  const oneTrainStep = () => withBatch((x) => optimizer.minimize(() => lossOf(x), true, vae.variables));
+  const oneTrainStep = () => withBatch((x) => takeAdamStep(vae, optimizer, () => lossOf(x)));
 
   return {
     vae,

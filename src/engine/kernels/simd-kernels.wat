@@ -505,6 +505,92 @@
         (br $scalars)))
   )
 
+  ;; A dense layer's Adam step with its gradient made on the way: g = x^T dy, g[k, j] = sum over
+  ;; r < rows of x[r, k] dy[r, j], for the weights' rows first <= k < last (x [rows, kCount], dy
+  ;; [rows, n], w, m, v and the outputs [kCount, n], n a multiple of 4). Row k's gradient is
+  ;; summed into wOut's row k (at most n floats: it stays in the cache), four images at a time,
+  ;; then adam's arithmetic reads it back and writes w' over it. A separate x^T dy wrote the whole
+  ;; gradient out to memory and adam read it back (for the app's 8192 x 256 layers, 8 MB each way).
+  (func (export "denseAdam")
+    (param $x i32) (param $dy i32) (param $w i32) (param $m i32) (param $v i32)
+    (param $wOut i32) (param $mOut i32) (param $vOut i32)
+    (param $rows i32) (param $kCount i32) (param $n i32) (param $first i32) (param $last i32)
+    (param $lr f32) (param $b1 f32) (param $b2 f32) (param $eps f32) (param $k1 f32) (param $k2 f32)
+    (local $k i32) (local $at i32) (local $rowEnd i32) (local $j i32) (local $r i32) (local $step i32)
+    (local $rowBytes i32) (local $xRowBytes i32) (local $xk i32) (local $d0 i32) (local $d1 i32) (local $d2 i32) (local $d3 i32) (local $o i32)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $sum v128)
+    (local $gv v128) (local $mv v128) (local $vv v128)
+    (local $lrk4 v128) (local $b14 v128) (local $c14 v128) (local $b24 v128) (local $c24 v128)
+    (local $eps4 v128) (local $rk24 v128)
+    (local.set $lrk4 (f32x4.splat (f32.div (local.get $lr) (local.get $k1))))
+    (local.set $rk24 (f32x4.splat (f32.div (f32.const 1) (f32.sqrt (local.get $k2)))))
+    (local.set $b14 (f32x4.splat (local.get $b1)))
+    (local.set $c14 (f32x4.splat (f32.sub (f32.const 1) (local.get $b1))))
+    (local.set $b24 (f32x4.splat (local.get $b2)))
+    (local.set $c24 (f32x4.splat (f32.sub (f32.const 1) (local.get $b2))))
+    (local.set $eps4 (f32x4.splat (local.get $eps)))
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $xRowBytes (i32.shl (local.get $kCount) (i32.const 2)))
+    (local.set $k (local.get $first))
+    (block $rowsDone
+      (loop $weightRows
+        (br_if $rowsDone (i32.ge_s (local.get $k) (local.get $last)))
+        (local.set $o (i32.add (local.get $wOut) (i32.mul (local.get $k) (local.get $rowBytes))))
+        ;; g's row into wOut's: the images four at a time (the first group writes, the others
+        ;; add), a missing image's x taken as 0 and its dy row as the last one's.
+        (local.set $r (i32.const 0))
+        (loop $groups
+          (local.set $xk (i32.add (local.get $x) (i32.add (i32.mul (local.get $r) (local.get $xRowBytes)) (i32.shl (local.get $k) (i32.const 2)))))
+          (local.set $d0 (i32.add (local.get $dy) (i32.mul (local.get $r) (local.get $rowBytes))))
+          (local.set $step (select (i32.sub (local.get $rows) (local.get $r)) (i32.const 4) (i32.lt_s (i32.sub (local.get $rows) (local.get $r)) (i32.const 4))))
+          (local.set $c0 (v128.load32_splat (local.get $xk)))
+          (local.set $c1 (if (result v128) (i32.gt_s (local.get $step) (i32.const 1))
+            (then (v128.load32_splat (i32.add (local.get $xk) (local.get $xRowBytes)))) (else (v128.const i32x4 0 0 0 0))))
+          (local.set $c2 (if (result v128) (i32.gt_s (local.get $step) (i32.const 2))
+            (then (v128.load32_splat (i32.add (local.get $xk) (i32.shl (local.get $xRowBytes) (i32.const 1))))) (else (v128.const i32x4 0 0 0 0))))
+          (local.set $c3 (if (result v128) (i32.gt_s (local.get $step) (i32.const 3))
+            (then (v128.load32_splat (i32.add (local.get $xk) (i32.mul (local.get $xRowBytes) (i32.const 3))))) (else (v128.const i32x4 0 0 0 0))))
+          (local.set $d1 (select (i32.add (local.get $d0) (local.get $rowBytes)) (local.get $d0) (i32.gt_s (local.get $step) (i32.const 1))))
+          (local.set $d2 (select (i32.add (local.get $d1) (local.get $rowBytes)) (local.get $d0) (i32.gt_s (local.get $step) (i32.const 2))))
+          (local.set $d3 (select (i32.add (local.get $d2) (local.get $rowBytes)) (local.get $d0) (i32.gt_s (local.get $step) (i32.const 3))))
+          (local.set $j (i32.const 0))
+          (loop $sums
+            (local.set $sum (f32x4.add
+              (f32x4.add
+                (f32x4.mul (local.get $c0) (v128.load (i32.add (local.get $d0) (local.get $j))))
+                (f32x4.mul (local.get $c1) (v128.load (i32.add (local.get $d1) (local.get $j)))))
+              (f32x4.add
+                (f32x4.mul (local.get $c2) (v128.load (i32.add (local.get $d2) (local.get $j))))
+                (f32x4.mul (local.get $c3) (v128.load (i32.add (local.get $d3) (local.get $j)))))))
+            (v128.store (i32.add (local.get $o) (local.get $j))
+              (if (result v128) (local.get $r) (then (f32x4.add (v128.load (i32.add (local.get $o) (local.get $j))) (local.get $sum))) (else (local.get $sum))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br_if $sums (i32.lt_u (local.get $j) (local.get $rowBytes))))
+          (local.set $r (i32.add (local.get $r) (i32.const 4)))
+          (br_if $groups (i32.lt_s (local.get $r) (local.get $rows))))
+        ;; adam's arithmetic on the row, as there.
+        (local.set $at (i32.mul (local.get $k) (local.get $rowBytes)))
+        (local.set $rowEnd (i32.add (local.get $at) (local.get $rowBytes)))
+        (loop $vectors
+          (local.set $gv (v128.load (i32.add (local.get $wOut) (local.get $at))))
+          (local.set $mv (f32x4.add
+            (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $at))) (local.get $b14))
+            (f32x4.mul (local.get $gv) (local.get $c14))))
+          (local.set $vv (f32x4.add
+            (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $at))) (local.get $b24))
+            (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (local.get $c24))))
+          (v128.store (i32.add (local.get $mOut) (local.get $at)) (local.get $mv))
+          (v128.store (i32.add (local.get $vOut) (local.get $at)) (local.get $vv))
+          (v128.store (i32.add (local.get $wOut) (local.get $at))
+            (f32x4.sub (v128.load (i32.add (local.get $w) (local.get $at)))
+              (f32x4.div (f32x4.mul (local.get $mv) (local.get $lrk4))
+                (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $rk24)) (local.get $eps4)))))
+          (local.set $at (i32.add (local.get $at) (i32.const 16)))
+          (br_if $vectors (i32.lt_u (local.get $at) (local.get $rowEnd))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $weightRows)))
+  )
+
   ;; out[c] = sum over p < pixels of x[p, c], c < channels (a multiple of 4): a bias's gradient.
   ;; One pass over x, the sums kept in out (in the first-level cache).
   (func (export "channelSums") (param $x i32) (param $out i32) (param $pixels i32) (param $channels i32)

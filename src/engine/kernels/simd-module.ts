@@ -30,6 +30,8 @@ export interface SimdExports {
   accumulate(out: number, part: number, floats: number): void;
   /** (w, m, v, g, wOut, mOut, vOut, floats, lr, beta1, beta2, epsilon, 1 - beta1^t, 1 - beta2^t) */
   adam(...args: number[]): void;
+  /** (x, dy, w, m, v, wOut, mOut, vOut, rows, kCount, n, first, last, lr, beta1, beta2, epsilon, 1 - beta1^t, 1 - beta2^t): adam with g = x^T dy, weight rows first .. last - 1. */
+  denseAdam(...args: number[]): void;
   channelSums(x: number, out: number, pixels: number, channels: number): void;
   /** (a, ars, acs, b, out, sCount, n, first, last, jFirst, jLast): out[r, j] = sum over s of a[r ars + s acs] b[s, j]. */
   denseCombine(...args: number[]): void;
@@ -213,6 +215,15 @@ export function registerSimdKernel<A>(
   shape: (inputs: NamedTensorInfoMap, attrs: A) => number[],
   run: (simd: SimdKernels, inputs: NamedTensorInfoMap, out: TensorInfo, attrs: A) => void,
 ): void {
+  registerSimdKernelOutputs<A>(kernelName, (inputs, attrs) => [shape(inputs, attrs)], (simd, inputs, [out], attrs) => run(simd, inputs, out!, attrs));
+}
+
+/** registerSimdKernel for a kernel of several float32 outputs: `shapes` gives theirs, in order. */
+export function registerSimdKernelOutputs<A>(
+  kernelName: string,
+  shapes: (inputs: NamedTensorInfoMap, attrs: A) => number[][],
+  run: (simd: SimdKernels, inputs: NamedTensorInfoMap, outs: TensorInfo[], attrs: A) => void,
+): void {
   tf.registerKernel({
     kernelName,
     backendName: 'wasm',
@@ -220,9 +231,9 @@ export function registerSimdKernel<A>(
       const simd = simdFor(backend);
       if (simd === null) throw new Error(`${kernelName}: the SIMD kernels are not linked to this backend`);
       const typed = attrs as unknown as A;
-      const out = (backend as unknown as WasmBackendLike).makeOutput(shape(inputs, typed), 'float32');
-      run(simd, inputs, out, typed);
-      return out;
+      const outs = shapes(inputs, typed).map((shape) => (backend as unknown as WasmBackendLike).makeOutput(shape, 'float32'));
+      run(simd, inputs, outs, typed);
+      return outs.length === 1 ? outs[0]! : outs;
     },
   });
 }

@@ -1,5 +1,6 @@
 import type { Tensor2D, Tensor4D, Variable } from '@tensorflow/tfjs-core';
 import type { VaeConfig } from '../types';
+import type { DeferredDenseGradients } from './dense';
 
 /**
  * What the projection and the scoring need of a model: a differentiable
@@ -18,6 +19,8 @@ export interface Vae extends Autoencoder {
   encode(x: Tensor4D): { mu: Tensor2D; logVar: Tensor2D };
   /** z [N, latent] -> image [N,H,W,C] in (0, 1). */
   decode(z: Tensor2D): Tensor4D;
+  /** The dense layers' weight gradients its training products leave to the optimizer while asked (train/step.ts). */
+  readonly denseGradients: DeferredDenseGradients;
   /** How many tensors its projections keep, derived from the weights (transposes, flipped filters); dispose() frees them. */
   keptTensors(): number;
   dispose(): void;

@@ -52,7 +52,7 @@ describe.each(['cpu', 'wasm'])('dense products on %s', (backend) => {
         await tf.setBackend('cpu');
         const ref = await productAndGrads((a, b) => tf.matMul(a, b), k, n, true, undefined, batch);
         expect(await tf.setBackend(backend)).toBe(true);
-        expectClose(await productAndGrads(trainingMatMul, k, n, true, undefined, batch), ref);
+        expectClose(await productAndGrads(trainingMatMul(), k, n, true, undefined, batch), ref);
       });
     }
 

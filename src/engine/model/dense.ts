@@ -33,28 +33,74 @@ function matMulByWeightRows(x: Tensor2D, w: Tensor2D): Tensor2D {
 export const PACK_FROM_BATCH = 4;
 
 /**
- * x W for training: both gradients always wanted. With the engine's SIMD kernels
- * (kernels/dense.ts) each product streams W or dW once; else on XNNPACK dx = (W dy^T)^T and
- * dW = transpose(x) dy.
+ * The weight gradients of dense layers left to the optimizer: while `begin(weights)` holds, a
+ * training product x W of one of those weights keeps its x and dy instead of computing x^T dy,
+ * and the optimizer takes the step from them in one pass (kernels/adam.ts DenseAdamSimd: for the
+ * app's model the gradient was written out and read back, 8 MB each way, for each of its three
+ * large layers). The weights must then be left out of the variables differentiated: tfjs only
+ * asks for the gradients it needs, and the one returned for such a weight is a placeholder.
  */
-const matMulWithGrads = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
-  const [x, w, save] = args as [Tensor2D, Tensor2D, tf.GradSaveFunc];
-  save([x, w]);
-  const value = denseForwardSimd(x, w) ?? (x.shape[0] >= PACK_FROM_BATCH ? (tf.matMul(x, w) as Tensor2D) : matMulByWeightRows(x, w));
-  const gradFunc = (dy: Tensor2D, saved: Tensor[]): Tensor[] => {
-    const [sx, sw] = saved as [Tensor2D, Tensor2D];
-    return [
-      denseInputGradientSimd(dy, sw) ?? tf.transpose(tf.matMul(sw, tf.transpose(dy))),
-      denseFilterGradientSimd(sx, dy) ?? tf.matMul(tf.transpose(sx), dy),
-    ];
-  };
-  return { value, gradFunc };
-});
+export class DeferredDenseGradients {
+  private readonly wanted = new Set<Tensor>();
+  private readonly kept = new Map<Tensor, { x: Tensor2D; dy: Tensor2D }>();
 
-/** x [B, K] times w [K, N] for training (gradients with respect to both). */
-export function trainingMatMul(x: Tensor2D, w: Tensor2D): Tensor2D {
-  if (convStrategyFor(tf.getBackend()) !== 'conv') return tf.matMul(x, w);
-  return tf.tidy(() => matMulWithGrads(x, w) as Tensor2D);
+  /** From now until end(), the gradients of `weights` are kept as (x, dy). */
+  begin(weights: readonly Tensor[]): void {
+    this.dispose();
+    weights.forEach((w) => this.wanted.add(w));
+  }
+
+  /** Whether w's gradient is deferred now. */
+  wants(w: Tensor): boolean {
+    return this.wanted.has(w);
+  }
+
+  /** Keeps (x, dy) for w: the gradient x^T dy of one use of w (a weight used twice is an error). */
+  record(w: Tensor, x: Tensor2D, dy: Tensor2D): void {
+    if (this.kept.has(w)) throw new Error('A deferred dense weight was used twice in one step.');
+    this.kept.set(w, { x: tf.keep(x.clone()), dy: tf.keep(dy.clone()) });
+  }
+
+  /** The (x, dy) kept since begin(), each weight's; ends the deferral. The caller disposes them. */
+  end(): Map<Tensor, { x: Tensor2D; dy: Tensor2D }> {
+    const kept = new Map(this.kept);
+    this.kept.clear();
+    this.wanted.clear();
+    return kept;
+  }
+
+  /** Ends the deferral and frees what it kept. */
+  dispose(): void {
+    this.end().forEach(({ x, dy }) => tf.dispose([x, dy]));
+  }
+}
+
+/**
+ * x W for training, with the gradients of x and W: with the engine's SIMD kernels
+ * (kernels/dense.ts) each product streams W or dW once; else on XNNPACK dx = (W dy^T)^T and
+ * dW = transpose(x) dy. A weight whose gradient `deferred` wants gets (x, dy) recorded there
+ * instead of dW.
+ */
+export function trainingMatMul(deferred?: DeferredDenseGradients): MatMulFn {
+  return (x, w) => {
+    if (convStrategyFor(tf.getBackend()) !== 'conv') return tf.matMul(x, w);
+    const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
+      const [xi, wi, save] = args as [Tensor2D, Tensor2D, tf.GradSaveFunc];
+      save([xi, wi]);
+      const value = denseForwardSimd(xi, wi) ?? (xi.shape[0] >= PACK_FROM_BATCH ? (tf.matMul(xi, wi) as Tensor2D) : matMulByWeightRows(xi, wi));
+      const gradFunc = (dy: Tensor2D, saved: Tensor[]): Tensor[] => {
+        const [sx, sw] = saved as [Tensor2D, Tensor2D];
+        const dx = denseInputGradientSimd(dy, sw) ?? tf.transpose(tf.matMul(sw, tf.transpose(dy)));
+        if (deferred?.wants(w) === true) {
+          deferred.record(w, sx, dy);
+          return [dx, tf.scalar(0)];
+        }
+        return [dx, denseFilterGradientSimd(sx, dy) ?? tf.matMul(tf.transpose(sx), dy)];
+      };
+      return { value, gradFunc };
+    });
+    return tf.tidy(() => op(x, w) as Tensor2D);
+  };
 }
 
 /**

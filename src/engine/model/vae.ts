@@ -21,7 +21,7 @@ import { EngineError } from '../errors';
 import type { VaeConfig } from '../types';
 import type { Vae } from './autoencoder';
 import { LEAK, projectionConvLayer, trainingConvLayer, trainingInputLayer, type Activation, type ConvLayerFn } from './layer';
-import { projectionMatMul, trainingMatMul, type MatMulFn } from './dense';
+import { DeferredDenseGradients, projectionMatMul, trainingMatMul, type MatMulFn } from './dense';
 import { KeptWeights } from './kept-weights';
 import { convStrategyFor } from './conv';
 import { upsampledConvApplies } from './upsampled';
@@ -226,6 +226,8 @@ function buildVae(config: VaeConfig, valueOf: (spec: WeightSpec) => Float32Array
   // The projection's layers keep what they derive from the weights (transposes, flipped filters).
   const kept = new KeptWeights();
   const projectionMm = projectionMatMul(kept);
+  const denseGradients = new DeferredDenseGradients();
+  const trainingMm = trainingMatMul(denseGradients);
   const projectionLayer = projectionConvLayer(kept);
   return {
     config: resolved,
@@ -235,10 +237,11 @@ function buildVae(config: VaeConfig, valueOf: (spec: WeightSpec) => Float32Array
     encode: (x) => {
       // The images are data: no gradient reaches them in training (trainingInputLayer).
       const layers = { first: trainingInputLayer, layer: trainingConvLayer };
-      const heads = encodeWith(resolved, layers, trainingMatMul, w, x, ['enc/mu', 'enc/logvar']);
+      const heads = encodeWith(resolved, layers, trainingMm, w, x, ['enc/mu', 'enc/logvar']);
       return { mu: heads['enc/mu'], logVar: heads['enc/logvar'] };
     },
-    decode: (z) => decodeWith(resolved, trainingConvLayer, trainingMatMul, w, z),
+    decode: (z) => decodeWith(resolved, trainingConvLayer, trainingMm, w, z),
+    denseGradients,
     // Projection needs only the input gradient (layers whose filter gradient is never computed)
     // and only the mean code (logVar is not computed).
     reconstruct: (x) =>
@@ -249,6 +252,7 @@ function buildVae(config: VaeConfig, valueOf: (spec: WeightSpec) => Float32Array
     keptTensors: () => kept.size,
     dispose: () => {
       kept.dispose();
+      denseGradients.dispose();
       variables.forEach((v) => v.dispose());
     },
   };

@@ -6,11 +6,11 @@
  */
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
-import type { NamedTensorMap, Tensor, Variable } from '@tensorflow/tfjs-core';
+import type { NamedTensorMap, Tensor, Tensor2D, Variable } from '@tensorflow/tfjs-core';
 
 /** A gradient with its variable's name (tfjs's NamedTensor, which its index does not export). */
 type NamedTensor = Parameters<tf.Optimizer['applyGradients']>[0] extends infer T ? (T extends readonly (infer E)[] ? E : never) : never;
-import { adamStepSimd, type AdamSettings } from '../kernels/adam';
+import { adamStepSimd, denseAdamStepSimd, type AdamSettings } from '../kernels/adam';
 
 const BETA1 = 0.9;
 const BETA2 = 0.999;
@@ -23,13 +23,17 @@ function adamStepOps(w: Tensor, m: Tensor, v: Tensor, g: Tensor, s: AdamSettings
   return [tf.sub(w, tf.mul(step, s.learningRate)), m2, v2];
 }
 
+/** One kernel where the engine's run, else tfjs's ops. */
+const adamStep = (w: Tensor, m: Tensor, v: Tensor, g: Tensor, s: AdamSettings) => adamStepSimd(w, m, v, g, s) ?? adamStepOps(w, m, v, g, s);
+
 export class Adam extends tf.Optimizer {
   /** The Adam class name, so a saved configuration reads as tfjs's. */
   static get className(): string {
     return 'Adam';
   }
 
-  private readonly moments: { m: Variable; v: Variable }[] = [];
+  /** Each variable's moments, by its name. */
+  private readonly moments = new Map<string, { m: Variable; v: Variable }>();
 
   constructor(
     public learningRate: number,
@@ -41,7 +45,16 @@ export class Adam extends tf.Optimizer {
   }
 
   applyGradients(variableGradients: NamedTensorMap | NamedTensor[]): void {
-    const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
+    const gradients: NamedTensorMap = Array.isArray(variableGradients) ? Object.fromEntries(variableGradients.map((v) => [v.name, v.tensor])) : variableGradients;
+    this.step(gradients, new Map());
+  }
+
+  /**
+   * One step: each variable named in `gradients` by its gradient, and each dense layer's weight
+   * in `dense` by the gradient x^T dy of its (x, dy) (model/dense.ts DeferredDenseGradients), in
+   * one pass where the kernel runs. One step count for all of them.
+   */
+  step(gradients: NamedTensorMap, dense: ReadonlyMap<Tensor, { x: Tensor2D; dy: Tensor2D }>): void {
     const t = this.iterations + 1;
     const settings: AdamSettings = {
       learningRate: this.learningRate,
@@ -52,23 +65,38 @@ export class Adam extends tf.Optimizer {
       biasCorrection2: 1 - this.beta2 ** t,
     };
     tf.tidy(() => {
-      names.forEach((name, i) => {
+      for (const [name, g] of Object.entries(gradients)) {
         const value = tf.engine().registeredVariables[name];
-        const g = Array.isArray(variableGradients) ? variableGradients[i]?.tensor : variableGradients[name];
-        if (value === undefined || g === undefined) return;
-        const state = (this.moments[i] ??= tf.tidy(() => ({ m: tf.variable(tf.zerosLike(value), false), v: tf.variable(tf.zerosLike(value), false) })));
-        const [w2, m2, v2] = adamStepSimd(value, state.m, state.v, g, settings) ?? adamStepOps(value, state.m, state.v, g, settings);
-        state.m.assign(m2);
-        state.v.assign(v2);
-        value.assign(w2);
-      });
+        if (value === undefined || g === undefined) continue;
+        const { m, v } = this.momentsOf(value);
+        this.assign(value, m, v, adamStep(value, m, v, g, settings));
+      }
+      for (const [w, { x, dy }] of dense) {
+        if (!(w instanceof tf.Variable)) throw new Error('A deferred dense gradient belongs to a tensor that is not a variable.');
+        const { m, v } = this.momentsOf(w);
+        this.assign(w, m, v, denseAdamStepSimd(x, dy, w, m, v, settings) ?? adamStep(w, m, v, tf.matMul(x, dy, true, false), settings));
+      }
     });
     this.incrementIterations();
   }
 
+  private momentsOf(value: Variable): { m: Variable; v: Variable } {
+    const known = this.moments.get(value.name);
+    if (known !== undefined) return known;
+    const made = tf.tidy(() => ({ m: tf.variable(tf.zerosLike(value), false), v: tf.variable(tf.zerosLike(value), false) }));
+    this.moments.set(value.name, made);
+    return made;
+  }
+
+  private assign(w: Variable, m: Variable, v: Variable, [w2, m2, v2]: [Tensor, Tensor, Tensor]): void {
+    m.assign(m2);
+    v.assign(v2);
+    w.assign(w2);
+  }
+
   dispose(): void {
-    tf.dispose(this.moments.flatMap((s) => [s.m, s.v]));
-    this.moments.length = 0;
+    tf.dispose([...this.moments.values()].flatMap((s) => [s.m, s.v]));
+    this.moments.clear();
   }
 
   getConfig(): tf.serialization.ConfigDict {

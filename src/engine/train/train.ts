@@ -23,6 +23,7 @@ export type { TrainEnd };
 import { Adam } from './adam';
 import { emptyBatchBuffers, epochOrder, makeBatch, planBatches, splitValidation, type BatchBuffers, type BatchPlan } from './batches';
 import { LossWindow, type Losses } from './losses';
+import { takeAdamStep } from './step';
 import { BestEpoch, budgetReached, etaMs, learningRateAt, runProgress } from './schedule';
 
 /** Steps between two read-backs of the losses (and two progress events). */
@@ -76,7 +77,7 @@ interface Loop {
   rng: () => number;
   train: FloatImage[];
   plan: BatchPlan;
-  optimizer: tf.Optimizer;
+  optimizer: Adam;
   now: () => number;
   startMs: number;
   budgetMs: number | null;
@@ -136,19 +137,14 @@ function trainStep(loop: Loop, x: Tensor4D): Tensor1D {
   // Adam reads its rate at every update; the field is protected in the typings only.
   (loop.optimizer as unknown as { learningRate: number }).learningRate = loop.learningRate;
   const parts: Scalar[] = [];
-  const loss = loop.optimizer.minimize(
-    () => {
+  try {
+    const loss = takeAdamStep(loop.vae, loop.optimizer, () => {
       const noise = tf.randomNormal([x.shape[0], latentDim(loop.vae.config)], 0, 1, 'float32', seed) as Tensor2D;
       const l = vaeLoss(loop.vae, coarseNoise(x, denoise, noiseSeed), loop.cfg.beta, noise, x);
       parts.push(tf.keep(l.recon), tf.keep(l.kl));
       return l.loss;
-    },
-    true,
-    loop.vae.variables,
-  );
-  if (loss !== null) parts.unshift(loss);
-  try {
-    if (parts.length !== 3) throw new EngineError('backend-failed', 'The optimizer returned no loss.');
+    });
+    parts.unshift(loss);
     return tf.tidy(() => tf.stack(parts) as Tensor1D);
   } finally {
     tf.dispose(parts);
