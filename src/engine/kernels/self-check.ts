@@ -2,8 +2,9 @@
  * The SIMD kernels against tfjs's own route on the current backend, where they run as the app
  * runs them (on its helper threads where tfjs is threaded): one layer's forward convolution,
  * its filter gradient, an encoder layer's input gradient by the four phases written in place
- * (sub-pixel.ts) and a dense layer's three products (dense.ts), on random values, at shapes
- * that give every thread several chunks.
+ * (sub-pixel.ts), a dense layer's three products (dense.ts) and its Adam step from x and dy
+ * (adam.ts, the update against Adam's on tfjs's x^T dy), on random values, at shapes that give
+ * every thread several chunks.
  * For the end-to-end tests, which cannot reach the helper threads otherwise.
  */
 import '../tf-setup';
@@ -11,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
 import { filterGradConv, inputGradient } from '../model/conv';
 import { conv2dSimd } from './conv2d';
+import { adamStepSimd, denseAdamStepSimd } from './adam';
 import { denseFilterGradientSimd, denseForwardSimd, denseInputGradientSimd } from './dense';
 import { filterGradientSimd } from './filter-gradient';
 import { currentSimd } from './simd-module';
@@ -33,6 +35,9 @@ export async function relativeError(a: tf.Tensor, b: tf.Tensor): Promise<number>
   }
 }
 
+/** An Adam step's settings early in training (bias corrections of the second step). */
+const ADAM_CHECK = { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, biasCorrection1: 0.19, biasCorrection2: 0.002 };
+
 export async function simdSelfCheck(): Promise<SimdCheck> {
   const simd = currentSimd();
   if (simd === null) return { linked: false, helpers: 0, maxRelativeError: 0 };
@@ -48,6 +53,13 @@ export async function simdSelfCheck(): Promise<SimdCheck> {
   const xd = tf.randomNormal([4, 4096], 0, 1, 'float32', 7) as Tensor2D;
   const wd = tf.randomNormal([4096, 256], 0, 1, 'float32', 8) as Tensor2D;
   const dyd = tf.randomNormal([4, 256], 0, 1, 'float32', 9) as Tensor2D;
+  // Adam's step on weights at 0 (the new weights are the update itself, with no rounding of w
+  // + update in them), its moments as in training.
+  const [w0, md, vd] = [tf.zeros([4096, 256]), tf.randomNormal([4096, 256], 0, 0.1, 'float32', 11), tf.randomUniform([4096, 256], 0.01, 1, 'float32', 12)];
+  const newWeights = (next: Tensor[] | null) => {
+    tf.dispose(next?.slice(1) ?? []);
+    return next?.[0] ?? null;
+  };
   // The last layer: 16 channels in, the 3 colours out, sigmoid (the narrow kernel).
   const f3 = tf.randomNormal([3, 3, 16, 3], 0, 1, 'float32', 10) as Tensor4D;
   const ours: (Tensor | null)[] = [
@@ -58,6 +70,7 @@ export async function simdSelfCheck(): Promise<SimdCheck> {
     denseForwardSimd(xd, wd),
     denseInputGradientSimd(dyd, wd),
     denseFilterGradientSimd(xd, dyd),
+    newWeights(denseAdamStepSimd(xd, dyd, w0, md, vd, ADAM_CHECK)),
   ];
   const theirs = tf.tidy(() => [
     tf.leakyRelu(tf.add(tf.conv2d(x, f, 1, 'same'), b), 0.2),
@@ -67,6 +80,7 @@ export async function simdSelfCheck(): Promise<SimdCheck> {
     tf.matMul(xd, wd),
     tf.matMul(dyd, wd, false, true),
     tf.matMul(xd, dyd, true, false),
+    adamStepSimd(w0, md, vd, tf.matMul(xd, dyd, true, false), ADAM_CHECK)![0]!,
   ]);
   try {
     let worst = 0;
@@ -77,6 +91,6 @@ export async function simdSelfCheck(): Promise<SimdCheck> {
     }
     return { linked: true, helpers: simd.helpers, maxRelativeError: worst };
   } finally {
-    tf.dispose([x, f, b, dy, f4, dy4, xd, wd, dyd, f3, ...theirs, ...ours.filter((t): t is Tensor => t !== null)]);
+    tf.dispose([x, f, b, dy, f4, dy4, xd, wd, dyd, w0, md, vd, f3, ...theirs, ...ours.filter((t): t is Tensor => t !== null)]);
   }
 }
