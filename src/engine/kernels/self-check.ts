@@ -3,8 +3,8 @@
  * runs them (on its helper threads where tfjs is threaded): one layer's forward convolution,
  * its filter gradient, an encoder layer's input gradient by the four phases written in place
  * (sub-pixel.ts), a dense layer's three products (dense.ts) and its Adam step from x and dy
- * (adam.ts, the update against Adam's on tfjs's x^T dy), on random values, at shapes that give
- * every thread several chunks.
+ * (adam.ts, the update against Adam's on tfjs's x^T dy) and a batch's projection update
+ * (projection-update.ts), on random values, at shapes that give every thread several chunks.
  * For the end-to-end tests, which cannot reach the helper threads otherwise.
  */
 import '../tf-setup';
@@ -14,6 +14,7 @@ import { filterGradConv, inputGradient } from '../model/conv';
 import { conv2dSimd } from './conv2d';
 import { adamStepSimd, denseAdamStepSimd } from './adam';
 import { denseFilterGradientSimd, denseForwardSimd, denseInputGradientSimd } from './dense';
+import { projectionUpdateSimd } from './projection-update';
 import { filterGradientSimd } from './filter-gradient';
 import { currentSimd } from './simd-module';
 
@@ -33,6 +34,12 @@ export async function relativeError(a: tf.Tensor, b: tf.Tensor): Promise<number>
   } finally {
     tf.dispose([diff!, scale!]);
   }
+}
+
+/** The update's next images, its per-image sums freed. */
+function projectedImages(update: { next: Tensor; l1: Tensor } | null): Tensor | null {
+  update?.l1.dispose();
+  return update?.next ?? null;
 }
 
 /** An Adam step's settings early in training (bias corrections of the second step). */
@@ -62,6 +69,8 @@ export async function simdSelfCheck(): Promise<SimdCheck> {
   };
   // The last layer: 16 channels in, the 3 colours out, sigmoid (the narrow kernel).
   const f3 = tf.randomNormal([3, 3, 16, 3], 0, 1, 'float32', 10) as Tensor4D;
+  // A projection step's update for 16 images (weighted, lambda 0.1, alpha 0.5).
+  const [px, px0, pg, pr] = [13, 14, 15, 16].map((seed) => tf.randomUniform([16, 16, 16, 3], 0, 1, 'float32', seed) as Tensor4D);
   const ours: (Tensor | null)[] = [
     conv2dSimd(x, f, b, 1, [1, 1, 1, 1], 'leakyrelu', 0.2),
     conv2dSimd(x, f3, null, 1, [1, 1, 1, 1], 'sigmoid'),
@@ -71,6 +80,7 @@ export async function simdSelfCheck(): Promise<SimdCheck> {
     denseInputGradientSimd(dyd, wd),
     denseFilterGradientSimd(xd, dyd),
     newWeights(denseAdamStepSimd(xd, dyd, w0, md, vd, ADAM_CHECK)),
+    projectedImages(projectionUpdateSimd(px!, px0!, pg!, pr!, undefined, { alpha: 0.5, lambda: 0.1, variant: 'weighted' })),
   ];
   const theirs = tf.tidy(() => [
     tf.leakyRelu(tf.add(tf.conv2d(x, f, 1, 'same'), b), 0.2),
@@ -81,6 +91,7 @@ export async function simdSelfCheck(): Promise<SimdCheck> {
     tf.matMul(dyd, wd, false, true),
     tf.matMul(xd, dyd, true, false),
     adamStepSimd(w0, md, vd, tf.matMul(xd, dyd, true, false), ADAM_CHECK)![0]!,
+    tf.clipByValue(tf.sub(px!, tf.mul(tf.mul(tf.add(pg!, tf.mul(0.1, tf.sign(tf.sub(px!, px0!)))), tf.square(pr!)), 0.5)), 0, 1),
   ]);
   try {
     let worst = 0;
@@ -91,6 +102,6 @@ export async function simdSelfCheck(): Promise<SimdCheck> {
     }
     return { linked: true, helpers: simd.helpers, maxRelativeError: worst };
   } finally {
-    tf.dispose([x, f, b, dy, f4, dy4, xd, wd, dyd, w0, md, vd, f3, ...theirs, ...ours.filter((t): t is Tensor => t !== null)]);
+    tf.dispose([x, f, b, dy, f4, dy4, xd, wd, dyd, w0, md, vd, f3, px!, px0!, pg!, pr!, ...theirs, ...ours.filter((t): t is Tensor => t !== null)]);
   }
 }

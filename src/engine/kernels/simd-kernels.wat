@@ -591,6 +591,82 @@
         (br $weightRows)))
   )
 
+  ;; One projection step's update after the backward pass (kernels/projection-update.ts), for
+  ;; images first <= b < last of `per` floats each: with d = x - x0,
+  ;;   dir = (g + lambda sign(d)) w, w = r r / gain (weighted; gain 0: none) or 1 (plain),
+  ;;   next = min(max(x - dir alpha, 0), 1), l1[b] = sum of |d| over the image.
+  ;; gain (when given) holds one image's `per` floats. As tfjs's ops compute it, one pass
+  ;; instead of a dozen (each of them a pass over the batch's pixels).
+  (func (export "projectionUpdate")
+    (param $x i32) (param $x0 i32) (param $g i32) (param $r i32) (param $gain i32) (param $next i32) (param $l1 i32)
+    (param $per i32) (param $first i32) (param $last i32) (param $alpha f32) (param $lambda f32) (param $weighted i32)
+    (local $b i32) (local $at i32) (local $end i32) (local $tail i32) (local $base i32) (local $gi i32)
+    (local $xv v128) (local $dv v128) (local $dir v128) (local $sum v128) (local $lam v128) (local $alp v128)
+    (local $zero v128) (local $one v128)
+    (local $xs f32) (local $ds f32) (local $dirs f32) (local $sums f32)
+    (local.set $lam (f32x4.splat (local.get $lambda)))
+    (local.set $alp (f32x4.splat (local.get $alpha)))
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (local.set $end (i32.shl (local.get $per) (i32.const 2)))
+    (local.set $tail (i32.and (local.get $end) (i32.const -16)))
+    (local.set $b (local.get $first))
+    (block $imagesDone
+      (loop $images
+        (br_if $imagesDone (i32.ge_s (local.get $b) (local.get $last)))
+        (local.set $base (i32.mul (local.get $b) (local.get $end)))
+        (local.set $sum (v128.const i32x4 0 0 0 0))
+        (local.set $at (i32.const 0))
+        (block $vectorsDone
+          (loop $vectors
+            (br_if $vectorsDone (i32.ge_u (local.get $at) (local.get $tail)))
+            (local.set $gi (i32.add (local.get $base) (local.get $at)))
+            (local.set $xv (v128.load (i32.add (local.get $x) (local.get $gi))))
+            (local.set $dv (f32x4.sub (local.get $xv) (v128.load (i32.add (local.get $x0) (local.get $gi)))))
+            (local.set $sum (f32x4.add (local.get $sum) (f32x4.abs (local.get $dv))))
+            ;; lambda sign(d): lambda where d > 0, -lambda where d < 0, 0 at 0.
+            (local.set $dir (f32x4.add (v128.load (i32.add (local.get $g) (local.get $gi)))
+              (f32x4.sub
+                (v128.and (f32x4.gt (local.get $dv) (local.get $zero)) (local.get $lam))
+                (v128.and (f32x4.lt (local.get $dv) (local.get $zero)) (local.get $lam)))))
+            (if (local.get $weighted)
+              (then
+                (local.set $dv (v128.load (i32.add (local.get $r) (local.get $gi))))
+                (local.set $dv (f32x4.mul (local.get $dv) (local.get $dv)))
+                (if (local.get $gain)
+                  (then (local.set $dv (f32x4.div (local.get $dv) (v128.load (i32.add (local.get $gain) (local.get $at)))))))
+                (local.set $dir (f32x4.mul (local.get $dir) (local.get $dv)))))
+            (v128.store (i32.add (local.get $next) (local.get $gi))
+              (f32x4.min (f32x4.max (f32x4.sub (local.get $xv) (f32x4.mul (local.get $dir) (local.get $alp))) (local.get $zero)) (local.get $one)))
+            (local.set $at (i32.add (local.get $at) (i32.const 16)))
+            (br $vectors)))
+        (local.set $sums (call $laneSum (local.get $sum)))
+        (block $floatsDone
+          (loop $floats
+            (br_if $floatsDone (i32.ge_u (local.get $at) (local.get $end)))
+            (local.set $gi (i32.add (local.get $base) (local.get $at)))
+            (local.set $xs (f32.load (i32.add (local.get $x) (local.get $gi))))
+            (local.set $ds (f32.sub (local.get $xs) (f32.load (i32.add (local.get $x0) (local.get $gi)))))
+            (local.set $sums (f32.add (local.get $sums) (f32.abs (local.get $ds))))
+            (local.set $dirs (f32.add (f32.load (i32.add (local.get $g) (local.get $gi)))
+              (select (local.get $lambda)
+                (select (f32.neg (local.get $lambda)) (f32.const 0) (f32.lt (local.get $ds) (f32.const 0)))
+                (f32.gt (local.get $ds) (f32.const 0)))))
+            (if (local.get $weighted)
+              (then
+                (local.set $ds (f32.load (i32.add (local.get $r) (local.get $gi))))
+                (local.set $ds (f32.mul (local.get $ds) (local.get $ds)))
+                (if (local.get $gain)
+                  (then (local.set $ds (f32.div (local.get $ds) (f32.load (i32.add (local.get $gain) (local.get $at)))))))
+                (local.set $dirs (f32.mul (local.get $dirs) (local.get $ds)))))
+            (f32.store (i32.add (local.get $next) (local.get $gi))
+              (f32.min (f32.max (f32.sub (local.get $xs) (f32.mul (local.get $dirs) (local.get $alpha))) (f32.const 0)) (f32.const 1)))
+            (local.set $at (i32.add (local.get $at) (i32.const 4)))
+            (br $floats)))
+        (f32.store (i32.add (local.get $l1) (i32.shl (local.get $b) (i32.const 2))) (local.get $sums))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $images)))
+  )
+
   ;; out[c] = sum over p < pixels of x[p, c], c < channels (a multiple of 4): a bias's gradient.
   ;; One pass over x, the sums kept in out (in the first-level cache).
   (func (export "channelSums") (param $x i32) (param $out i32) (param $pixels i32) (param $channels i32)

@@ -32,6 +32,8 @@ export interface SimdExports {
   adam(...args: number[]): void;
   /** (x, dy, w, m, v, wOut, mOut, vOut, rows, kCount, n, first, last, lr, beta1, beta2, epsilon, 1 - beta1^t, 1 - beta2^t): adam with g = x^T dy, weight rows first .. last - 1. */
   denseAdam(...args: number[]): void;
+  /** (x, x0, g, r, gain or 0, next, l1, per, first, last, alpha, lambda, weighted): a projection step's update of images first .. last - 1. */
+  projectionUpdate(...args: number[]): void;
   channelSums(x: number, out: number, pixels: number, channels: number): void;
   /** (a, ars, acs, b, out, sCount, n, first, last, jFirst, jLast): out[r, j] = sum over s of a[r ars + s acs] b[s, j]. */
   denseCombine(...args: number[]): void;

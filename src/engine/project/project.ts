@@ -31,6 +31,7 @@ import { reconstructionError } from '../model/reconstruction';
 import { perImageSum } from '../model/sum';
 import type { FloatImage, ProjectionFrame, ProjectionSettings } from '../types';
 import { imagesToTensor, tensorToImages, validateEvery, validateSettings } from './validate';
+import { projectionUpdateSimd } from '../kernels/projection-update';
 
 export interface ProjectOptions {
   /** Report x_t as an image every `every` steps (default 1). */
@@ -65,6 +66,25 @@ export interface EnergyAndGrad {
  * Call inside tf.tidy: the returned tensors belong to the caller's scope.
  */
 export function energyAndGrad(model: Autoencoder, x: Tensor4D, x0: Tensor4D, lambda: number): EnergyAndGrad {
+  return withL1Term(reconstructionTermAndGrad(model, x), x, x0, lambda);
+}
+
+/** The energies and gradient of the reconstruction term `term` with the L1 term added (see energyAndGrad). */
+function withL1Term({ recon, grad, residual }: ReconstructionTerm, x: Tensor4D, x0: Tensor4D, lambda: number): EnergyAndGrad {
+  const d = tf.sub<Tensor4D>(x, x0);
+  const energies = tf.add<Tensor1D>(recon, tf.mul(lambda, perImageSum(tf.abs(d))));
+  return { energy: tf.sum(energies), energies, grad: tf.add(grad, tf.mul(lambda, tf.sign(d))), residual };
+}
+
+/** The reconstruction term of each image [N], its gradient and the residual x - f(x). */
+interface ReconstructionTerm {
+  recon: Tensor1D;
+  grad: Tensor4D;
+  residual: Tensor4D;
+}
+
+/** energyAndGrad without the L1 term. */
+function reconstructionTermAndGrad(model: Autoencoder, x: Tensor4D): ReconstructionTerm {
   const aux: { residual?: Tensor4D; recon?: Tensor1D } = {};
   const term = model.config.reconstruction;
   const reconEnergy = (xv: Tensor4D): Scalar => {
@@ -82,9 +102,7 @@ export function energyAndGrad(model: Autoencoder, x: Tensor4D, x0: Tensor4D, lam
   const residual = tf.clone(kept);
   const recon = tf.clone(keptRecon);
   tf.dispose([kept, keptRecon]);
-  const d = tf.sub<Tensor4D>(x, x0);
-  const energies = tf.add<Tensor1D>(recon, tf.mul(lambda, perImageSum(tf.abs(d))));
-  return { energy: tf.sum(energies), energies, grad: tf.add(grad, tf.mul(lambda, tf.sign(d))), residual };
+  return { recon, grad: grad as Tensor4D, residual };
 }
 
 /** Throws unless g has one finite value >= 1 per pixel of the model's size. */
@@ -110,7 +128,8 @@ export function energyOf(model: Autoencoder, x: Tensor4D, x0: Tensor4D, lambda: 
 
 /**
  * One projection step of a batch: E of each image at x_t, [N], and x_{t+1}. Both belong to the
- * caller. weightGainSquared: g^2 as [1, H, W, 1] for the 'calibrated' variant.
+ * caller. weightGainSquared: g^2 as [1, H, W, C] for the 'calibrated' variant (each pixel's
+ * gain in each of its channels).
  */
 export function projectionStep(
   model: Autoencoder,
@@ -120,10 +139,15 @@ export function projectionStep(
   weightGainSquared?: Tensor4D,
 ): { energy: Tensor1D; next: Tensor4D } {
   return tf.tidy(() => {
-    const { energies, grad, residual } = energyAndGrad(model, x, x0, s.lambda);
+    const gain = s.variant === 'calibrated' ? weightGainSquared : undefined;
+    // On wasm everything after the backward pass is one kernel (kernels/projection-update.ts).
+    const term = reconstructionTermAndGrad(model, x);
+    const fused = projectionUpdateSimd(x, x0, term.grad, term.residual, gain, s);
+    if (fused !== null) return { energy: tf.add<Tensor1D>(term.recon, tf.mul(s.lambda, fused.l1)), next: fused.next };
+    const { energies, grad, residual } = withL1Term(term, x, x0, s.lambda);
     const weight = (): Tensor4D => {
       const w = tf.square<Tensor4D>(residual);
-      return s.variant === 'calibrated' && weightGainSquared ? tf.div<Tensor4D>(w, weightGainSquared) : w;
+      return gain ? tf.div<Tensor4D>(w, gain) : w;
     };
     const direction = s.variant === 'plain' ? grad : tf.mul(grad, weight());
     const next = tf.clipByValue(tf.sub<Tensor4D>(x, tf.mul(direction, s.alpha)), 0, 1);
@@ -168,7 +192,7 @@ export async function* projectBatch(
   if (gain) checkWeightGain(model, gain);
   const x0t = imagesToTensor(model.config, x0s);
   const channels = x0s[0]?.channels ?? 1;
-  const gain2 = gain && tf.tidy(() => tf.square(tf.tensor4d(gain, [1, model.config.size, model.config.size, 1])));
+  const gain2 = gain && tf.tidy(() => tf.tile(tf.square(tf.tensor4d(gain, [1, model.config.size, model.config.size, 1])), [1, 1, 1, channels]));
   let x: Tensor4D = tf.clone(x0t);
   try {
     let t = 0;
