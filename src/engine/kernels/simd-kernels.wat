@@ -667,6 +667,50 @@
         (br $images)))
   )
 
+  ;; Elementwise activations (kernels/activation.ts) over floats first <= i < last, whole vectors
+  ;; then one at a time:
+  ;;   mode 0, LeakyReLU: out = max(x, alpha x) (0 < alpha < 1);
+  ;;   mode 1, LeakyReLU's gradient from its output y: out = dy where y > 0, else alpha dy;
+  ;;   mode 2, the sigmoid's gradient from its output y: out = dy (y (1 - y)).
+  ;; x is y for the gradients; dy unused (0) for mode 0.
+  (func (export "activation")
+    (param $x i32) (param $dy i32) (param $out i32) (param $first i32) (param $last i32) (param $mode i32) (param $alpha f32)
+    (local $at i32) (local $end i32) (local $tail i32) (local $a v128) (local $one v128) (local $zero v128) (local $v v128) (local $s f32)
+    (local.set $a (f32x4.splat (local.get $alpha)))
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (local.set $at (i32.shl (local.get $first) (i32.const 2)))
+    (local.set $end (i32.shl (local.get $last) (i32.const 2)))
+    (local.set $tail (i32.sub (local.get $end) (i32.and (i32.sub (local.get $end) (local.get $at)) (i32.const 15))))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $at) (local.get $tail)))
+        (local.set $v (v128.load (i32.add (local.get $x) (local.get $at))))
+        (v128.store (i32.add (local.get $out) (local.get $at))
+          (if (result v128) (i32.eqz (local.get $mode))
+            (then (f32x4.max (local.get $v) (f32x4.mul (local.get $v) (local.get $a))))
+            (else
+              (f32x4.mul (v128.load (i32.add (local.get $dy) (local.get $at)))
+                (if (result v128) (i32.eq (local.get $mode) (i32.const 1))
+                  (then (v128.bitselect (local.get $one) (local.get $a) (f32x4.gt (local.get $v) (local.get $zero))))
+                  (else (f32x4.mul (local.get $v) (f32x4.sub (local.get $one) (local.get $v)))))))))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $vectors)))
+    (block $floatsDone
+      (loop $floats
+        (br_if $floatsDone (i32.ge_u (local.get $at) (local.get $end)))
+        (local.set $s (f32.load (i32.add (local.get $x) (local.get $at))))
+        (f32.store (i32.add (local.get $out) (local.get $at))
+          (if (result f32) (i32.eqz (local.get $mode))
+            (then (f32.max (local.get $s) (f32.mul (local.get $s) (local.get $alpha))))
+            (else
+              (f32.mul (f32.load (i32.add (local.get $dy) (local.get $at)))
+                (if (result f32) (i32.eq (local.get $mode) (i32.const 1))
+                  (then (select (f32.const 1) (local.get $alpha) (f32.gt (local.get $s) (f32.const 0))))
+                  (else (f32.mul (local.get $s) (f32.sub (f32.const 1) (local.get $s)))))))))
+        (local.set $at (i32.add (local.get $at) (i32.const 4)))
+        (br $floats)))
+  )
+
   ;; out[c] = sum over p < pixels of x[p, c], c < channels (a multiple of 4): a bias's gradient.
   ;; One pass over x, the sums kept in out (in the first-level cache).
   (func (export "channelSums") (param $x i32) (param $out i32) (param $pixels i32) (param $channels i32)

@@ -34,6 +34,8 @@ export interface SimdExports {
   denseAdam(...args: number[]): void;
   /** (x, x0, g, r, gain or 0, next, l1, per, first, last, alpha, lambda, weighted): a projection step's update of images first .. last - 1. */
   projectionUpdate(...args: number[]): void;
+  /** (x or y, dy or 0, out, first, last, mode, alpha): LeakyReLU (0), its gradient (1) or the sigmoid's (2) from the output, floats first .. last - 1. */
+  activation(...args: number[]): void;
   channelSums(x: number, out: number, pixels: number, channels: number): void;
   /** (a, ars, acs, b, out, sCount, n, first, last, jFirst, jLast): out[r, j] = sum over s of a[r ars + s acs] b[s, j]. */
   denseCombine(...args: number[]): void;

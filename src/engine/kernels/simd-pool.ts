@@ -14,7 +14,7 @@
  *  - DONE: chunks finished in the job; TOTAL: its chunks; FN, ARG_COUNT: what each runs;
  *  - from ARGS_BYTE, each chunk's arguments as float64s (exact for the i32 and f32 parameters).
  */
-export const SIMD_FUNCTIONS = ['conv2d', 'conv2dNarrow', 'filterGradient', 'adam', 'denseAdam', 'denseCombine', 'denseDots', 'padSpatial', 'padChannels', 'crop', 'projectionUpdate'] as const;
+export const SIMD_FUNCTIONS = ['conv2d', 'conv2dNarrow', 'filterGradient', 'adam', 'denseAdam', 'denseCombine', 'denseDots', 'padSpatial', 'padChannels', 'crop', 'projectionUpdate', 'activation'] as const;
 export type SimdFunction = (typeof SIMD_FUNCTIONS)[number];
 /** What a helper posts to its starter once it has its instance and serves chunks. */
 export const HELPER_SERVING = 'serving';

@@ -7,7 +7,8 @@
  * recorded (it has no gradient for LeakyReLU), which is always, in training and projection;
  * here the kernel is called directly and the gradients are written out:
  *  - the activation's from the layer's output y: LeakyReLU's slope is 1 where y > 0 (exactly
- *    where its input was) and LEAK elsewhere, one Step kernel; the sigmoid's is y (1 - y);
+ *    where its input was) and LEAK elsewhere, one Step kernel; the sigmoid's is y (1 - y); on
+ *    wasm either is one kernel (kernels/activation.ts);
  *  - the bias's, the sum over batch, rows and columns;
  *  - the convolution's by the backend's strategy (conv.ts).
  * Measured on wasm (Node, batch 16): conv + bias Add + LeakyRelu at 64 px, 32 -> 16 channels,
@@ -17,6 +18,7 @@
 import '../tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
+import { activationGradSimd, leakyReluSimd } from '../kernels/activation';
 import { channelSumsSimd } from '../kernels/channel-sums';
 import { conv2dSimd } from '../kernels/conv2d';
 import { upsampledConvSimd } from '../kernels/sub-pixel';
@@ -78,15 +80,27 @@ function upsampledForward(x: Tensor4D, phases: readonly Tensor4D[], bias: Tensor
 }
 
 /** The gradient before the activation, from the gradient after it and the layer's output y. */
-export function activationGrad(dy: Tensor4D, y: Tensor4D, activation: Activation): Tensor4D {
-  switch (activation) {
-    case 'linear':
-      return dy;
-    case 'leakyrelu':
-      return tf.mul(dy, tf.step(y, LEAK));
-    case 'sigmoid':
-      return tf.mul(dy, tf.mul(y, tf.sub(1, y)));
-  }
+export function activationGrad<T extends Tensor>(dy: T, y: T, activation: Activation): T {
+  if (activation === 'linear') return dy;
+  // One pass on wasm (kernels/activation.ts).
+  const simd = activationGradSimd(dy, y, activation, LEAK);
+  if (simd !== null) return simd;
+  return activation === 'leakyrelu' ? tf.mul(dy, tf.step(y, LEAK)) : tf.mul(dy, tf.mul(y, tf.sub(1, y)));
+}
+
+/**
+ * LeakyReLU (slope LEAK) with its gradient from its output (one Step, or one kernel on wasm)
+ * instead of tfjs's Greater + Select + Multiply on its input: the dense decoder's activation.
+ */
+const leakyReluOp = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
+  const [x, save] = args as [Tensor, tf.GradSaveFunc];
+  const value = leakyReluSimd(x, LEAK) ?? tf.leakyRelu(x, LEAK);
+  save([value]);
+  return { value, gradFunc: (dy: Tensor, [y]: Tensor[]) => activationGrad(dy, y!, 'leakyrelu') };
+});
+
+export function leakyRelu<T extends Tensor>(x: T): T {
+  return leakyReluOp(x) as T;
 }
 
 /** A layer with its gradient strategy; by default the one for the backend of the moment. */

@@ -20,7 +20,7 @@ import type { Tensor, Tensor1D, Tensor2D, Tensor4D, Variable } from '@tensorflow
 import { EngineError } from '../errors';
 import type { VaeConfig } from '../types';
 import type { Vae } from './autoencoder';
-import { LEAK, projectionConvLayer, trainingConvLayer, trainingInputLayer, type Activation, type ConvLayerFn } from './layer';
+import { leakyRelu, projectionConvLayer, trainingConvLayer, trainingInputLayer, type Activation, type ConvLayerFn } from './layer';
 import { DeferredDenseGradients, projectionMatMul, trainingMatMul, type MatMulFn } from './dense';
 import { KeptWeights } from './kept-weights';
 import { convStrategyFor } from './conv';
@@ -193,7 +193,7 @@ function decodeWith(config: VaeConfig, layer: ConvLayerFn, mm: MatMulFn, w: Weig
     let h =
       config.bottleneck === 'spatial'
         ? convLayer(layer, w, 'dec/in', tf.reshape(z, [z.shape[0], s, s, config.latent]) as Tensor4D, 1, 'leakyrelu')
-        : (tf.reshape(tf.leakyRelu(dense(mm, w, 'dec/dense', z), LEAK), [z.shape[0], s, s, top]) as Tensor4D);
+        : (tf.reshape(leakyRelu(dense(mm, w, 'dec/dense', z)), [z.shape[0], s, s, top]) as Tensor4D);
     for (let l = depth - 1; l >= 0; l--) {
       h = upsampledLayer(layer, w, `dec${l}`, h);
     }
