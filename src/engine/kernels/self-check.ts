@@ -36,6 +36,12 @@ export async function relativeError(a: tf.Tensor, b: tf.Tensor): Promise<number>
   }
 }
 
+/** An Adam step's new weights, its new moments freed. */
+function newWeights(next: Tensor[] | null): Tensor | null {
+  tf.dispose(next?.slice(1) ?? []);
+  return next?.[0] ?? null;
+}
+
 /** The update's next images, its per-image sums freed. */
 function projectedImages(update: { next: Tensor; l1: Tensor } | null): Tensor | null {
   update?.l1.dispose();
@@ -63,10 +69,6 @@ export async function simdSelfCheck(): Promise<SimdCheck> {
   // Adam's step on weights at 0 (the new weights are the update itself, with no rounding of w
   // + update in them), its moments as in training.
   const [w0, md, vd] = [tf.zeros([4096, 256]), tf.randomNormal([4096, 256], 0, 0.1, 'float32', 11), tf.randomUniform([4096, 256], 0.01, 1, 'float32', 12)];
-  const newWeights = (next: Tensor[] | null) => {
-    tf.dispose(next?.slice(1) ?? []);
-    return next?.[0] ?? null;
-  };
   // The last layer: 16 channels in, the 3 colours out, sigmoid (the narrow kernel).
   const f3 = tf.randomNormal([3, 3, 16, 3], 0, 1, 'float32', 10) as Tensor4D;
   // A projection step's update for 16 images (weighted, lambda 0.1, alpha 0.5).

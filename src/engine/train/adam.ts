@@ -23,7 +23,7 @@ function adamStepOps(w: Tensor, m: Tensor, v: Tensor, g: Tensor, s: AdamSettings
   return [tf.sub(w, tf.mul(step, s.learningRate)), m2, v2];
 }
 
-/** One kernel where the engine's run, else tfjs's ops. */
+/** One kernel where the engine's kernels run, else tfjs's ops. */
 const adamStep = (w: Tensor, m: Tensor, v: Tensor, g: Tensor, s: AdamSettings) => adamStepSimd(w, m, v, g, s) ?? adamStepOps(w, m, v, g, s);
 
 export class Adam extends tf.Optimizer {

@@ -134,8 +134,8 @@ function trainStep(loop: Loop, x: Tensor4D): Tensor1D {
   const denoise = loop.cfg.denoise ?? 0;
   const noiseSeed = denoise > 0 ? Math.floor(loop.rng() * 2 ** 31) : 0;
   loop.learningRate = learningRateAt(loop.cfg, runProgress(loop.stepsDone, loop.totalSteps, loop.now() - loop.startMs, loop.budgetMs));
-  // Adam reads its rate at every update; the field is protected in the typings only.
-  (loop.optimizer as unknown as { learningRate: number }).learningRate = loop.learningRate;
+  // Adam reads its rate at every update.
+  loop.optimizer.learningRate = loop.learningRate;
   const parts: Scalar[] = [];
   try {
     const loss = takeAdamStep(loop.vae, loop.optimizer, () => {
