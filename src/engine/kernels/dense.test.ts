@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import { useWasm } from '../testing/wasm';
 import { denseFilterGradientSimd, denseForwardSimd, denseInputGradientSimd } from './dense';
+import { currentSimd } from './simd-module';
 
 beforeAll(async () => {
   expect(await useWasm()).toBe(true);
@@ -38,6 +39,18 @@ describe('the dense layers\' products on wasm', () => {
     poison(k * n);
     await expectClose(denseFilterGradientSimd(x, dy), tf.matMul(x, dy, true, false));
     tf.dispose([x, w, dy]);
+  });
+
+  it('give dy W^T\'s values when W\'s rows are taken in ranges (as threads share them), odd and even', async () => {
+    const [m, k, n] = [5, 37, 8];
+    const dy = tf.randomNormal([m, n], 0, 1, 'float32', 1) as Tensor2D;
+    const w = tf.randomNormal([k, n], 0, 1, 'float32', 2) as Tensor2D;
+    const out = tf.fill([m, k], Number.NaN);
+    const simd = currentSimd()!;
+    const [dp, wp, op] = [dy, w, out].map((t) => simd.offset(t as never));
+    for (const [first, last] of [[0, 10], [10, 11], [11, 14], [14, 37]]) simd.exports.denseDots(dp!, wp!, op!, m, k, n, first!, last!);
+    await expectClose(out as Tensor2D, tf.matMul(dy, w, false, true));
+    tf.dispose([dy, w]);
   });
 
   it('step aside for a W whose rows are not whole vectors', () => {
