@@ -860,7 +860,7 @@
         (br $rows)))
   )
 
-    ;; The dense layers' products for training (kernels/dense.ts), streaming the large matrix once.
+  ;; The dense layers' products for training (kernels/dense.ts), streaming the large matrix once.
   ;; out[r, j] = sum over s < sCount of a[r ars + s acs] b[s, j], for rows first <= r < last and
   ;; columns jFirst <= j < jLast (a multiple of 4 apart), rows of b and out n floats long. Rows
   ;; in tiles of TILE (16): a tile's rows of out stay in the cache while each row of b passes
@@ -871,10 +871,17 @@
     (param $sCount i32) (param $n i32) (param $first i32) (param $last i32) (param $jFirst i32) (param $jLast i32)
     (local $tile i32) (local $tileEnd i32) (local $r i32) (local $s i32) (local $step i32) (local $j i32) (local $jEnd i32)
     (local $rowBytes i32) (local $o i32) (local $b0 i32) (local $ca i32) (local $acsBytes i32)
+    (local $q i32) (local $qb i32) (local $qa i32)
     (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
     (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
     (local.set $acsBytes (i32.shl (local.get $acs) (i32.const 2)))
     (local.set $jEnd (i32.shl (local.get $jLast) (i32.const 2)))
+    ;; Rows of b four at a time: s, s + q, s + 2q and s + 3q for s < q (q a quarter of them), so
+    ;; that each quarter is read in order (four rows side by side crossed each other's lines, which
+    ;; the prefetcher did not follow); then the rows from 4q one at a time.
+    (local.set $q (i32.shr_s (local.get $sCount) (i32.const 2)))
+    (local.set $qb (i32.mul (local.get $q) (local.get $rowBytes)))
+    (local.set $qa (i32.mul (local.get $q) (local.get $acsBytes)))
     (local.set $tile (local.get $first))
     (block $tilesDone
       (loop $tiles
@@ -893,7 +900,7 @@
         (block $sDone
           (loop $sums
             (br_if $sDone (i32.ge_s (local.get $s) (local.get $sCount)))
-            (local.set $step (select (i32.const 4) (i32.const 1) (i32.le_s (i32.add (local.get $s) (i32.const 4)) (local.get $sCount))))
+            (local.set $step (select (i32.const 4) (i32.const 1) (i32.lt_s (local.get $s) (local.get $q))))
             (local.set $b0 (i32.add (local.get $b) (i32.mul (local.get $s) (local.get $rowBytes))))
             (local.set $r (local.get $tile))
             (loop $rows
@@ -905,9 +912,9 @@
               (local.set $j (i32.shl (local.get $jFirst) (i32.const 2)))
               (if (i32.eq (local.get $step) (i32.const 4))
                 (then
-                  (local.set $c1 (f32x4.splat (f32.load (i32.add (local.get $ca) (local.get $acsBytes)))))
-                  (local.set $c2 (f32x4.splat (f32.load (i32.add (local.get $ca) (i32.shl (local.get $acsBytes) (i32.const 1))))))
-                  (local.set $c3 (f32x4.splat (f32.load (i32.add (local.get $ca) (i32.mul (local.get $acsBytes) (i32.const 3))))))
+                  (local.set $c1 (f32x4.splat (f32.load (i32.add (local.get $ca) (local.get $qa)))))
+                  (local.set $c2 (f32x4.splat (f32.load (i32.add (local.get $ca) (i32.shl (local.get $qa) (i32.const 1))))))
+                  (local.set $c3 (f32x4.splat (f32.load (i32.add (local.get $ca) (i32.mul (local.get $qa) (i32.const 3))))))
                   (block $quadDone
                     (loop $quad
                       (br_if $quadDone (i32.ge_u (local.get $j) (local.get $jEnd)))
@@ -916,10 +923,10 @@
                           (f32x4.add
                             (f32x4.add
                               (f32x4.mul (local.get $c0) (v128.load (i32.add (local.get $b0) (local.get $j))))
-                              (f32x4.mul (local.get $c1) (v128.load (i32.add (i32.add (local.get $b0) (local.get $rowBytes)) (local.get $j)))))
+                              (f32x4.mul (local.get $c1) (v128.load (i32.add (i32.add (local.get $b0) (local.get $qb)) (local.get $j)))))
                             (f32x4.add
-                              (f32x4.mul (local.get $c2) (v128.load (i32.add (i32.add (local.get $b0) (i32.shl (local.get $rowBytes) (i32.const 1))) (local.get $j))))
-                              (f32x4.mul (local.get $c3) (v128.load (i32.add (i32.add (local.get $b0) (i32.mul (local.get $rowBytes) (i32.const 3))) (local.get $j))))))))
+                              (f32x4.mul (local.get $c2) (v128.load (i32.add (i32.add (local.get $b0) (i32.shl (local.get $qb) (i32.const 1))) (local.get $j))))
+                              (f32x4.mul (local.get $c3) (v128.load (i32.add (i32.add (local.get $b0) (i32.mul (local.get $qb) (i32.const 3))) (local.get $j))))))))
                       (local.set $j (i32.add (local.get $j) (i32.const 16)))
                       (br $quad))))
                 (else
@@ -933,7 +940,9 @@
                       (br $one)))))
               (local.set $r (i32.add (local.get $r) (i32.const 1)))
               (br_if $rows (i32.lt_s (local.get $r) (local.get $tileEnd))))
-            (local.set $s (i32.add (local.get $s) (local.get $step)))
+            ;; After the q quads, on to row 4q.
+            (local.set $s (select (i32.shl (local.get $q) (i32.const 2)) (i32.add (local.get $s) (i32.const 1))
+              (i32.and (i32.eq (local.get $step) (i32.const 4)) (i32.eq (i32.add (local.get $s) (i32.const 1)) (local.get $q)))))
             (br $sums)))
         (local.set $tile (local.get $tileEnd))
         (br $tiles)))
