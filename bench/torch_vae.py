@@ -16,6 +16,7 @@ CONFIG_JSON: {"size": 64, "channels": 3, "latent": 32, "width": 16, "batch": 16[
 "-" or nothing reads it from stdin. Layouts differ (NCHW here, NHWC in tfjs); shapes do not.
 """
 import argparse
+import ctypes
 import json
 import math
 import statistics
@@ -41,6 +42,28 @@ ADAM_EPS = 1e-7
 MATMUL_N = 512
 # stats.ts sample(): blocks of calls of about 150 ms, 8 calls at most.
 BLOCK_MS, MAX_BLOCK = 150.0, 8
+
+
+# glibc's mallopt parameters.
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+# The largest mmap threshold glibc takes on 64-bit Linux.
+MMAP_THRESHOLD_MAX = 32 * 1024 * 1024
+
+
+def keep_freed_memory():
+    """Keep freed blocks in the process instead of giving them back to the system at once.
+
+    glibc hands a block over its mmap threshold (128 kB at the start) straight back to the kernel
+    when it is freed, so a training step whose tensors are of that size page-faults fresh memory
+    in on every step: PyTorch's step at 32 px took 34 to 46 ms that way and 16 ms with this (its
+    figures in earlier benches moved with whatever had raised glibc's threshold before them).
+    True when glibc took both settings; False elsewhere (another libc: the figures are as they come).
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return bool(libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_MAX)) and bool(libc.mallopt(M_TRIM_THRESHOLD, 1 << 30))
+    except (OSError, AttributeError):
+        return False
 
 
 def fail(message):
@@ -262,6 +285,28 @@ def run(c, threads, repeats, budget_s, params_only):
     return result
 
 
+def serve(c, kept):
+    """--serve: the training step kept ready; each line "N" on stdin runs N steps and prints their ms a step."""
+    model = Vae(c)
+    g = torch.Generator().manual_seed(1)
+    step = make_train_step(model, images(c.get("batch", 16), c, g), c["latent"])
+    step()
+    step()
+    ready = {"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads(), "params": parameter_count(model), "freedMemoryKept": kept}
+    print(json.dumps(ready), flush=True)
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            break
+        n = int(line)
+        if n < 1:
+            fail("the number of steps must be at least 1")
+        t0 = time.perf_counter()
+        for _ in range(n):
+            step()
+        print(json.dumps({"trainStepMs": round((time.perf_counter() - t0) * 1000 / n, 3)}), flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("config", nargs="?", default="-", help="VaeConfig + batch as JSON, or - for stdin")
@@ -269,6 +314,7 @@ def main():
     ap.add_argument("--repeats", type=int, default=7, help="timed blocks per figure (median)")
     ap.add_argument("--budget-s", type=float, default=30.0, help="time cap per figure after its warm-up")
     ap.add_argument("--params-only", action="store_true", help="build the model, print the parameter count, time nothing")
+    ap.add_argument("--serve", action="store_true", help="keep a training step ready: each stdin line N runs N steps, prints ms a step")
     a = ap.parse_args()
     if a.threads < 1 or a.repeats < 1:
         ap.error("--threads and --repeats must be at least 1")
@@ -283,7 +329,13 @@ def main():
     torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(1)
     torch.manual_seed(0)
-    print(json.dumps(run(config, a.threads, a.repeats, a.budget_s, a.params_only)))
+    kept = keep_freed_memory()
+    if a.serve:
+        if a.config == "-":
+            ap.error("--serve reads its steps from stdin: give the config as an argument")
+        serve(config, kept)
+        return
+    print(json.dumps({**run(config, a.threads, a.repeats, a.budget_s, a.params_only), "freedMemoryKept": kept}))
 
 
 if __name__ == "__main__":

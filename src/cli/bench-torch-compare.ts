@@ -3,7 +3,9 @@
  * same network (checked by its parameter count), batch and thread count run through
  * bench/torch_vae.py, and a table of both times per workload with their ratio; below them the
  * same two kernels timed alone in both (a 3x3 convolution of the network's full-resolution
- * shape, a 512 x 512 matrix product), the ratio a whole step can hardly beat.
+ * shape, a 512 x 512 matrix product), the ratio a whole step can hardly beat; and the training
+ * steps again in alternating rounds (bench-torch-paired.ts), whose median ratio the load moves
+ * least.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { kernelFlops, timeKernels, type KernelShapes, type KernelTimes } from '../engine/bench/kernels';
@@ -11,8 +13,9 @@ import { sizeOf } from '../engine/model/init';
 import { weightSpecs } from '../engine/model/vae';
 import { emptyMeasurement } from '../engine/bench/measure';
 import type { BenchOptions, BenchRow } from '../engine/bench/types';
-import { PROJECTION_BATCH } from '../engine/bench/workloads';
-import { findTorchPython, runTorchScript, type TorchFigures } from './bench-torch';
+import { createWorkloads, PROJECTION_BATCH } from '../engine/bench/workloads';
+import { findTorchPython, runTorchScript, type TorchConfig, type TorchFigures } from './bench-torch';
+import { alternate, startTorchStepServer, type PairedRounds } from './bench-torch-paired';
 import { textTable } from './table';
 
 /** A bench row measured by PyTorch: the JSON file keeps which torch, threads and parameter counts. */
@@ -20,6 +23,8 @@ export interface TorchRow extends BenchRow {
   pytorch: Omit<TorchFigures, 'trainStepMs' | 'projectionStepMs' | 'projectionBatchStepMs' | 'convMs' | 'matmulMs' | 'kernels'> & { python: string; tfjsParams: number };
   /** The kernels alone, both libraries, where the script timed them. */
   kernels: { shapes: KernelShapes; tfjs: KernelTimes; pytorch: KernelTimes } | null;
+  /** The training steps in alternating rounds (tfjs-wasm in Node), where they ran. */
+  paired: PairedRounds | null;
 }
 
 export interface TorchBeside {
@@ -61,6 +66,7 @@ function torchRow(size: number, o: ModelOptions, python: string, f: TorchFigures
     longTasksOver50ms: null,
     pytorch: { ...about, python, tfjsParams },
     kernels: kernels && tfjsKernels ? { shapes: kernels, tfjs: tfjsKernels, pytorch: { convMs, matmulMs } } : null,
+    paired: null,
   };
   if (projectionStepMs !== null && projectionBatchStepMs !== null) {
     row.batchProjectionSpeedup = Math.round(((PROJECTION_BATCH * projectionStepMs) / projectionBatchStepMs) * 100) / 100;
@@ -86,15 +92,53 @@ function kernelLine(size: number, k: NonNullable<TorchRow['kernels']>): string {
   return `${size}px kernels alone, GFLOP/s tfjs-wasm / PyTorch: conv ${gflops(f.conv, k.tfjs.convMs)} / ${gflops(f.conv, k.pytorch.convMs)}, matmul ${gflops(f.matmul, k.tfjs.matmulMs)} / ${gflops(f.matmul, k.pytorch.matmulMs)}`;
 }
 
-/** tfjs-wasm's time for the kernels PyTorch timed, on the wasm backend (made current for it, then put back). */
-async function wasmKernels(shapes: KernelShapes, o: ModelOptions): Promise<KernelTimes> {
+/** Runs `f` on the wasm backend (made current for it, then put back). */
+async function onWasm<T>(f: () => Promise<T>): Promise<T> {
   const before = tf.getBackend();
-  if (before !== 'wasm' && !(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start again for the kernels');
+  if (before !== 'wasm' && !(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start again');
   try {
-    return await timeKernels(shapes, { repeats: o.repeats, budgetMs: 0.1 * o.sizeBudgetMs });
+    return await f();
   } finally {
     if (before !== 'wasm') await tf.setBackend(before);
   }
+}
+
+/** tfjs-wasm's time for the kernels PyTorch timed. */
+const wasmKernels = (shapes: KernelShapes, o: ModelOptions): Promise<KernelTimes> => onWasm(() => timeKernels(shapes, { repeats: o.repeats, budgetMs: 0.1 * o.sizeBudgetMs }));
+
+/** About this long a side per round of the alternating training steps. */
+const ROUND_MS = 400;
+
+/** The training steps of both in alternating rounds, at least three (repeats of them). */
+function pairedTraining(python: string, config: TorchConfig, threads: number, o: ModelOptions): Promise<PairedRounds> {
+  return onWasm(async () => {
+    const { batch, ...vae } = config;
+    const w = createWorkloads(vae, batch);
+    const server = await startTorchStepServer(python, config, threads).catch((e: unknown) => {
+      w.dispose();
+      throw e;
+    });
+    try {
+      if (server.params !== engineParamCount(config)) throw new Error(`parameter counts differ: tfjs ${engineParamCount(config)}, PyTorch ${server.params}`);
+      const tfjs = async (n: number) => {
+        const t0 = performance.now();
+        await w.trainStep(n);
+        return (performance.now() - t0) / n;
+      };
+      const warm = await tfjs(2);
+      await server.steps(1);
+      return await alternate(tfjs, server.steps, Math.max(3, o.repeats), Math.max(1, Math.min(50, Math.round(ROUND_MS / warm))));
+    } finally {
+      server.close();
+      w.dispose();
+    }
+  });
+}
+
+/** The line of the alternating rounds' figures for one size. */
+function pairedLine(size: number, batch: number, p: PairedRounds): string {
+  const ratios = p.rounds.map((r) => r.ratio.toFixed(2)).join(', ');
+  return `${size}px train step (Adam), batch ${batch}, alternating rounds of ${p.steps} steps: tfjs-wasm ${p.tfjsMs.toFixed(1)} ms, PyTorch ${p.torchMs.toFixed(1)} ms; tfjs/pytorch each round ${ratios}, median ${p.ratio.toFixed(2)}`;
 }
 
 /**
@@ -126,10 +170,11 @@ export function formatTorchComparison(wasmRows: BenchRow[], torchRows: TorchRow[
     for (const [name, batch, a, b] of pairs) body.push([String(t.size), name, String(batch), threads, ms(a), ms(b), ratio(a, b)]);
     lines.push(paramsLine(t.size, t));
     if (k) lines.push(kernelLine(t.size, k));
+    if (t.paired) lines.push(pairedLine(t.size, t.config.batch, t.paired));
   }
   const first = torchRows[0]?.pytorch;
   const title = first
-    ? `tfjs-wasm (Node, or Chromium where named) vs PyTorch ${first.torch} on the CPU (${first.python}, oneDNN ${first.mkldnn ? 'on' : 'off'}), same network, batch, size and threads`
+    ? `tfjs-wasm (Node, or Chromium where named) vs PyTorch ${first.torch} on the CPU (${first.python}, oneDNN ${first.mkldnn ? 'on' : 'off'}, freed memory ${first.freedMemoryKept ? 'kept' : 'given back to the system'}), same network, batch, size and threads`
     : 'tfjs-wasm (Node) vs PyTorch';
   const table = body.length > 0 ? [textTable(['size', 'workload', 'batch', 'threads', 'tfjs-wasm ms', 'pytorch ms', 'tfjs/pytorch'], body)] : [];
   return [title, ...table, ...lines, ...notes].join('\n');
@@ -158,6 +203,12 @@ export async function benchTorchBeside(nodeRows: BenchRow[], o: ModelOptions, py
     }
     const kernels = out.figures.kernels ? await wasmKernels(out.figures.kernels, o) : null;
     const row = torchRow(w.size, o, out.python, out.figures, engineParamCount(config), kernels);
+    o.log?.(`pytorch ${w.size}px: training steps in alternating rounds with tfjs-wasm`);
+    try {
+      row.paired = await pairedTraining(found.python, config, threads, o);
+    } catch (e) {
+      notes.push(`${w.size}px alternating rounds failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
     o.log?.(`  pytorch ${w.size}px train ${row.trainStepMs} ms, projection ${row.projectionStepMs} ms, batch ${PROJECTION_BATCH} ${row.projectionBatchStepMs} ms; ${paramsLine(w.size, row)}`);
     rows.push(row);
   }

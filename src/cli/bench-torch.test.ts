@@ -21,9 +21,9 @@ async function torchParams(config: TorchConfig): Promise<number> {
 
 describe('parseTorchOutput', () => {
   it('reads the last JSON line, times in ms', () => {
-    const line = JSON.stringify({ torch: '1.13.1', threads: 1, params: 616659, mkldnn: true, trainStepMs: 140.5, projectionStepMs: 22, projectionBatchStepMs: 130 });
+    const line = JSON.stringify({ torch: '1.13.1', threads: 1, params: 616659, mkldnn: true, freedMemoryKept: true, trainStepMs: 140.5, projectionStepMs: 22, projectionBatchStepMs: 130 });
     const f = parseTorchOutput(`some warning\n${line}\n`);
-    expect(f).toEqual({ torch: '1.13.1', threads: 1, params: 616659, mkldnn: true, trainStepMs: 140.5, projectionStepMs: 22, projectionBatchStepMs: 130, convMs: null, matmulMs: null, kernels: null });
+    expect(f).toEqual({ torch: '1.13.1', threads: 1, params: 616659, mkldnn: true, freedMemoryKept: true, trainStepMs: 140.5, projectionStepMs: 22, projectionBatchStepMs: 130, convMs: null, matmulMs: null, kernels: null });
   });
 
   it('reads the kernels timed alone with their shapes, and refuses bad shapes', () => {
@@ -36,7 +36,7 @@ describe('parseTorchOutput', () => {
 
   it('gives null times for a --params-only line', () => {
     const f = parseTorchOutput(JSON.stringify({ torch: '2.1', threads: 2, params: 10 }));
-    expect([f.trainStepMs, f.projectionStepMs, f.projectionBatchStepMs, f.mkldnn]).toEqual([null, null, null, null]);
+    expect([f.trainStepMs, f.projectionStepMs, f.projectionBatchStepMs, f.mkldnn, f.freedMemoryKept]).toEqual([null, null, null, null, null]);
   });
 
   it('refuses output that is not the script line', () => {
@@ -94,6 +94,14 @@ describe('formatTorchComparison', () => {
     expect(text).toMatch(/train step \(Adam\), Chromium\s+16\s+1\s+450\.0\s+150\.0\s+3\.00/);
     expect(text).toMatch(/projection step, Chromium\s+1\s+1\s+50\.0\s+20\.0\s+2\.50/);
     expect(text.match(/, Chromium/g)).toHaveLength(2);
+  });
+
+  it('adds the training steps of the alternating rounds, each round\'s ratio and their median', () => {
+    const row = { ...torchRow(11, null), paired: { rounds: [1.2, 0.9, 1.1].map((ratio) => ({ tfjsMs: 20 * ratio, torchMs: 20, ratio })), tfjsMs: 22, torchMs: 20, ratio: 1.1, steps: 18 } };
+    expect(formatTorchComparison([wasm], [row])).toContain(
+      '64px train step (Adam), batch 16, alternating rounds of 18 steps: tfjs-wasm 22.0 ms, PyTorch 20.0 ms; tfjs/pytorch each round 1.20, 0.90, 1.10, median 1.10',
+    );
+    expect(formatTorchComparison([wasm], [torchRow(11, null)])).not.toContain('alternating');
   });
 
   it('adds the kernels alone, their ratio and both arithmetic rates', () => {

@@ -33,6 +33,8 @@ export interface TorchFigures {
   params: number;
   /** Whether torch has oneDNN (MKL-DNN) convolutions: it changes what "PyTorch's speed" means. */
   mkldnn: boolean | null;
+  /** Whether glibc kept freed memory in the process (torch_vae.py keep_freed_memory): without it PyTorch page-faults its tensors in every step. */
+  freedMemoryKept: boolean | null;
   trainStepMs: number | null;
   projectionStepMs: number | null;
   projectionBatchStepMs: number | null;
@@ -89,6 +91,7 @@ export function parseTorchOutput(stdout: string): TorchFigures {
     threads: r.threads,
     params: r.params,
     mkldnn: typeof r.mkldnn === 'boolean' ? r.mkldnn : null,
+    freedMemoryKept: typeof r.freedMemoryKept === 'boolean' ? r.freedMemoryKept : null,
     trainStepMs: msOrNull(r, 'trainStepMs'),
     projectionStepMs: msOrNull(r, 'projectionStepMs'),
     projectionBatchStepMs: msOrNull(r, 'projectionBatchStepMs'),

@@ -1,0 +1,93 @@
+/**
+ * tfjs-wasm's and PyTorch's training steps timed in alternating rounds: a few steps of one, then
+ * of the other, a round after another, and the ratio of each round. On a machine whose load
+ * comes and goes, two figures measured minutes apart can each catch a quiet or a busy spell
+ * (PyTorch's step at 32 px took 14.0 ms in one run and 30.5 ms in another 24 minutes before);
+ * rounds a second apart see the same load, and the median of their ratios is the comparison.
+ * PyTorch runs bench/torch_vae.py --serve, which keeps its step ready between rounds.
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { TORCH_SCRIPT, type TorchConfig } from './bench-torch';
+
+/** ms a step over `steps` steps. */
+export type StepTimer = (steps: number) => Promise<number>;
+
+export interface PairedRounds {
+  /** Each round's ms a step, tfjs-wasm then PyTorch, and their ratio. */
+  rounds: { tfjsMs: number; torchMs: number; ratio: number }[];
+  tfjsMs: number;
+  torchMs: number;
+  /** The median of the rounds' ratios (tfjs / PyTorch). */
+  ratio: number;
+  steps: number;
+}
+
+const median = (v: number[]): number => {
+  const s = [...v].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
+
+/** `rounds` rounds of `steps` steps, tfjs's first in each. */
+export async function alternate(tfjs: StepTimer, torch: StepTimer, rounds: number, steps: number): Promise<PairedRounds> {
+  if (!(rounds >= 1 && steps >= 1)) throw new Error('alternate needs at least one round of one step');
+  const out: PairedRounds['rounds'] = [];
+  for (let r = 0; r < rounds; r++) {
+    const tfjsMs = await tfjs(steps);
+    const torchMs = await torch(steps);
+    out.push({ tfjsMs: round3(tfjsMs), torchMs: round3(torchMs), ratio: round3(tfjsMs / torchMs) });
+  }
+  return {
+    rounds: out,
+    tfjsMs: round3(median(out.map((r) => r.tfjsMs))),
+    torchMs: round3(median(out.map((r) => r.torchMs))),
+    ratio: round3(median(out.map((r) => r.ratio))),
+    steps,
+  };
+}
+
+export interface TorchStepServer {
+  /** The parameter count of PyTorch's network (the caller checks it against tfjs's). */
+  params: number;
+  steps: StepTimer;
+  close(): void;
+}
+
+/** Starts bench/torch_vae.py --serve with `python` (one that imports torch) and waits until its step is ready. */
+export async function startTorchStepServer(python: string, config: TorchConfig, threads: number): Promise<TorchStepServer> {
+  const child = spawn(python, [TORCH_SCRIPT, JSON.stringify(config), '--serve', '--threads', String(threads)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  // An interpreter that does not start (ENOENT) reports here; its stdout just closes.
+  let failed: Error | null = null;
+  child.on('error', (e) => (failed = e));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async (): Promise<Record<string, unknown>> => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error(`torch_vae.py --serve ended: ${(failed as Error | null)?.message ?? stderr.trim().split('\n').pop() ?? 'no message'}`);
+    return JSON.parse(value as string) as Record<string, unknown>;
+  };
+  try {
+    const ready = await next();
+    if (ready.ready !== true || typeof ready.params !== 'number') throw new Error(`torch_vae.py --serve did not say it was ready: ${JSON.stringify(ready)}`);
+    return {
+      params: ready.params,
+      steps: async (n) => {
+        child.stdin.write(`${n}\n`);
+        const { trainStepMs } = await next();
+        if (typeof trainStepMs !== 'number' || !(trainStepMs > 0)) throw new Error(`torch_vae.py --serve printed a bad time: ${JSON.stringify(trainStepMs)}`);
+        return trainStepMs;
+      },
+      close: () => {
+        child.stdin.end();
+        child.kill();
+      },
+    };
+  } catch (e) {
+    child.kill();
+    throw e;
+  }
+}
