@@ -26,12 +26,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor1D, Tensor4D } from '@tensorflow/tfjs-core';
 import { EngineError } from '../errors';
 import { yieldToEventLoop } from '../event-loop';
+import { projectionUpdateSimd } from '../kernels/projection-update';
 import type { Autoencoder } from '../model/autoencoder';
 import { reconstructionError } from '../model/reconstruction';
 import { perImageSum } from '../model/sum';
 import type { FloatImage, ProjectionFrame, ProjectionSettings } from '../types';
 import { imagesToTensor, tensorToImages, validateEvery, validateSettings } from './validate';
-import { projectionUpdateSimd } from '../kernels/projection-update';
 
 export interface ProjectOptions {
   /** Report x_t as an image every `every` steps (default 1). */
