@@ -7,6 +7,8 @@
 import type { Browser, Page } from '@playwright/test';
 import { errorMessage } from '../../src/engine/errors';
 import type { BenchMeasurement, BenchOptions, BenchRow } from '../../src/engine/bench/types';
+import type { StepTimer } from '../../src/cli/bench-torch-paired';
+import type { VaeConfig } from '../../src/engine/types';
 import { failedRow } from '../../src/cli/bench-rows';
 import type * as PageModule from './page';
 import { LOG_TAG, PAGE_HTML, PAGE_MODULE, ROW_TAG, type PageResult } from './protocol';
@@ -87,4 +89,27 @@ export async function benchChromium(browser: Browser, url: string, runs: PageRun
   const out: BenchRow[] = [];
   for (const run of runs) out.push(...(await benchOne(browser, url, run, o, log)));
   return out;
+}
+
+/**
+ * The page's one-thread WASM training step for `config`, timed from Node: for rounds alternating
+ * with PyTorch's (src/cli/bench-torch-paired.ts). close() closes the page.
+ */
+export async function pageTrainSteps(browser: Browser, url: string, config: VaeConfig, batch: number): Promise<{ steps: StepTimer; close(): Promise<void> }> {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${url}${PAGE_HTML}`);
+    const error = await page.evaluate(
+      async ({ mod, config, batch }) => ((await import(/* @vite-ignore */ mod)) as typeof PageModule).readyTrainSteps(config, batch),
+      { mod: PAGE_MODULE, config, batch },
+    );
+    if (error !== null) throw new Error(`the page's training step: ${error}`);
+  } catch (e) {
+    await page.close();
+    throw e;
+  }
+  return {
+    steps: (n) => page.evaluate(async ({ mod, n }) => ((await import(/* @vite-ignore */ mod)) as typeof PageModule).trainSteps(n), { mod: PAGE_MODULE, n }),
+    close: () => page.close(),
+  };
 }

@@ -9,6 +9,8 @@ import '@tensorflow/tfjs-core';
 import { chooseBackend, wasmThreadCount, type BackendChoice } from '../../src/engine/backend';
 import { errorMessage } from '../../src/engine/errors';
 import { benchBackend } from '../../src/engine/bench/measure';
+import { createWorkloads, type Workloads } from '../../src/engine/bench/workloads';
+import type { VaeConfig } from '../../src/engine/types';
 import type { BenchOptions } from '../../src/engine/bench/types';
 import { wasmPaths } from '../../src/worker/wasmPaths';
 import { LOG_TAG, ROW_TAG, type PageResult } from './protocol';
@@ -36,4 +38,29 @@ export async function runInPage(backend: string, o: Omit<BenchOptions, 'log' | '
     onResult: (m) => console.log(`${ROW_TAG}${JSON.stringify(m)}`),
   });
   return { choice: summary, error: null, rows };
+}
+
+/** The training step kept ready for rounds alternating with PyTorch's (src/cli/bench-torch-paired.ts). */
+let ready: Workloads | null = null;
+
+/** Makes `config`'s training step ready on one-thread WASM; null, or why it could not. */
+export async function readyTrainSteps(config: VaeConfig, batch: number): Promise<string | null> {
+  try {
+    const choice = await chooseBackend({ override: 'wasm', order: [], wasmPaths: wasmPaths(), wasmThreads: 1 });
+    if (choice.name !== 'wasm') return 'wasm did not start';
+    ready?.dispose();
+    ready = createWorkloads(config, batch);
+    await ready.trainStep(2);
+    return null;
+  } catch (e) {
+    return errorMessage(e);
+  }
+}
+
+/** ms a step over `steps` training steps of the step readyTrainSteps made. */
+export async function trainSteps(steps: number): Promise<number> {
+  if (ready === null) throw new Error('readyTrainSteps first');
+  const t0 = performance.now();
+  await ready.trainStep(steps);
+  return (performance.now() - t0) / steps;
 }

@@ -15,7 +15,7 @@ import { emptyMeasurement } from '../engine/bench/measure';
 import type { BenchOptions, BenchRow } from '../engine/bench/types';
 import { createWorkloads, PROJECTION_BATCH } from '../engine/bench/workloads';
 import { findTorchPython, runTorchScript, type TorchConfig, type TorchFigures } from './bench-torch';
-import { alternate, startTorchStepServer, type PairedRounds } from './bench-torch-paired';
+import { alternate, startTorchStepServer, type PairedRounds, type StepTimer } from './bench-torch-paired';
 import { textTable } from './table';
 
 /** A bench row measured by PyTorch: the JSON file keeps which torch, threads and parameter counts. */
@@ -33,6 +33,12 @@ export interface TorchBeside {
   text: string;
   /** The table again with Chromium's one-thread WASM rows beside PyTorch's too (once they are measured). */
   withChromium(chromiumRows: BenchRow[]): string;
+  /**
+   * Another tfjs-wasm training step (Chromium's page) against PyTorch's in alternating rounds, at
+   * the first size PyTorch ran: the line to print, or why there is none. `open` gives the step
+   * for a config and batch; its close() is called after.
+   */
+  pairWith(where: string, open: (config: TorchConfig) => Promise<{ steps: StepTimer; close(): Promise<void> }>): Promise<string>;
 }
 
 type ModelOptions = Pick<BenchOptions, 'latent' | 'width' | 'channels' | 'batch' | 'repeats' | 'sizeBudgetMs' | 'log'>;
@@ -109,36 +115,45 @@ const wasmKernels = (shapes: KernelShapes, o: ModelOptions): Promise<KernelTimes
 /** About this long a side per round of the alternating training steps. */
 const ROUND_MS = 400;
 
-/** The training steps of both in alternating rounds, at least three (repeats of them). */
+/** `tfjs`'s training steps and PyTorch's in alternating rounds, at least three (repeats of them). */
+async function pairAgainstTorch(python: string, config: TorchConfig, threads: number, tfjs: StepTimer, o: ModelOptions): Promise<PairedRounds> {
+  const server = await startTorchStepServer(python, config, threads);
+  try {
+    if (server.params !== engineParamCount(config)) throw new Error(`parameter counts differ: tfjs ${engineParamCount(config)}, PyTorch ${server.params}`);
+    const warm = await tfjs(2);
+    await server.steps(1);
+    return await alternate(tfjs, server.steps, Math.max(3, o.repeats), Math.max(1, Math.min(50, Math.round(ROUND_MS / warm))));
+  } finally {
+    server.close();
+  }
+}
+
+/** Node's tfjs-wasm training step against PyTorch's in alternating rounds. */
 function pairedTraining(python: string, config: TorchConfig, threads: number, o: ModelOptions): Promise<PairedRounds> {
   return onWasm(async () => {
     const { batch, ...vae } = config;
     const w = createWorkloads(vae, batch);
-    const server = await startTorchStepServer(python, config, threads).catch((e: unknown) => {
-      w.dispose();
-      throw e;
-    });
     try {
-      if (server.params !== engineParamCount(config)) throw new Error(`parameter counts differ: tfjs ${engineParamCount(config)}, PyTorch ${server.params}`);
-      const tfjs = async (n: number) => {
-        const t0 = performance.now();
-        await w.trainStep(n);
-        return (performance.now() - t0) / n;
-      };
-      const warm = await tfjs(2);
-      await server.steps(1);
-      return await alternate(tfjs, server.steps, Math.max(3, o.repeats), Math.max(1, Math.min(50, Math.round(ROUND_MS / warm))));
+      return await pairAgainstTorch(python, config, threads, stepTimer(w), o);
     } finally {
-      server.close();
       w.dispose();
     }
   });
 }
 
+/** ms a step over n training steps of `w`. */
+const stepTimer =
+  (w: { trainStep(calls: number): Promise<unknown> }): StepTimer =>
+  async (n) => {
+    const t0 = performance.now();
+    await w.trainStep(n);
+    return (performance.now() - t0) / n;
+  };
+
 /** The line of the alternating rounds' figures for one size. */
-function pairedLine(size: number, batch: number, p: PairedRounds): string {
+function pairedLine(size: number, batch: number, p: PairedRounds, where = ''): string {
   const ratios = p.rounds.map((r) => r.ratio.toFixed(2)).join(', ');
-  return `${size}px train step (Adam), batch ${batch}, alternating rounds of ${p.steps} steps: tfjs-wasm ${p.tfjsMs.toFixed(1)} ms, PyTorch ${p.torchMs.toFixed(1)} ms; tfjs/pytorch each round ${ratios}, median ${p.ratio.toFixed(2)}`;
+  return `${size}px train step (Adam)${where}, batch ${batch}, alternating rounds of ${p.steps} steps: tfjs-wasm ${p.tfjsMs.toFixed(1)} ms, PyTorch ${p.torchMs.toFixed(1)} ms; tfjs/pytorch each round ${ratios}, median ${p.ratio.toFixed(2)}`;
 }
 
 /**
@@ -180,7 +195,7 @@ export function formatTorchComparison(wasmRows: BenchRow[], torchRows: TorchRow[
   return [title, ...table, ...lines, ...notes].join('\n');
 }
 
-const skipped = (note: string): TorchBeside => ({ rows: [], text: note, withChromium: () => note });
+const skipped = (note: string): TorchBeside => ({ rows: [], text: note, withChromium: () => note, pairWith: async () => note });
 
 /** PyTorch rows for every size of `nodeRows` that tfjs-wasm measured, and the comparison table. */
 export async function benchTorchBeside(nodeRows: BenchRow[], o: ModelOptions, pythons?: string[]): Promise<TorchBeside> {
@@ -212,5 +227,20 @@ export async function benchTorchBeside(nodeRows: BenchRow[], o: ModelOptions, py
     o.log?.(`  pytorch ${w.size}px train ${row.trainStepMs} ms, projection ${row.projectionStepMs} ms, batch ${PROJECTION_BATCH} ${row.projectionBatchStepMs} ms; ${paramsLine(w.size, row)}`);
     rows.push(row);
   }
-  return { rows, text: formatTorchComparison(wasmRows, rows, notes), withChromium: (chromium) => formatTorchComparison(wasmRows, rows, notes, chromium) };
+  const pairWith: TorchBeside['pairWith'] = async (where, open) => {
+    const first = rows[0];
+    if (first === undefined) return `no alternating rounds${where}: PyTorch ran at no size`;
+    const config: TorchConfig = { size: first.size, channels: o.channels, latent: o.latent, width: o.width, batch: o.batch };
+    try {
+      const tfjs = await open(config);
+      try {
+        return pairedLine(first.size, o.batch, await pairAgainstTorch(found.python, config, threads, tfjs.steps, o), where);
+      } finally {
+        await tfjs.close();
+      }
+    } catch (e) {
+      return `${first.size}px alternating rounds${where} failed: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  };
+  return { rows, text: formatTorchComparison(wasmRows, rows, notes), withChromium: (chromium) => formatTorchComparison(wasmRows, rows, notes, chromium), pairWith };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchRow } from '../engine/bench/types';
-import { engineParamCount, formatTorchComparison, type TorchRow } from './bench-torch-compare';
+import { benchTorchBeside, engineParamCount, formatTorchComparison, type TorchRow } from './bench-torch-compare';
 import { findTorchPython, parseTorchOutput, runTorchBench, runTorchScript, type TorchConfig } from './bench-torch';
 
 /** The app's default model (store/defaults.ts) with the bench's colour images and batch. */
@@ -53,6 +53,17 @@ describe('the skip path', () => {
     const out = await runTorchBench(DEFAULT, { threads: 1, repeats: 1, pythons: ['/nonexistent/python3'] });
     expect(out.ok).toBe(false);
     if (!out.ok) expect(out.note).toMatch(/^PyTorch rows skipped: \/nonexistent\/python3 -c 'import torch' failed: .*ENOENT/);
+  });
+
+  it('has no alternating rounds without tfjs-wasm figures, and says why instead of opening a page', async () => {
+    const beside = await benchTorchBeside([], { latent: 32, width: 16, channels: 3, batch: 16, repeats: 1, sizeBudgetMs: 1000 });
+    let opened = false;
+    const line = await beside.pairWith(', Chromium', async () => {
+      opened = true;
+      return { steps: async () => 1, close: async () => undefined };
+    });
+    expect(opened).toBe(false);
+    expect(line).toMatch(/^PyTorch rows skipped: no tfjs-wasm figures/);
   });
 
   it('names each interpreter tried', async () => {

@@ -109,10 +109,13 @@ interface ChromiumResults {
   memory: MemoryFigures | null;
 }
 
-async function runChromium(p: Plan, log: (l: string) => void): Promise<ChromiumResults> {
+/** A tfjs training step of the page, opened for a config: for the rounds alternating with PyTorch's. */
+type PageSteps = Parameters<TorchBeside['pairWith']>[1];
+
+async function runChromium(p: Plan, log: (l: string) => void, pairWithTorch?: (open: PageSteps) => Promise<void>): Promise<ChromiumResults> {
   // Loaded only when needed: Node-only runs must not require Playwright or Vite.
   const { launchChromium, startDevServer, startAppPreview } = await import('../../e2e/bench/servers');
-  const { benchChromium, pageRuns } = await import('../../e2e/bench/chromium');
+  const { benchChromium, pageRuns, pageTrainSteps } = await import('../../e2e/bench/chromium');
   const { benchApp } = await import('../../e2e/bench/app');
   const { benchMemory } = await import('../../e2e/bench/memory');
   const rows: BenchRow[] = [];
@@ -123,6 +126,10 @@ async function runChromium(p: Plan, log: (l: string) => void): Promise<ChromiumR
       const dev = await startDevServer();
       try {
         rows.push(...(await benchChromium(browser, dev.url, pageRuns(p.browserBackends, p.wasmThreads), p.chromium, log)));
+        if (pairWithTorch && p.browserBackends.includes('wasm')) {
+          log('chromium wasm: training steps in alternating rounds with PyTorch');
+          await pairWithTorch(({ batch, ...config }) => pageTrainSteps(browser, dev.url, config, batch));
+        }
       } finally {
         await dev.close();
       }
@@ -178,8 +185,10 @@ async function main(): Promise<void> {
     if (values['no-tiles'] !== true && p.nodeBackends.includes('wasm')) tiles = await benchTilesNode(values.quick === true, log);
   }
   let memory: MemoryFigures | null = null;
+  let chromiumPaired: string | null = null;
   if (p.where !== 'node') {
-    const chromium = await runChromium(p, log);
+    const pairWithTorch = torch ? async (open: PageSteps) => void (chromiumPaired = await torch!.pairWith(', Chromium', open)) : undefined;
+    const chromium = await runChromium(p, log, pairWithTorch);
     rows.push(...chromium.rows);
     memory = chromium.memory;
   }
@@ -189,7 +198,7 @@ async function main(): Promise<void> {
   if (tiles.length > 0) console.log(`\nTiled projection step (patch mode, default 64 px model):\n${formatTileTable(tiles)}`);
   const profiles = formatKernelProfiles(rows);
   if (profiles.length > 0) console.log(`\n${profiles}`);
-  if (torch) console.log(`\n${torch.withChromium(rows.filter((r) => r.where === 'chromium'))}`);
+  if (torch) console.log(`\n${torch.withChromium(rows.filter((r) => r.where === 'chromium'))}${chromiumPaired === null ? '' : `\n${chromiumPaired}`}`);
   if (memory) console.log(`\n${formatMemory(memory)}`);
   log(`bench: ${Math.round((Date.now() - started) / 1000)} s; wrote ${path.relative(process.cwd(), out) || out}`);
 }
