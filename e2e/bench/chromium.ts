@@ -7,7 +7,7 @@
 import type { Browser, Page } from '@playwright/test';
 import { errorMessage } from '../../src/engine/errors';
 import type { BenchMeasurement, BenchOptions, BenchRow } from '../../src/engine/bench/types';
-import type { StepTimer } from '../../src/cli/bench-torch-paired';
+import { alternate, ROUND_MS, type PairedRounds, type StepTimer } from '../../src/cli/bench-torch-paired';
 import type { VaeConfig } from '../../src/engine/types';
 import { failedRow } from '../../src/cli/bench-rows';
 import type * as PageModule from './page';
@@ -92,16 +92,17 @@ export async function benchChromium(browser: Browser, url: string, runs: PageRun
 }
 
 /**
- * The page's one-thread WASM training step for `config`, timed from Node: for rounds alternating
- * with PyTorch's (src/cli/bench-torch-paired.ts). close() closes the page.
+ * A page's WASM training step for `config` on `threads` threads, timed from Node: for rounds
+ * alternating with PyTorch's or another thread count's (src/cli/bench-torch-paired.ts).
+ * close() closes the page.
  */
-export async function pageTrainSteps(browser: Browser, url: string, config: VaeConfig, batch: number): Promise<{ steps: StepTimer; close(): Promise<void> }> {
+export async function pageTrainSteps(browser: Browser, url: string, config: VaeConfig, batch: number, threads = 1): Promise<{ steps: StepTimer; close(): Promise<void> }> {
   const page = await browser.newPage();
   try {
     await page.goto(`${url}${PAGE_HTML}`);
     const error = await page.evaluate(
-      async ({ mod, config, batch }) => ((await import(/* @vite-ignore */ mod)) as typeof PageModule).readyTrainSteps(config, batch),
-      { mod: PAGE_MODULE, config, batch },
+      async ({ mod, config, batch, threads }) => ((await import(/* @vite-ignore */ mod)) as typeof PageModule).readyTrainSteps(config, batch, threads),
+      { mod: PAGE_MODULE, config, batch, threads },
     );
     if (error !== null) throw new Error(`the page's training step: ${error}`);
   } catch (e) {
@@ -112,4 +113,24 @@ export async function pageTrainSteps(browser: Browser, url: string, config: VaeC
     steps: (n) => page.evaluate(async ({ mod, n }) => ((await import(/* @vite-ignore */ mod)) as typeof PageModule).trainSteps(n), { mod: PAGE_MODULE, n }),
     close: () => page.close(),
   };
+}
+
+/**
+ * One thread's training step against `threads` threads', each in its page, in alternating rounds
+ * (both pages open, one idle while the other runs): the ratio is the threads' speedup.
+ */
+export async function pairThreads(browser: Browser, url: string, config: VaeConfig, batch: number, threads: number, rounds: number): Promise<PairedRounds> {
+  const one = await pageTrainSteps(browser, url, config, batch, 1);
+  try {
+    const many = await pageTrainSteps(browser, url, config, batch, threads);
+    try {
+      const warm = await one.steps(1);
+      await many.steps(1);
+      return await alternate(one.steps, many.steps, rounds, Math.max(1, Math.min(50, Math.round(ROUND_MS / warm))));
+    } finally {
+      await many.close();
+    }
+  } finally {
+    await one.close();
+  }
 }

@@ -40,14 +40,15 @@ export async function runInPage(backend: string, o: Omit<BenchOptions, 'log' | '
   return { choice: summary, error: null, rows };
 }
 
-/** The training step kept ready for rounds alternating with PyTorch's (src/cli/bench-torch-paired.ts). */
+/** The training step kept ready for alternating rounds (src/cli/bench-torch-paired.ts): with PyTorch's, or another thread count's. */
 let ready: Workloads | null = null;
 
-/** Makes `config`'s training step ready on one-thread WASM; null, or why it could not. */
-export async function readyTrainSteps(config: VaeConfig, batch: number): Promise<string | null> {
+/** Makes `config`'s training step ready on WASM with `threads` threads; null, or why it could not. */
+export async function readyTrainSteps(config: VaeConfig, batch: number, threads = 1): Promise<string | null> {
   try {
-    const choice = await chooseBackend({ override: 'wasm', order: [], wasmPaths: wasmPaths(), wasmThreads: 1 });
+    const choice = await chooseBackend({ override: 'wasm', order: [], wasmPaths: wasmPaths(), wasmThreads: threads });
     if (choice.name !== 'wasm') return 'wasm did not start';
+    if (wasmThreadCount() !== threads) return `asked for ${threads} WASM threads, ${wasmThreadCount()} run`;
     ready?.dispose();
     ready = createWorkloads(config, batch);
     await ready.trainStep(2);

@@ -15,7 +15,7 @@ import { emptyMeasurement } from '../engine/bench/measure';
 import type { BenchOptions, BenchRow } from '../engine/bench/types';
 import { createWorkloads, PROJECTION_BATCH } from '../engine/bench/workloads';
 import { findTorchPython, runTorchScript, type TorchConfig, type TorchFigures } from './bench-torch';
-import { alternate, startTorchStepServer, type PairedRounds, type StepTimer } from './bench-torch-paired';
+import { alternate, ROUND_MS, startTorchStepServer, type PairedRounds, type StepTimer } from './bench-torch-paired';
 import { textTable } from './table';
 
 /** A bench row measured by PyTorch: the JSON file keeps which torch, threads and parameter counts. */
@@ -112,9 +112,6 @@ async function onWasm<T>(f: () => Promise<T>): Promise<T> {
 /** tfjs-wasm's time for the kernels PyTorch timed. */
 const wasmKernels = (shapes: KernelShapes, o: ModelOptions): Promise<KernelTimes> => onWasm(() => timeKernels(shapes, { repeats: o.repeats, budgetMs: 0.1 * o.sizeBudgetMs }));
 
-/** About this long a side per round of the alternating training steps. */
-const ROUND_MS = 400;
-
 /** `tfjs`'s training steps and PyTorch's in alternating rounds, at least three (repeats of them). */
 async function pairAgainstTorch(python: string, config: TorchConfig, threads: number, tfjs: StepTimer, o: ModelOptions): Promise<PairedRounds> {
   const server = await startTorchStepServer(python, config, threads);
@@ -153,7 +150,7 @@ const stepTimer =
 /** The line of the alternating rounds' figures for one size. */
 function pairedLine(size: number, batch: number, p: PairedRounds, where = ''): string {
   const ratios = p.rounds.map((r) => r.ratio.toFixed(2)).join(', ');
-  return `${size}px train step (Adam)${where}, batch ${batch}, alternating rounds of ${p.steps} steps: tfjs-wasm ${p.tfjsMs.toFixed(1)} ms, PyTorch ${p.torchMs.toFixed(1)} ms; tfjs/pytorch each round ${ratios}, median ${p.ratio.toFixed(2)}`;
+  return `${size}px train step (Adam)${where}, batch ${batch}, alternating rounds of ${p.steps} steps: tfjs-wasm ${p.firstMs.toFixed(1)} ms, PyTorch ${p.secondMs.toFixed(1)} ms; tfjs/pytorch each round ${ratios}, median ${p.ratio.toFixed(2)}`;
 }
 
 /**

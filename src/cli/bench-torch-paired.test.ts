@@ -28,7 +28,7 @@ describe('alternating rounds', () => {
     expect(calls).toEqual(Array.from({ length: 5 }, () => ['tfjs 7', 'torch 7']).flat());
     expect(out.rounds.map((r) => r.ratio)).toEqual([2, 2, 2.2, 2, 2.5]);
     expect(out.ratio).toBe(2);
-    expect([out.tfjsMs, out.torchMs, out.steps]).toEqual([11, 5, 7]);
+    expect([out.firstMs, out.secondMs, out.steps]).toEqual([11, 5, 7]);
   });
 
   it('refuses no rounds', async () => {

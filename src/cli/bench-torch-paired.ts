@@ -1,6 +1,7 @@
 /**
- * tfjs-wasm's and PyTorch's training steps timed in alternating rounds: a few steps of one, then
- * of the other, a round after another, and the ratio of each round. On a machine whose load
+ * Two training steps timed in alternating rounds (tfjs-wasm's and PyTorch's, or one WASM thread's
+ * and two's): a few steps of one, then of the other, a round after another, and the ratio of
+ * each round. On a machine whose load
  * comes and goes, two figures measured minutes apart can each catch a quiet or a busy spell
  * (PyTorch's step at 32 px took 14.0 ms in one run and 30.5 ms in another 24 minutes before);
  * rounds a second apart see the same load, and the median of their ratios is the comparison.
@@ -10,15 +11,19 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { TORCH_SCRIPT, type TorchConfig } from './bench-torch';
 
+/** About this long a side per round. */
+export const ROUND_MS = 400;
+
 /** ms a step over `steps` steps. */
 export type StepTimer = (steps: number) => Promise<number>;
 
 export interface PairedRounds {
-  /** Each round's ms a step, tfjs-wasm then PyTorch, and their ratio. */
-  rounds: { tfjsMs: number; torchMs: number; ratio: number }[];
-  tfjsMs: number;
-  torchMs: number;
-  /** The median of the rounds' ratios (tfjs / PyTorch). */
+  /** Each round's ms a step, the first timer's then the second's, and their ratio (first / second). */
+  rounds: { firstMs: number; secondMs: number; ratio: number }[];
+  /** The medians of each timer's ms a step. */
+  firstMs: number;
+  secondMs: number;
+  /** The median of the rounds' ratios. */
   ratio: number;
   steps: number;
 }
@@ -31,19 +36,19 @@ const median = (v: number[]): number => {
 
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
-/** `rounds` rounds of `steps` steps, tfjs's first in each. */
-export async function alternate(tfjs: StepTimer, torch: StepTimer, rounds: number, steps: number): Promise<PairedRounds> {
+/** `rounds` rounds of `steps` steps, `first`'s first in each. */
+export async function alternate(first: StepTimer, second: StepTimer, rounds: number, steps: number): Promise<PairedRounds> {
   if (!(rounds >= 1 && steps >= 1)) throw new Error('alternate needs at least one round of one step');
   const out: PairedRounds['rounds'] = [];
   for (let r = 0; r < rounds; r++) {
-    const tfjsMs = await tfjs(steps);
-    const torchMs = await torch(steps);
-    out.push({ tfjsMs: round3(tfjsMs), torchMs: round3(torchMs), ratio: round3(tfjsMs / torchMs) });
+    const firstMs = await first(steps);
+    const secondMs = await second(steps);
+    out.push({ firstMs: round3(firstMs), secondMs: round3(secondMs), ratio: round3(firstMs / secondMs) });
   }
   return {
     rounds: out,
-    tfjsMs: round3(median(out.map((r) => r.tfjsMs))),
-    torchMs: round3(median(out.map((r) => r.torchMs))),
+    firstMs: round3(median(out.map((r) => r.firstMs))),
+    secondMs: round3(median(out.map((r) => r.secondMs))),
     ratio: round3(median(out.map((r) => r.ratio))),
     steps,
   };

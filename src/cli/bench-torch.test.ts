@@ -108,7 +108,7 @@ describe('formatTorchComparison', () => {
   });
 
   it('adds the training steps of the alternating rounds, each round\'s ratio and their median', () => {
-    const row = { ...torchRow(11, null), paired: { rounds: [1.2, 0.9, 1.1].map((ratio) => ({ tfjsMs: 20 * ratio, torchMs: 20, ratio })), tfjsMs: 22, torchMs: 20, ratio: 1.1, steps: 18 } };
+    const row = { ...torchRow(11, null), paired: { rounds: [1.2, 0.9, 1.1].map((ratio) => ({ firstMs: 20 * ratio, secondMs: 20, ratio })), firstMs: 22, secondMs: 20, ratio: 1.1, steps: 18 } };
     expect(formatTorchComparison([wasm], [row])).toContain(
       '64px train step (Adam), batch 16, alternating rounds of 18 steps: tfjs-wasm 22.0 ms, PyTorch 20.0 ms; tfjs/pytorch each round 1.20, 0.90, 1.10, median 1.10',
     );

@@ -24,6 +24,8 @@ import { APP_MODEL, DEMO_MODEL, FIRST_MODEL, listArg, repeatsArg, sizesArg } fro
 import { benchNode, type NodeBackend } from './bench-node';
 import { defaultOutPath, formatBenchTable, formatKernelProfiles, writeResults } from './bench-report';
 import { benchTorchBeside, type TorchBeside } from './bench-torch-compare';
+import type { PairedRounds } from './bench-torch-paired';
+import type { VaeConfig } from '../engine/types';
 import { benchTilesNode, formatTileTable } from './bench-tiles';
 import type { TileBenchRow } from '../engine/bench/tiles';
 import type { MemoryFigures } from '../../e2e/bench/memory';
@@ -107,6 +109,8 @@ function planFromArgs(log: (l: string) => void): Plan {
 interface ChromiumResults {
   rows: BenchRow[];
   memory: MemoryFigures | null;
+  /** One WASM thread against the most asked for, in alternating rounds: the line to print. */
+  threads: string | null;
 }
 
 /** A tfjs training step of the page, opened for a config: for the rounds alternating with PyTorch's. */
@@ -115,11 +119,12 @@ type PageSteps = Parameters<TorchBeside['pairWith']>[1];
 async function runChromium(p: Plan, log: (l: string) => void, pairWithTorch?: (open: PageSteps) => Promise<void>): Promise<ChromiumResults> {
   // Loaded only when needed: Node-only runs must not require Playwright or Vite.
   const { launchChromium, startDevServer, startAppPreview } = await import('../../e2e/bench/servers');
-  const { benchChromium, pageRuns, pageTrainSteps } = await import('../../e2e/bench/chromium');
+  const { benchChromium, pageRuns, pageTrainSteps, pairThreads } = await import('../../e2e/bench/chromium');
   const { benchApp } = await import('../../e2e/bench/app');
   const { benchMemory } = await import('../../e2e/bench/memory');
   const rows: BenchRow[] = [];
   let memory: MemoryFigures | null = null;
+  let threads: string | null = null;
   const browser = await launchChromium();
   try {
     if (p.browserBackends.length > 0) {
@@ -129,6 +134,11 @@ async function runChromium(p: Plan, log: (l: string) => void, pairWithTorch?: (o
         if (pairWithTorch && p.browserBackends.includes('wasm')) {
           log('chromium wasm: training steps in alternating rounds with PyTorch');
           await pairWithTorch(({ batch, ...config }) => pageTrainSteps(browser, dev.url, config, batch));
+        }
+        const most = Math.max(...p.wasmThreads);
+        if (p.browserBackends.includes('wasm') && most > 1) {
+          log(`chromium wasm: training steps of 1 and ${most} threads in alternating rounds`);
+          threads = await threadsLine(p, most, (config, batch, rounds) => pairThreads(browser, dev.url, config, batch, most, rounds));
         }
       } finally {
         await dev.close();
@@ -148,7 +158,22 @@ async function runChromium(p: Plan, log: (l: string) => void, pairWithTorch?: (o
   } finally {
     await browser.close();
   }
-  return { rows, memory };
+  return { rows, memory, threads };
+}
+
+/** The bench's model at the smallest size, one thread against `most` in alternating rounds: the line to print. */
+async function threadsLine(p: Plan, most: number, pair: (config: VaeConfig, batch: number, rounds: number) => Promise<PairedRounds>): Promise<string> {
+  const { sizes, channels, latent, width, batch, repeats, bottom, bottleneck } = p.chromium;
+  const size = Math.min(...sizes);
+  // The model the rows measured (engine/bench/measure.ts measureSize).
+  const depth = bottom === undefined ? {} : { depth: Math.max(1, Math.round(Math.log2(size / bottom))) };
+  try {
+    const r = await pair({ size, channels, latent, width, ...depth, ...(bottleneck ? { bottleneck } : {}) }, batch, Math.max(3, repeats));
+    const speedups = r.rounds.map((x) => x.ratio.toFixed(2)).join(', ');
+    return `chromium wasm ${size}px train step, batch ${batch}, 1 thread against ${most} in alternating rounds of ${r.steps} steps: ${r.firstMs.toFixed(1)} against ${r.secondMs.toFixed(1)} ms; speedup each round ${speedups}, median ${r.ratio.toFixed(2)}`;
+  } catch (e) {
+    return `chromium wasm ${size}px: 1 thread against ${most} in alternating rounds failed: ${errorMessage(e)}`;
+  }
 }
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
@@ -186,11 +211,13 @@ async function main(): Promise<void> {
   }
   let memory: MemoryFigures | null = null;
   let chromiumPaired: string | null = null;
+  let threadsPaired: string | null = null;
   if (p.where !== 'node') {
     const pairWithTorch = torch ? async (open: PageSteps) => void (chromiumPaired = await torch!.pairWith(', Chromium', open)) : undefined;
     const chromium = await runChromium(p, log, pairWithTorch);
     rows.push(...chromium.rows);
     memory = chromium.memory;
+    threadsPaired = chromium.threads;
   }
   const out = values.out ? path.resolve(values.out) : defaultOutPath(ROOT, new Date());
   await writeResults(out, rows.map((r) => ({ ...r, env })), { tiles, memory });
@@ -199,6 +226,7 @@ async function main(): Promise<void> {
   const profiles = formatKernelProfiles(rows);
   if (profiles.length > 0) console.log(`\n${profiles}`);
   if (torch) console.log(`\n${torch.withChromium(rows.filter((r) => r.where === 'chromium'))}${chromiumPaired === null ? '' : `\n${chromiumPaired}`}`);
+  if (threadsPaired) console.log(`\n${threadsPaired}`);
   if (memory) console.log(`\n${formatMemory(memory)}`);
   log(`bench: ${Math.round((Date.now() - started) / 1000)} s; wrote ${path.relative(process.cwd(), out) || out}`);
 }
