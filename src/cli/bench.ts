@@ -26,6 +26,7 @@ import { defaultOutPath, formatBenchTable, formatKernelProfiles, writeResults } 
 import { benchTorchBeside, type TorchBeside } from './bench-torch-compare';
 import type { PairedRounds } from './bench-torch-paired';
 import type { VaeConfig } from '../engine/types';
+import { benchModelConfig } from '../engine/bench/measure';
 import { benchTilesNode, formatTileTable } from './bench-tiles';
 import type { TileBenchRow } from '../engine/bench/tiles';
 import type { MemoryFigures } from '../../e2e/bench/memory';
@@ -163,12 +164,10 @@ async function runChromium(p: Plan, log: (l: string) => void, pairWithTorch?: (o
 
 /** The bench's model at the smallest size, one thread against `most` in alternating rounds: the line to print. */
 async function threadsLine(p: Plan, most: number, pair: (config: VaeConfig, batch: number, rounds: number) => Promise<PairedRounds>): Promise<string> {
-  const { sizes, channels, latent, width, batch, repeats, bottom, bottleneck } = p.chromium;
+  const { sizes, batch, repeats } = p.chromium;
   const size = Math.min(...sizes);
-  // The model the rows measured (engine/bench/measure.ts measureSize).
-  const depth = bottom === undefined ? {} : { depth: Math.max(1, Math.round(Math.log2(size / bottom))) };
   try {
-    const r = await pair({ size, channels, latent, width, ...depth, ...(bottleneck ? { bottleneck } : {}) }, batch, Math.max(3, repeats));
+    const r = await pair(benchModelConfig(size, p.chromium), batch, Math.max(3, repeats));
     const speedups = r.rounds.map((x) => x.ratio.toFixed(2)).join(', ');
     return `chromium wasm ${size}px train step, batch ${batch}, 1 thread against ${most} in alternating rounds of ${r.steps} steps: ${r.firstMs.toFixed(1)} against ${r.secondMs.toFixed(1)} ms; speedup each round ${speedups}, median ${r.ratio.toFixed(2)}`;
   } catch (e) {
@@ -220,7 +219,8 @@ async function main(): Promise<void> {
     threadsPaired = chromium.threads;
   }
   const out = values.out ? path.resolve(values.out) : defaultOutPath(ROOT, new Date());
-  await writeResults(out, rows.map((r) => ({ ...r, env })), { tiles, memory });
+  const alternating = [chromiumPaired, threadsPaired].filter((line): line is string => line !== null);
+  await writeResults(out, rows.map((r) => ({ ...r, env })), { tiles, memory, alternating });
   console.log(formatBenchTable(rows));
   if (tiles.length > 0) console.log(`\nTiled projection step (patch mode, default 64 px model):\n${formatTileTable(tiles)}`);
   const profiles = formatKernelProfiles(rows);

@@ -131,12 +131,17 @@ export async function benchSize(size: number, o: BenchOptions): Promise<BenchMea
   return (await measureSize(size, o)).m;
 }
 
+/** The bench's model at `size`: the options' latent, width and channels, its depth from `bottom`, its bottleneck. */
+export function benchModelConfig(size: number, o: Pick<BenchOptions, 'channels' | 'latent' | 'width' | 'bottom' | 'bottleneck'>): VaeConfig {
+  const depth = o.bottom === undefined ? {} : { depth: Math.max(1, Math.round(Math.log2(size / o.bottom))) };
+  return { size, channels: o.channels, latent: o.latent, width: o.width, ...depth, ...(o.bottleneck ? { bottleneck: o.bottleneck } : {}) };
+}
+
 async function measureSize(size: number, o: BenchOptions): Promise<{ m: BenchMeasurement; floorMs: number }> {
   const m = emptyMeasurement(tf.getBackend(), size, o);
   const deadline = performance.now() + o.sizeBudgetMs;
   const before = tf.memory().numTensors;
-  const depth = o.bottom === undefined ? {} : { depth: Math.max(1, Math.round(Math.log2(size / o.bottom))) };
-  const config: VaeConfig = { size, channels: o.channels, latent: o.latent, width: o.width, ...depth, ...(o.bottleneck ? { bottleneck: o.bottleneck } : {}) };
+  const config = benchModelConfig(size, o);
   let w: Workloads | null = null;
   let floorMs = Number.POSITIVE_INFINITY;
   try {
