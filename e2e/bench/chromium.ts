@@ -7,7 +7,7 @@
 import type { Browser, Page } from '@playwright/test';
 import { errorMessage } from '../../src/engine/errors';
 import type { BenchMeasurement, BenchOptions, BenchRow } from '../../src/engine/bench/types';
-import { alternate, ROUND_MS, type PairedRounds, type StepTimer } from '../../src/cli/bench-torch-paired';
+import { alternateRounds, type PairedRounds, type StepTimer } from '../../src/cli/bench-torch-paired';
 import type { VaeConfig } from '../../src/engine/types';
 import { failedRow } from '../../src/cli/bench-rows';
 import type * as PageModule from './page';
@@ -124,9 +124,7 @@ export async function pairThreads(browser: Browser, url: string, config: VaeConf
   try {
     const many = await pageTrainSteps(browser, url, config, batch, threads);
     try {
-      const warm = await one.steps(1);
-      await many.steps(1);
-      return await alternate(one.steps, many.steps, rounds, Math.max(1, Math.min(50, Math.round(ROUND_MS / warm))));
+      return await alternateRounds(one.steps, many.steps, rounds);
     } finally {
       await many.close();
     }

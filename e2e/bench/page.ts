@@ -9,7 +9,7 @@ import '@tensorflow/tfjs-core';
 import { chooseBackend, wasmThreadCount, type BackendChoice } from '../../src/engine/backend';
 import { errorMessage } from '../../src/engine/errors';
 import { benchBackend } from '../../src/engine/bench/measure';
-import { createWorkloads, type Workloads } from '../../src/engine/bench/workloads';
+import { createWorkloads, msPerTrainStep, type Workloads } from '../../src/engine/bench/workloads';
 import type { VaeConfig } from '../../src/engine/types';
 import type { BenchOptions } from '../../src/engine/bench/types';
 import { wasmPaths } from '../../src/worker/wasmPaths';
@@ -61,7 +61,5 @@ export async function readyTrainSteps(config: VaeConfig, batch: number, threads 
 /** ms a step over `steps` training steps of the step readyTrainSteps made. */
 export async function trainSteps(steps: number): Promise<number> {
   if (ready === null) throw new Error('readyTrainSteps first');
-  const t0 = performance.now();
-  await ready.trainStep(steps);
-  return (performance.now() - t0) / steps;
+  return msPerTrainStep(ready, steps);
 }

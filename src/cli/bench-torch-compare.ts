@@ -12,10 +12,11 @@ import { kernelFlops, timeKernels, type KernelShapes, type KernelTimes } from '.
 import { sizeOf } from '../engine/model/init';
 import { weightSpecs } from '../engine/model/vae';
 import { emptyMeasurement } from '../engine/bench/measure';
+import { errorMessage } from '../engine/errors';
 import type { BenchOptions, BenchRow } from '../engine/bench/types';
-import { createWorkloads, PROJECTION_BATCH } from '../engine/bench/workloads';
+import { createWorkloads, msPerTrainStep, PROJECTION_BATCH } from '../engine/bench/workloads';
 import { findTorchPython, runTorchScript, type TorchConfig, type TorchFigures } from './bench-torch';
-import { alternate, ROUND_MS, startTorchStepServer, type PairedRounds, type StepTimer } from './bench-torch-paired';
+import { alternateRounds, startTorchStepServer, type PairedRounds, type StepTimer } from './bench-torch-paired';
 import { textTable } from './table';
 
 /** A bench row measured by PyTorch: the JSON file keeps which torch, threads and parameter counts. */
@@ -42,6 +43,9 @@ export interface TorchBeside {
 }
 
 type ModelOptions = Pick<BenchOptions, 'latent' | 'width' | 'channels' | 'batch' | 'repeats' | 'sizeBudgetMs' | 'log'>;
+
+/** The network and batch PyTorch mirrors at `size`. */
+const torchConfig = (size: number, o: ModelOptions): TorchConfig => ({ size, channels: o.channels, latent: o.latent, width: o.width, batch: o.batch });
 
 /** Parameters of the engine's VAE for a config, from the same specs its weights are made from. */
 export function engineParamCount(config: { size: number; channels: 1 | 3; latent: number; width: number; depth?: number }): number {
@@ -117,9 +121,7 @@ async function pairAgainstTorch(python: string, config: TorchConfig, threads: nu
   const server = await startTorchStepServer(python, config, threads);
   try {
     if (server.params !== engineParamCount(config)) throw new Error(`parameter counts differ: tfjs ${engineParamCount(config)}, PyTorch ${server.params}`);
-    const warm = await tfjs(2);
-    await server.steps(1);
-    return await alternate(tfjs, server.steps, Math.max(3, o.repeats), Math.max(1, Math.min(50, Math.round(ROUND_MS / warm))));
+    return await alternateRounds(tfjs, server.steps, Math.max(3, o.repeats));
   } finally {
     server.close();
   }
@@ -131,21 +133,14 @@ function pairedTraining(python: string, config: TorchConfig, threads: number, o:
     const { batch, ...vae } = config;
     const w = createWorkloads(vae, batch);
     try {
-      return await pairAgainstTorch(python, config, threads, stepTimer(w), o);
+      // Warm, as the page's step is before its rounds (e2e/bench/page.ts readyTrainSteps).
+      await w.trainStep(2);
+      return await pairAgainstTorch(python, config, threads, (n) => msPerTrainStep(w, n), o);
     } finally {
       w.dispose();
     }
   });
 }
-
-/** ms a step over n training steps of `w`. */
-const stepTimer =
-  (w: { trainStep(calls: number): Promise<unknown> }): StepTimer =>
-  async (n) => {
-    const t0 = performance.now();
-    await w.trainStep(n);
-    return (performance.now() - t0) / n;
-  };
 
 /** The line of the alternating rounds' figures for one size. */
 function pairedLine(size: number, batch: number, p: PairedRounds, where = ''): string {
@@ -204,7 +199,7 @@ export async function benchTorchBeside(nodeRows: BenchRow[], o: ModelOptions, py
   const rows: TorchRow[] = [];
   const notes: string[] = [];
   for (const w of wasmRows) {
-    const config = { size: w.size, channels: o.channels, latent: o.latent, width: o.width, batch: o.batch };
+    const config = torchConfig(w.size, o);
     o.log?.(`pytorch ${w.size}px (${found.python}, ${threads} thread${threads === 1 ? '' : 's'})`);
     // About the share of a size's budget that tfjs gives its own training step.
     const out = await runTorchScript(found.python, config, { threads, repeats: o.repeats, budgetS: (0.3 * o.sizeBudgetMs) / 1000 });
@@ -219,7 +214,7 @@ export async function benchTorchBeside(nodeRows: BenchRow[], o: ModelOptions, py
     try {
       row.paired = await pairedTraining(found.python, config, threads, o);
     } catch (e) {
-      notes.push(`${w.size}px alternating rounds failed: ${e instanceof Error ? e.message : String(e)}`);
+      notes.push(`${w.size}px alternating rounds failed: ${errorMessage(e)}`);
     }
     o.log?.(`  pytorch ${w.size}px train ${row.trainStepMs} ms, projection ${row.projectionStepMs} ms, batch ${PROJECTION_BATCH} ${row.projectionBatchStepMs} ms; ${paramsLine(w.size, row)}`);
     rows.push(row);
@@ -227,7 +222,7 @@ export async function benchTorchBeside(nodeRows: BenchRow[], o: ModelOptions, py
   const pairWith: TorchBeside['pairWith'] = async (where, open) => {
     const first = rows[0];
     if (first === undefined) return `no alternating rounds${where}: PyTorch ran at no size`;
-    const config: TorchConfig = { size: first.size, channels: o.channels, latent: o.latent, width: o.width, batch: o.batch };
+    const config = torchConfig(first.size, o);
     try {
       const tfjs = await open(config);
       try {
@@ -236,7 +231,7 @@ export async function benchTorchBeside(nodeRows: BenchRow[], o: ModelOptions, py
         await tfjs.close();
       }
     } catch (e) {
-      return `${first.size}px alternating rounds${where} failed: ${e instanceof Error ? e.message : String(e)}`;
+      return `${first.size}px alternating rounds${where} failed: ${errorMessage(e)}`;
     }
   };
   return { rows, text: formatTorchComparison(wasmRows, rows, notes), withChromium: (chromium) => formatTorchComparison(wasmRows, rows, notes, chromium), pairWith };

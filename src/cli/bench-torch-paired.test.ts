@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findTorchPython } from './bench-torch';
-import { alternate, startTorchStepServer } from './bench-torch-paired';
+import { alternate, alternateRounds, startTorchStepServer } from './bench-torch-paired';
 
 const found = await findTorchPython();
 
@@ -29,6 +29,14 @@ describe('alternating rounds', () => {
     expect(out.rounds.map((r) => r.ratio)).toEqual([2, 2, 2.2, 2, 2.5]);
     expect(out.ratio).toBe(2);
     expect([out.firstMs, out.secondMs, out.steps]).toEqual([11, 5, 7]);
+  });
+
+  it('sizes the rounds from one warm-up step of the first timer: about 400 ms a side, 50 steps at most', async () => {
+    const asked: number[] = [];
+    const timer = (ms: number) => async (n: number) => (asked.push(n), ms);
+    expect((await alternateRounds(timer(100), timer(50), 2)).steps).toBe(4);
+    expect(asked).toEqual([1, 1, 4, 4, 4, 4]);
+    expect((await alternateRounds(timer(0.5), timer(0.5), 1)).steps).toBe(50);
   });
 
   it('refuses no rounds', async () => {

@@ -12,7 +12,9 @@ import { createInterface } from 'node:readline';
 import { TORCH_SCRIPT, type TorchConfig } from './bench-torch';
 
 /** About this long a side per round. */
-export const ROUND_MS = 400;
+const ROUND_MS = 400;
+/** The most steps a round takes (a fast step would make a round of hundreds). */
+const MAX_ROUND_STEPS = 50;
 
 /** ms a step over `steps` steps. */
 export type StepTimer = (steps: number) => Promise<number>;
@@ -52,6 +54,16 @@ export async function alternate(first: StepTimer, second: StepTimer, rounds: num
     ratio: round3(median(out.map((r) => r.ratio))),
     steps,
   };
+}
+
+/**
+ * `rounds` rounds of both timers, each round about ROUND_MS a side: one step of each first (a
+ * warm-up, the first's sizing the rounds).
+ */
+export async function alternateRounds(first: StepTimer, second: StepTimer, rounds: number): Promise<PairedRounds> {
+  const warm = await first(1);
+  await second(1);
+  return alternate(first, second, rounds, Math.max(1, Math.min(MAX_ROUND_STEPS, Math.round(ROUND_MS / warm))));
 }
 
 export interface TorchStepServer {

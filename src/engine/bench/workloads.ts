@@ -88,6 +88,13 @@ function projectionSteps(vae: Vae, x0: Tensor4D): { run: RunCalls; one(): Tensor
   };
 }
 
+/** ms a training step over `steps` steps of `w` (the rounds that alternate with another step, src/cli/bench-torch-paired.ts). */
+export async function msPerTrainStep(w: Pick<Workloads, 'trainStep'>, steps: number): Promise<number> {
+  const t0 = performance.now();
+  await w.trainStep(steps);
+  return (performance.now() - t0) / steps;
+}
+
 /** Builds the model, the data and the optimizer; dispose() frees every tensor they hold. */
 export function createWorkloads(config: VaeConfig, batch: number, seed = 1): Workloads {
   const vae = createVae(config, seed);
