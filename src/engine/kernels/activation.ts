@@ -5,6 +5,7 @@
  * in a batch of 16), its gradient as Step + Multiply two passes, the sigmoid's three.
  */
 import '../tf-setup';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { currentSimd, registerSimdKernel, runSimdKernel } from './simd-module';
 import { splitRange } from './simd-pool';
@@ -26,7 +27,7 @@ registerSimdKernel<ActivationAttrs>(
   KERNEL,
   ({ x }) => [...x!.shape],
   (simd, { x, dy }, out, { mode, alpha }) => {
-    const floats = x!.shape.reduce((p, d) => p * d, 1);
+    const floats = tf.util.sizeFromShape(x!.shape);
     const at = [simd.offset(x!), dy === undefined ? 0 : simd.offset(dy), simd.offset(out)];
     const parts = simd.parts(floats, CHUNKS_PER_THREAD, 2 * floats);
     simd.call('activation', splitRange(0, floats, parts).map(([first, last]) => [...at, first, last, MODES[mode], alpha]));

@@ -38,7 +38,7 @@ function registerAdamKernel(kernelName: string, run: (simd: SimdKernels, inputs:
 }
 
 registerAdamKernel(KERNEL, (simd, { w, m, v, g }, outs, settings) => {
-  const floats = w!.shape.reduce((p, d) => p * d, 1);
+  const floats = tf.util.sizeFromShape(w!.shape);
   const at = [w!, m!, v!, g!, ...outs].map((t) => simd.offset(t));
   // About ten operations a weight.
   const parts = simd.parts(Math.floor(floats / 4), CHUNKS_PER_THREAD, 10 * floats);

@@ -28,7 +28,7 @@ registerSimdKernelOutputs<UpdateAttrs>(
   ({ x }) => [[...x!.shape], [x!.shape[0]!]],
   (simd, { x, x0, grad, residual, gain }, [next, l1], { alpha, lambda, weighted }) => {
     const [n = 0, ...image] = x!.shape;
-    const per = image.reduce((p, d) => p * d, 1);
+    const per = tf.util.sizeFromShape(image);
     const at = [x!, x0!, grad!, residual!].map((t) => simd.offset(t));
     const gainAt = gain === undefined ? 0 : simd.offset(gain);
     // About a dozen operations a value.
