@@ -37,6 +37,8 @@ interface Observed {
   /** Gaps between animation frames over 20 ms. */
   frameGaps: { start: number; duration: number }[];
   states: { state: string; t: number }[];
+  /** The share of the training the page's main thread spent running tasks (CDP's TaskDuration), null where unread. */
+  mainThreadBusyTraining?: number | null;
 }
 
 type Window = { __benchObserved?: Observed };
@@ -79,12 +81,40 @@ async function drive(page: Page, url: string, o: AppBenchOptions): Promise<Obser
   await page.getByRole('button', { name: 'Try the demo' }).click();
   await page.getByTestId('test-item').first().waitFor({ timeout: 120_000 });
   await waitState(page, 'idle', 120_000);
+  const busy = await mainThreadBusy(page);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await waitState(page, 'trained', o.timeoutMs);
+  const mainThreadBusyTraining = await busy();
   await page.getByTestId('test-item').first().click();
   await waitState(page, 'done', o.timeoutMs);
   const seen = await page.evaluate(() => (window as unknown as Window).__benchObserved ?? { longTasks: [], states: [], frameGaps: [] });
-  return { ...seen, badge: (await page.getByTestId('backend').textContent()) ?? '' };
+  return { ...seen, mainThreadBusyTraining, badge: (await page.getByTestId('backend').textContent()) ?? '' };
+}
+
+/**
+ * Starts counting the time the page's main thread runs tasks (script, style, layout, paint and
+ * the frames' commits: Chromium's TaskDuration metric); the function returned gives the share
+ * of the time since, or null where the metrics cannot be read. What the main thread takes, the
+ * worker's threads do not get on a machine with few cores.
+ */
+async function mainThreadBusy(page: Page): Promise<() => Promise<number | null>> {
+  try {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const read = async () => {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      const value = (name: string) => metrics.find((m) => m.name === name)?.value ?? Number.NaN;
+      return { task: value('TaskDuration'), at: value('Timestamp') };
+    };
+    const start = await read();
+    return async () => {
+      const end = await read().catch(() => null);
+      const share = end === null ? Number.NaN : (end.task - start.task) / (end.at - start.at);
+      return Number.isFinite(share) ? Math.round(share * 100) / 100 : null;
+    };
+  } catch {
+    return () => Promise.resolve(null);
+  }
 }
 
 /** [start, end) of the first `from` state and the next `to` state after it, on the page's clock. */
@@ -132,6 +162,7 @@ function toRow(seen: Observed, o: AppBenchOptions): BenchRow {
       frameGapsOver50msTraining: gapsOver50(train),
       frameGapsOver50msProjection: gapsOver50(proj),
       longTasksWholeSession: seen.longTasks.length,
+      mainThreadBusyTraining: seen.mainThreadBusyTraining ?? null,
       longTasks: [...inTrain.map((t) => at(t, 'training', train)), ...inProj.map((t) => at(t, 'projection', proj))],
       settings: { epochs: o.epochs, batch: o.batch, iterations: o.iterations },
       backend: seen.badge ?? '',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchRow } from '../engine/bench/types';
-import { formatKernelProfiles } from './bench-report';
+import { formatBenchTable, formatKernelProfiles } from './bench-report';
 
 describe('formatKernelProfiles', () => {
   it('prints a line per profiled step, tenths under 10 ms, and nothing for rows without a profile', () => {
@@ -47,5 +47,20 @@ describe('the arithmetic line', () => {
     expect(formatKernelProfiles([{ ...row, simdPeakGflops: null }])).toBe('');
     // On two threads the ceiling is both threads'.
     expect(formatKernelProfiles([{ ...row, simdThreads: 2 }])).toContain('SIMD ceiling 100.0 GFLOP/s (2 threads of 50.0, 128-bit multiply + add); train step 6.00 GFLOP of convolutions, 30.0 GFLOP/s (30 %)');
+  });
+});
+
+describe("the app row's note", () => {
+  it('gives the training and projection figures and the share of the training the main thread was busy', () => {
+    const app = {
+      trainingMs: 3100, projectionMs: 250, longTasksTraining: 0, longTasksProjection: 0, longestTaskMs: 0,
+      longestFrameGapTrainingMs: 33, longestFrameGapProjectionMs: 0, frameGapsOver50msTraining: 0, frameGapsOver50msProjection: 0,
+      mainThreadBusyTraining: 0.2, longTasksWholeSession: 1, longTasks: [], settings: { epochs: 20, batch: 4, iterations: 40 }, backend: 'WASM, 2 threads: chosen',
+    };
+    const row = { where: 'chromium', backend: 'app-wasm', size: 64, skipped: [], app } as unknown as BenchRow;
+    expect(formatBenchTable([row])).toContain(
+      'app (WASM, 2 threads): train 3.1 s, projection 0.3 s, longest task 0 ms, longest frame gap 33 ms training / 0 ms projecting, gaps over 50 ms 0 / 0, main thread busy 20 % of the training',
+    );
+    expect(formatBenchTable([{ ...row, app: { ...app, mainThreadBusyTraining: null } }])).toContain('main thread busy - of the training');
   });
 });

@@ -11,11 +11,13 @@ const HEADER = ['where', 'backend', 'size', 'train ms', 'proj ms', 'proj x16 ms'
 
 const cell = (v: number | null | undefined, digits = 1) => (v === null || v === undefined ? '-' : v.toFixed(digits));
 
+const busyShare = (share: number | null | undefined) => (share === null || share === undefined ? '-' : `${Math.round(share * 100)} %`);
+
 /** First reason a figure is missing, shortened for the table (the JSON has them all). */
 function note(r: BenchRow): string {
   if (r.app) {
     const a = r.app;
-    return `app (${a.backend.split(':')[0]}): train ${(a.trainingMs / 1000).toFixed(1)} s, projection ${(a.projectionMs / 1000).toFixed(1)} s, longest task ${a.longestTaskMs} ms, longest frame gap ${a.longestFrameGapTrainingMs} ms training / ${a.longestFrameGapProjectionMs} ms projecting, gaps over 50 ms ${a.frameGapsOver50msTraining ?? '-'} / ${a.frameGapsOver50msProjection ?? '-'}`;
+    return `app (${a.backend.split(':')[0]}): train ${(a.trainingMs / 1000).toFixed(1)} s, projection ${(a.projectionMs / 1000).toFixed(1)} s, longest task ${a.longestTaskMs} ms, longest frame gap ${a.longestFrameGapTrainingMs} ms training / ${a.longestFrameGapProjectionMs} ms projecting, gaps over 50 ms ${a.frameGapsOver50msTraining ?? '-'} / ${a.frameGapsOver50msProjection ?? '-'}, main thread busy ${busyShare(a.mainThreadBusyTraining)} of the training`;
   }
   const first = r.skipped[0];
   if (first === undefined) return '';

@@ -75,6 +75,8 @@ export interface AppFigures {
   /** Gaps between animation frames over 50 ms while training / projecting: how often, where the longest says how bad. */
   frameGapsOver50msTraining: number;
   frameGapsOver50msProjection: number;
+  /** The share of the training the page's main thread was busy (0 to 1; script, layout, paint, commits), null where unread. */
+  mainThreadBusyTraining: number | null;
   /** Every long task since the page opened (loading the app and the demo included). */
   longTasksWholeSession: number;
   /** The long tasks counted, from the start of their phase. */
