@@ -12,6 +12,7 @@ import type { Browser, Page } from '@playwright/test';
 import type { BenchRow } from '../../src/engine/bench/types';
 import { errorMessage } from '../../src/engine/errors';
 import { failedRow } from '../../src/cli/bench-rows';
+import { DEFAULT_SETTINGS } from '../../src/store/defaults';
 import { withTimeout } from './servers';
 
 export interface AppBenchOptions {
@@ -137,8 +138,15 @@ const at = (t: { start: number; duration: number }, phase: 'training' | 'project
   durationMs: Math.round(t.duration),
 });
 
+/** The working size the app trains at: the URL's size=, the app's default with other URL settings, else the bench's size. */
+export function trainedSize(o: Pick<AppBenchOptions, 'size' | 'query'>): number {
+  if (o.query === undefined) return o.size;
+  const asked = new URLSearchParams(o.query).get('size');
+  return asked === null ? DEFAULT_SETTINGS.model.size : Number(asked);
+}
+
 function toRow(seen: Observed, o: AppBenchOptions): BenchRow {
-  const row = failedRow('chromium', o.query ? `app-${o.backend} ${o.query}` : `app-${o.backend}`, o.size, o, 'app: engine figures are timed in the engine rows');
+  const row = failedRow('chromium', o.query ? `app-${o.backend} ${o.query}` : `app-${o.backend}`, trainedSize(o), o, 'app: engine figures are timed in the engine rows');
   const train = stateWindow(seen.states, 'training', 'trained');
   const proj = stateWindow(seen.states, 'projecting', 'done');
   if (!train || !proj) return { ...row, skipped: [`app: states seen ${seen.states.map((s) => s.state).join(' > ')}`] };

@@ -31,3 +31,13 @@ export function repeatsArg(raw: string | undefined, fallback: number): number {
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats must be a whole number >= 1, got "${raw}"`);
   return repeats;
 }
+
+/**
+ * The sizes whose training step one thread and two time in alternating rounds: every size up to
+ * 64 px (the 64 px step is the network and batch the speed targets were set on), at least the
+ * smallest; 128 px steps take a third of a second, too long for rounds in the run's budget.
+ */
+export function threadRoundSizes(sizes: readonly number[]): number[] {
+  const upTo64 = sizes.filter((s) => s <= 64);
+  return upTo64.length > 0 ? [...new Set(upTo64)].sort((a, b) => a - b) : [Math.min(...sizes)];
+}

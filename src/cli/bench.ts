@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { BenchEnv, BenchOptions, BenchRow } from '../engine/bench/types';
 import { errorMessage } from '../engine/errors';
-import { APP_MODEL, DEMO_MODEL, FIRST_MODEL, listArg, repeatsArg, sizesArg } from './bench-args';
+import { APP_MODEL, DEMO_MODEL, FIRST_MODEL, listArg, repeatsArg, sizesArg, threadRoundSizes } from './bench-args';
 import { benchNode, type NodeBackend } from './bench-node';
 import { defaultOutPath, formatBenchTable, formatKernelProfiles, writeResults } from './bench-report';
 import { benchTorchBeside, type TorchBeside } from './bench-torch-compare';
@@ -100,18 +100,23 @@ function planFromArgs(log: (l: string) => void): Plan {
     browserBackends: BROWSER_BACKENDS.filter((b) => wanted.includes(b)),
     wasmThreads: threadCounts(values.threads),
     // WebGPU here is a software adapter (about 15 s per training step at 32 px): a short flow.
-    appRuns: values['no-app'] === true ? [] : values.app ? values.app.map((query) => ({ backend: 'wasm', epochs: 0, iterations: 0, query }))
-      : quick ? [{ backend: 'wasm', epochs: 2, iterations: 40 }]
-      : [{ backend: 'wasm', epochs: 4, iterations: 40 }, { backend: 'webgpu', epochs: 1, iterations: 10 }],
+    // The app's own default training too (64 px, 20 epochs of batch 4, seconds long): the frame
+    // gaps and the main thread's share of a training a person waits for.
+    appRuns: values['no-app'] === true ? [] : values.app ? values.app.map(appDefaultsWith)
+      : quick ? [{ backend: 'wasm', epochs: 2, iterations: 40 }, appDefaultsWith('size=64')]
+      : [{ backend: 'wasm', epochs: 4, iterations: 40 }, appDefaultsWith('size=64'), { backend: 'webgpu', epochs: 1, iterations: 10 }],
     memoryImages: memoryImages(values['memory-images'], quick),
   };
 }
 
+/** The app's flow on WASM with these URL settings and the app's defaults for the rest. */
+const appDefaultsWith = (query: string) => ({ backend: 'wasm', epochs: 0, iterations: 0, query });
+
 interface ChromiumResults {
   rows: BenchRow[];
   memory: MemoryFigures | null;
-  /** One WASM thread against the most asked for, in alternating rounds: the line to print. */
-  threads: string | null;
+  /** One WASM thread against the most asked for, in alternating rounds: a line to print per size. */
+  threads: string[];
 }
 
 /** A tfjs training step of the page, opened for a config: for the rounds alternating with PyTorch's. */
@@ -125,7 +130,7 @@ async function runChromium(p: Plan, log: (l: string) => void, pairWithTorch?: (o
   const { benchMemory } = await import('../../e2e/bench/memory');
   const rows: BenchRow[] = [];
   let memory: MemoryFigures | null = null;
-  let threads: string | null = null;
+  const threads: string[] = [];
   const browser = await launchChromium();
   try {
     if (p.browserBackends.length > 0) {
@@ -139,7 +144,9 @@ async function runChromium(p: Plan, log: (l: string) => void, pairWithTorch?: (o
         const most = Math.max(...p.wasmThreads);
         if (p.browserBackends.includes('wasm') && most > 1) {
           log(`chromium wasm: training steps of 1 and ${most} threads in alternating rounds`);
-          threads = await threadsLine(p, most, (config, batch, rounds) => pairThreads(browser, dev.url, config, batch, most, rounds));
+          for (const size of threadRoundSizes(p.chromium.sizes)) {
+            threads.push(await threadsLine(p, size, most, (config, batch, rounds) => pairThreads(browser, dev.url, config, batch, most, rounds)));
+          }
         }
       } finally {
         await dev.close();
@@ -162,10 +169,9 @@ async function runChromium(p: Plan, log: (l: string) => void, pairWithTorch?: (o
   return { rows, memory, threads };
 }
 
-/** The bench's model at the smallest size, one thread against `most` in alternating rounds: the line to print. */
-async function threadsLine(p: Plan, most: number, pair: (config: VaeConfig, batch: number, rounds: number) => Promise<PairedRounds>): Promise<string> {
-  const { sizes, batch, repeats } = p.chromium;
-  const size = Math.min(...sizes);
+/** The bench's model at `size`, one thread against `most` in alternating rounds: the line to print. */
+async function threadsLine(p: Plan, size: number, most: number, pair: (config: VaeConfig, batch: number, rounds: number) => Promise<PairedRounds>): Promise<string> {
+  const { batch, repeats } = p.chromium;
   try {
     const r = await pair(benchModelConfig(size, p.chromium), batch, Math.max(3, repeats));
     const speedups = r.rounds.map((x) => x.ratio.toFixed(2)).join(', ');
@@ -210,7 +216,7 @@ async function main(): Promise<void> {
   }
   let memory: MemoryFigures | null = null;
   let chromiumPaired: string | null = null;
-  let threadsPaired: string | null = null;
+  let threadsPaired: string[] = [];
   if (p.where !== 'node') {
     const pairWithTorch = torch ? async (open: PageSteps) => void (chromiumPaired = await torch!.pairWith(', Chromium', open)) : undefined;
     const chromium = await runChromium(p, log, pairWithTorch);
@@ -219,14 +225,14 @@ async function main(): Promise<void> {
     threadsPaired = chromium.threads;
   }
   const out = values.out ? path.resolve(values.out) : defaultOutPath(ROOT, new Date());
-  const alternating = [chromiumPaired, threadsPaired].filter((line): line is string => line !== null);
+  const alternating = [chromiumPaired, ...threadsPaired].filter((line): line is string => line !== null);
   await writeResults(out, rows.map((r) => ({ ...r, env })), { tiles, memory, alternating });
   console.log(formatBenchTable(rows));
   if (tiles.length > 0) console.log(`\nTiled projection step (patch mode, default 64 px model):\n${formatTileTable(tiles)}`);
   const profiles = formatKernelProfiles(rows);
   if (profiles.length > 0) console.log(`\n${profiles}`);
   if (torch) console.log(`\n${torch.withChromium(rows.filter((r) => r.where === 'chromium'))}${chromiumPaired === null ? '' : `\n${chromiumPaired}`}`);
-  if (threadsPaired) console.log(`\n${threadsPaired}`);
+  if (threadsPaired.length > 0) console.log(`\n${threadsPaired.join('\n')}`);
   if (memory) console.log(`\n${formatMemory(memory)}`);
   log(`bench: ${Math.round((Date.now() - started) / 1000)} s; wrote ${path.relative(process.cwd(), out) || out}`);
 }
