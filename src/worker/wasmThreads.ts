@@ -3,8 +3,8 @@
  * all of them (engine/kernels), tfjs's other kernels on one. Threads need shared memory, which a
  * page has only when cross-origin isolated (the COOP and COEP headers of vite.config.ts; README,
  * Deploying). Measured on a 2-core machine (npm run bench, README WASM threads): 2 threads make a
- * batch-16 training step about 1.5 x faster (median), the demo's batch-4 step about 1.2 x, and
- * leave the app's own batch-4 trainings as long as on one thread.
+ * batch-16 training step at 64 px about 1.6 x faster, the app's own default training (batch 4)
+ * and the demo's about 1.2 x.
  */
 export const MAX_WASM_THREADS = 4;
 
