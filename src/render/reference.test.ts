@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { colormapLut, lutIndex } from './colormap';
 import { resampleField, resampleRgba } from './image';
-import { contourMask } from './contour';
+import { contourMask, contourSegments } from './contour';
 import { composeOverlay } from './overlay';
 import { createRgba, type Rgba, type ScalarField } from './types';
 
@@ -44,6 +44,59 @@ function bilinearAt(value: (x: number, y: number) => number, sw: number, sh: num
   const b = value(x0, y1) * (1 - wx) + value(x1, y1) * wx;
   return a * (1 - wy) + b * wy;
 }
+
+/** Marching squares' edge pairs per corner pattern (bits tl 8, tr 4, br 2, bl 1; edges 0 top, 1 right, 2 bottom, 3 left) and the saddles' two cuts. */
+const EDGE_PAIRS = [[], [3, 2], [2, 1], [3, 1], [0, 1], [], [0, 2], [0, 3], [0, 3], [0, 2], [], [0, 1], [3, 1], [2, 1], [3, 2], []];
+const SADDLE_CUTS_TL_BR = [0, 3, 2, 1];
+const SADDLE_CUTS_TR_BL = [0, 1, 3, 2];
+
+/** contourSegments as first written: a cell at a time, its corners in an array, a closure per crossing. */
+function contourSegmentsReference(field: ScalarField, threshold: number): Float32Array {
+  const { width: w, height: h, data } = field;
+  // The values on a grid one node wider on every side: the pixel centres, and a ring below
+  // any threshold whose nodes sit on the image's border.
+  const [gw, gh] = [w + 2, h + 2];
+  const grid = new Float32Array(gw * gh).fill(-Infinity);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) grid[(y + 1) * gw + x + 1] = data[y * w + x]!;
+  const ring = (i: number, j: number) => i === 0 || j === 0 || i === gw - 1 || j === gh - 1;
+  const posX = (i: number) => (i === 0 ? 0 : i === gw - 1 ? w : i - 0.5);
+  const posY = (j: number) => (j === 0 ? 0 : j === gh - 1 ? h : j - 0.5);
+  const out: number[] = [];
+  /** Adds where the threshold falls between nodes a and b (one above, one not); at a ring node, the node itself. */
+  const cross = (ai: number, aj: number, bi: number, bj: number) => {
+    if (ring(ai, aj) || ring(bi, bj)) {
+      const [i, j] = ring(ai, aj) ? [ai, aj] : [bi, bj];
+      out.push(posX(i), posY(j));
+      return;
+    }
+    const va = grid[aj * gw + ai]!;
+    const along = (threshold - va) / (grid[bj * gw + bi]! - va);
+    // NaN or infinite values: halfway.
+    const t = Number.isFinite(along) ? Math.min(1, Math.max(0, along)) : 0.5;
+    out.push(posX(ai) + t * (posX(bi) - posX(ai)), posY(aj) + t * (posY(bj) - posY(aj)));
+  };
+  /** A crossing on edge e of the cell whose top-left node is (i, j): 0 top, 1 right, 2 bottom, 3 left. */
+  const onEdge = (e: number, i: number, j: number) => {
+    if (e === 0) cross(i, j, i + 1, j);
+    else if (e === 1) cross(i + 1, j, i + 1, j + 1);
+    else if (e === 2) cross(i, j + 1, i + 1, j + 1);
+    else cross(i, j, i, j + 1);
+  };
+  for (let j = 0; j < gh - 1; j++) {
+    for (let i = 0; i < gw - 1; i++) {
+      const p = j * gw + i;
+      const [tl, tr, bl, br] = [grid[p]!, grid[p + 1]!, grid[p + gw]!, grid[p + gw + 1]!];
+      const index = (tl > threshold ? 8 : 0) | (tr > threshold ? 4 : 0) | (br > threshold ? 2 : 0) | (bl > threshold ? 1 : 0);
+      if (index === 0 || index === 15) continue;
+      let edges = EDGE_PAIRS[index]!;
+      // The ambiguous cells: the two corners above joined through the cell when its mean is.
+      if (index === 5 || index === 10) edges = ((tl + tr + br + bl) / 4 > threshold) === (index === 5) ? SADDLE_CUTS_TL_BR : SADDLE_CUTS_TR_BL;
+      for (const e of edges) onEdge(e, i, j);
+    }
+  }
+  return Float32Array.from(out);
+}
+
 
 const SIZES: [number, number, number, number][] = [
   [64, 64, 384, 384],
@@ -124,5 +177,22 @@ describe('drawing loops against per-pixel references', () => {
       }
       expect(contourMask(f.data, w, h, 0.5)).toEqual(ref);
     });
+  });
+  it('contourSegments: the same segments, in the same order, as the plain version, with NaN and infinite values', () => {
+    for (const [w, h] of [[64, 64], [7, 5], [1, 1], [40, 24], [3, 90]] as const) {
+      const f = field(w, h, w * 7 + h);
+      const values = f.data as Float32Array;
+      // A few values no threshold compares with, and values that overflow the interpolation.
+      if (values.length > 8) {
+        values[Math.floor(values.length / 3)] = Number.NaN;
+        values[Math.floor(values.length / 2)] = Number.POSITIVE_INFINITY;
+        values[values.length - 1] = Number.NEGATIVE_INFINITY;
+      }
+      for (const threshold of [0.2, 0.5, 0.93]) {
+        const ref = contourSegmentsReference(f, threshold);
+        if (w > 1) expect(ref.length).toBeGreaterThan(0);
+        expect(contourSegments(f, threshold)).toEqual(ref);
+      }
+    }
   });
 });
