@@ -187,7 +187,8 @@ function formatMemory(m: MemoryFigures): string {
   const total = (x: MemoryFigures['before']) => x.heap + (x.buffers ?? 0);
   const buffers = m.after.buffers === null ? 'ArrayBuffers not reported by this Chromium' : `ArrayBuffers ${mb(m.after.buffers)}`;
   return `Worker memory with ${m.images} photos of ${m.width}x${m.height} loaded: ${mb(total(m.after))} (heap ${mb(m.after.heap)}, ${buffers}; ${mb(total(m.before))} before), ` +
-    `${(m.perImage / 1024).toFixed(0)} kB per photo; bound ${mb(m.bound)}; loaded in ${(m.loadMs / 1000).toFixed(0)} s`;
+    `${(m.perImage / 1024).toFixed(0)} kB per photo; bound ${mb(m.bound)}; made and loaded in ${(m.loadMs / 1000).toFixed(0)} s, ` +
+    `of which decoded and stored in the worker ${(m.decodeMs / 1000).toFixed(1)} s (${(m.decodeMs / m.images).toFixed(1)} ms a photo)`;
 }
 
 function envNow(quick: boolean): BenchEnv {
