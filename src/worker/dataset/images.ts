@@ -10,7 +10,8 @@ import { scaledSize } from '../../engine/data/layout';
 import { generateDemo } from '../../engine/data/procedural';
 import { errorMessage, EngineError, isEngineError } from '../../engine/errors';
 import type { Channels, FloatImage, Mask, PixelImage } from '../../engine/types';
-import { decodeAt, decodeImage, pixelHash, type Decoded } from './decode';
+import { decodeAt, decodeImage, pixelHash } from './decode';
+import { InOrderAhead } from './ahead';
 import { ByteCache } from './cache';
 import type { AddImagesResult, DemoArgs, FileEntry, ImageInfo, ImageSet, RgbaImage } from '../protocol';
 
@@ -95,12 +96,12 @@ export class ImageStore {
 
   /**
    * Decodes the files and stores them in order; a bad file is refused with its reason and the
-   * good ones are kept. The next DECODE_AHEAD files are decoded while one is stored.
+   * good ones are kept. The next files are decoded while one is stored (ahead.ts).
    */
   async add(set: ImageSet, files: FileEntry[], onDone?: (done: number) => void): Promise<AddImagesResult> {
     const result: AddImagesResult = { accepted: [], rejected: [] };
     const seen = new Map([...this.sets[set].values()].map((it) => [it.hash, it.name]));
-    const decoding = new DecodeAhead(files);
+    const decoding = new InOrderAhead(files.length, (k) => decodeImage(files[k]!.blob));
     for (const [i, f] of files.entries()) {
       try {
         const d = await decoding.take(i);
@@ -183,34 +184,5 @@ export class ImageStore {
     const img = item.source.image;
     const sized = img.width === size && img.height === size ? { ...img, data: img.data.slice() } : resizeFloat(img, size, size);
     return convertChannels(sized, channels);
-  }
-}
-
-/**
- * Files decoded ahead of the one being stored: the browser decodes an image file on its own
- * threads (createImageBitmap), so while this thread reads one image's pixels out the next ones
- * decode beside it. Each holds a full-resolution bitmap until it is read, so only a few.
- */
-export const DECODE_AHEAD = 2;
-
-export class DecodeAhead<T = Decoded> {
-  private readonly started: (Promise<T> | null)[] = [];
-
-  constructor(
-    private readonly files: readonly Pick<FileEntry, 'blob'>[],
-    private readonly decode: (blob: Blob) => Promise<T> = decodeImage as unknown as (blob: Blob) => Promise<T>,
-  ) {}
-
-  /** File i decoded (or its failure), with the next DECODE_AHEAD files started. */
-  take(i: number): Promise<T> {
-    while (this.started.length < Math.min(this.files.length, i + 1 + DECODE_AHEAD)) {
-      const p = this.decode(this.files[this.started.length]!.blob);
-      // Its failure is the caller's when it takes it; until then it is not an unhandled one.
-      p.catch(() => undefined);
-      this.started.push(p);
-    }
-    const p = this.started[i]!;
-    this.started[i] = null;
-    return p;
   }
 }
