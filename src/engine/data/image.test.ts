@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isEngineError } from '../errors';
 import type { FloatImage, PixelImage } from '../types';
-import { MAX_PIXELS, detectChannels, maskFromPixels, randomCrop, resizeFloat, toFloatImage, validatePixelImage } from './image';
+import { MAX_PIXELS, detectChannels, maskFromPixels, pixelsToFloat, randomCrop, resizeFloat, toFloatImage, validatePixelImage } from './image';
 import { mulberry32 } from './random';
 
 function px(width: number, height: number, channels: PixelImage['channels'], values: number[]): PixelImage {
@@ -163,5 +163,25 @@ describe('maskFromPixels', () => {
   it('treats transparent pixels as normal', () => {
     const img = px(2, 1, 4, [255, 255, 255, 0, 255, 255, 255, 255]);
     expect(Array.from(maskFromPixels(img, 2, 1).data)).toEqual([0, 1]);
+  });
+});
+
+describe('pixelsToFloat', () => {
+  it('gives what a resample to the same size gives, for every source and output channel count', () => {
+    const rng = mulberry32(7);
+    for (const src of [1, 2, 3, 4] as const) {
+      const [width, height] = [13, 9];
+      const img: PixelImage = { width, height, channels: src, data: Uint8ClampedArray.from({ length: width * height * src }, () => Math.floor(rng() * 256)) };
+      for (const channels of [1, 3] as const) {
+        // toFloatImage at the image's own (square) size resamples; a square image compares directly.
+        const square: PixelImage = { width: 9, height: 9, channels: src, data: img.data.slice(0, 81 * src) };
+        expect(pixelsToFloat(square, channels).data).toEqual(toFloatImage(square, { size: 9, channels }).data);
+        const own = pixelsToFloat(img, channels);
+        expect([own.width, own.height, own.channels, own.data.length]).toEqual([width, height, channels, width * height * channels]);
+        expect(own.data.every((v) => v >= 0 && v <= 1)).toBe(true);
+        // RGB to RGB, no alpha: each value its byte over 255, in place, on a 13 x 9 image.
+        if (src === 3 && channels === 3) expect(Array.from(own.data)).toEqual(Array.from(img.data, (b) => Math.fround(b / 255)));
+      }
+    }
   });
 });
