@@ -150,6 +150,9 @@ describe('training and inspection', () => {
     expect(status()).toEqual({ state: 'training', text: `Training: epoch 1 of ${store.getState().settings.train.epochs}` });
     expect(store.getState().steps).toEqual([{ x: 0.5, loss: 5 }]);
     call.emit({ kind: 'epoch', epoch: 1, loss: 4, valLoss: 3 });
+    call.emit({ kind: 'phase', phase: 'calibrating' });
+    call.emit({ kind: 'calibration', done: 2.5, total: 8 });
+    expect(store.getState().training).toMatchObject({ kind: 'running', phase: 'calibrating', calibration: { done: 2.5, total: 8 } });
     const pair = { input: { width: 1, height: 1, channels: 1 as const, data: new Float32Array(1) }, output: { width: 1, height: 1, channels: 1 as const, data: new Float32Array(1) } };
     call.emit({ kind: 'grid', epoch: 1, grid: [pair] });
     call.resolve({ model, history: [] });

@@ -25,6 +25,7 @@ export const createTrainingSlice =
       const t = get().training;
       if (t.kind !== 'running') return;
       if (e.kind === 'phase') set({ training: { ...t, phase: e.phase } });
+      else if (e.kind === 'calibration') set({ training: { ...t, calibration: { done: e.done, total: e.total } } });
       else if (e.kind === 'progress') {
         const p = e.progress;
         const x = p.epoch - 1 + p.step / Math.max(1, p.stepsPerEpoch);

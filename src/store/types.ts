@@ -27,7 +27,7 @@ export interface LoadingState {
 
 export type TrainingState =
   | { kind: 'idle' }
-  | { kind: 'running'; phase: TrainPhase; epoch: number; epochs: number; stopping: boolean }
+  | { kind: 'running'; phase: TrainPhase; epoch: number; epochs: number; stopping: boolean; calibration?: { done: number; total: number } }
   | { kind: 'finished'; stopped: boolean; epochsDone: number; endedBy: TrainEnd; bestEpoch: number | null }
   | { kind: 'failed'; message: string };
 

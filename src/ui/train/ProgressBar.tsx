@@ -4,10 +4,11 @@ import type { TrainProgress } from '../../engine/types';
 import type { AppState } from '../../store';
 import { formatDuration } from '../messages';
 import { useServices } from '../context';
+import { calibrationProgress } from './progressText';
 
 function describe(p: TrainProgress | null, s: AppState): { fraction: number; text: string } {
   const t = s.training;
-  if (t.kind === 'running' && t.phase === 'calibrating') return { fraction: 1, text: 'Calibrating the threshold…' };
+  if (t.kind === 'running' && t.phase === 'calibrating') return calibrationProgress(t.calibration);
   if (t.kind === 'failed') return { fraction: 0, text: 'Training failed (see the message at the top); any earlier model is kept' };
   if (t.kind === 'finished') return { fraction: 1, text: finishedText(t) };
   if (!p) return { fraction: 0, text: t.kind === 'running' ? 'Preparing…' : s.model ? 'Not trained in this session: the model below was loaded.' : 'Not trained yet' };

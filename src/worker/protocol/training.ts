@@ -23,6 +23,8 @@ export type TrainPhase = 'preparing' | 'training' | 'calibrating';
 export type TrainEvent =
   | { kind: 'phase'; phase: TrainPhase }
   | { kind: 'progress'; progress: TrainProgress }
+  /** Calibration after training: `done` of `total` passes over held-out images (a fraction while one is tiled). */
+  | { kind: 'calibration'; done: number; total: number }
   | { kind: 'epoch'; epoch: number; loss: number; valLoss: number | null }
   /** The training grid's reconstructions, made with the weights of the end of `epoch`. */
   | { kind: 'grid'; epoch: number; grid: ReconPair[] };

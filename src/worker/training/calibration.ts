@@ -81,7 +81,10 @@ export async function calibrateTiled(store: ImageStore, vae: Vae, items: StoredI
   const shouldStop = stopped ? () => false : ctx.shouldStop;
   for (const item of toProject) {
     const { image } = await modelInput(store, 'normal', item, spec);
-    const s = await scoreTiled(vae, image, { projection, smoothSigma, stride, methods: ['projection'], shouldStop });
+    // A fine scale makes thousands of tiles an image: the progress moves with them.
+    const before = residual.length + projected.length;
+    const onTiles = (done: number, tiles: number) => onProgress?.(before + done / tiles, total);
+    const s = await scoreTiled(vae, image, { projection, smoothSigma, stride, methods: ['projection'], shouldStop, onProgress: onTiles });
     if (s.stopped || !s.projection) return { residual: calibrate(residual), at: null };
     projected.push(s.projection);
     onProgress?.(residual.length + projected.length, total);

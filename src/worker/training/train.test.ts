@@ -84,6 +84,13 @@ describe('trainJob', () => {
     const pair = last.grid[0]!;
     const [again] = await reconstructImages(r.model?.vae as Vae, [pair.input]);
     expect(Array.from(pair.output.data)).toEqual(Array.from(again!.data));
+    // The calibration after the epochs says how far it is, up to all of its held-out images.
+    const calibrating = events.findIndex((e) => e.kind === 'phase' && e.phase === 'calibrating');
+    const counts = events.slice(calibrating).filter((e) => e.kind === 'calibration');
+    const lastEpoch = events.map((e) => e.kind).lastIndexOf('epoch');
+    expect(calibrating).toBeGreaterThan(lastEpoch);
+    expect(counts.length).toBeGreaterThan(0);
+    expect(counts.at(-1)).toMatchObject({ done: counts.at(-1)?.total });
     r.model?.vae.dispose();
   });
 

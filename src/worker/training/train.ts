@@ -125,7 +125,8 @@ export async function trainJob(store: ImageStore, args: TrainArgs, ctx: JobConte
   try {
     ctx.emit({ kind: 'phase', phase: 'calibrating' });
     const smoothSigma = smoothSigmaFor(config.size);
-    const run = { projection: args.projection, smoothSigma, after: result.stopped ? ('stopped' as const) : ('finished' as const), ctx };
+    const onProgress = (done: number, total: number) => ctx.emit({ kind: 'calibration', done, total });
+    const run = { projection: args.projection, smoothSigma, after: result.stopped ? ('stopped' as const) : ('finished' as const), ctx, onProgress };
     const calibration =
       args.input.mode === 'patches'
         ? await calibrateTiled(store, vae, split.heldOut, spec, run)
