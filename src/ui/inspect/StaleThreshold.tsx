@@ -29,7 +29,7 @@ export function StaleThreshold() {
       )}
       {state.kind === 'failed' && <p className="error-text">Recalibration failed: {state.message}</p>}
       <button type="button" onClick={() => void store.getState().recalibrate()} disabled={running || !haveNormals}>
-        {running ? `Recalibrating… ${state.done}/${state.total || '?'}` : 'Recalibrate at these settings'}
+        {running ? `Recalibrating… ${Math.floor(state.done)}/${state.total || '?'}` : 'Recalibrate at these settings'}
       </button>
       {!haveNormals && <p className="hint">Recalibrating needs the normal images: drop them again.</p>}
     </div>

@@ -4,9 +4,10 @@
  * pixels out, the next ones decode beside it. Each item in flight may hold a full-resolution
  * bitmap until it is read, so only a few, and only where the pixels kept are small (the files
  * dropped in, kept at 256 px): patch mode's decoding at a training scale stays one image at a
- * time (dataset/inputs.ts), its images can be full-resolution floats. Measured on 2 cores (npm run bench, the memory line):
- * 300 photos of 2 megapixels stored at 18.1 ms a photo one at a time, 14.8 with one ahead, 13.2
- * with two, 13.3 with three.
+ * time (dataset/inputs.ts), as its images can be full-resolution floats.
+ *
+ * Measured on 2 cores (npm run bench, the memory line): 300 photos of 2 megapixels stored at
+ * 18.1 ms a photo one at a time, 14.8 with one ahead, 13.2 with two, 13.3 with three.
  */
 export const AHEAD = 2;
 

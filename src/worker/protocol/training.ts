@@ -51,7 +51,8 @@ export interface TrainingCalls {
   train: { args: TrainArgs; result: TrainResultInfo; event: TrainEvent };
   /**
    * Calibrates the loaded model again at `projection` on held-out normal images (those loaded
-   * now); answers with the model's new description.
+   * now); answers with the model's new description. Its events: `done` of `total` passes over
+   * held-out images, a fraction while a tiled image's tiles are projected.
    */
   recalibrate: { args: { projection: ProjectionSettings }; result: ModelDescription; event: { done: number; total: number } };
 }
