@@ -82,23 +82,24 @@ export class DeferredDenseGradients {
  * instead of dW.
  */
 export function trainingMatMul(deferred?: DeferredDenseGradients): MatMulFn {
+  // Made once: customGrad hands the forward function the tensors given, so `w` is the weight itself.
+  const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
+    const [x, w, save] = args as [Tensor2D, Tensor2D, tf.GradSaveFunc];
+    save([x, w]);
+    const value = denseForwardSimd(x, w) ?? (x.shape[0] >= PACK_FROM_BATCH ? (tf.matMul(x, w) as Tensor2D) : matMulByWeightRows(x, w));
+    const gradFunc = (dy: Tensor2D, saved: Tensor[]): Tensor[] => {
+      const [sx, sw] = saved as [Tensor2D, Tensor2D];
+      const dx = denseInputGradientSimd(dy, sw) ?? tf.transpose(tf.matMul(sw, tf.transpose(dy)));
+      if (deferred?.wants(w) === true) {
+        deferred.record(w, sx, dy);
+        return [dx, tf.scalar(0)];
+      }
+      return [dx, denseFilterGradientSimd(sx, dy) ?? tf.matMul(tf.transpose(sx), dy)];
+    };
+    return { value, gradFunc };
+  });
   return (x, w) => {
     if (convStrategyFor(tf.getBackend()) !== 'conv') return tf.matMul(x, w);
-    const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
-      const [xi, wi, save] = args as [Tensor2D, Tensor2D, tf.GradSaveFunc];
-      save([xi, wi]);
-      const value = denseForwardSimd(xi, wi) ?? (xi.shape[0] >= PACK_FROM_BATCH ? (tf.matMul(xi, wi) as Tensor2D) : matMulByWeightRows(xi, wi));
-      const gradFunc = (dy: Tensor2D, saved: Tensor[]): Tensor[] => {
-        const [sx, sw] = saved as [Tensor2D, Tensor2D];
-        const dx = denseInputGradientSimd(dy, sw) ?? tf.transpose(tf.matMul(sw, tf.transpose(dy)));
-        if (deferred?.wants(w) === true) {
-          deferred.record(w, sx, dy);
-          return [dx, tf.scalar(0)];
-        }
-        return [dx, denseFilterGradientSimd(sx, dy) ?? tf.matMul(tf.transpose(sx), dy)];
-      };
-      return { value, gradFunc };
-    });
     return tf.tidy(() => op(x, w) as Tensor2D);
   };
 }

@@ -13,7 +13,7 @@ import type { Adam } from './adam';
 
 /** Differentiates `loss` (a function of vae's weights), updates the weights with `optimizer`; returns the loss. */
 export function takeAdamStep(vae: Vae, optimizer: Adam, loss: () => Scalar): Scalar {
-  const deferred = vae.variables.filter((v) => v.rank === 2 && denseAdamApplies(v));
+  const deferred = vae.variables.filter((v) => denseAdamApplies(v));
   const others = vae.variables.filter((v) => !deferred.includes(v));
   vae.denseGradients.begin(deferred);
   let kept = new Map<tf.Tensor, { x: tf.Tensor2D; dy: tf.Tensor2D }>();
