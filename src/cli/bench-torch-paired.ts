@@ -9,6 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { blockSize, median } from '../engine/bench/stats';
 import { TORCH_SCRIPT, type TorchConfig } from './bench-torch';
 
 /** About this long a side per round. */
@@ -29,12 +30,6 @@ export interface PairedRounds {
   ratio: number;
   steps: number;
 }
-
-const median = (v: number[]): number => {
-  const s = [...v].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
@@ -63,7 +58,7 @@ export async function alternate(first: StepTimer, second: StepTimer, rounds: num
 export async function alternateRounds(first: StepTimer, second: StepTimer, rounds: number): Promise<PairedRounds> {
   const warm = await first(1);
   await second(1);
-  return alternate(first, second, rounds, Math.max(1, Math.min(MAX_ROUND_STEPS, Math.round(ROUND_MS / warm))));
+  return alternate(first, second, rounds, blockSize(warm, ROUND_MS, MAX_ROUND_STEPS));
 }
 
 export interface TorchStepServer {
